@@ -1,0 +1,57 @@
+namespace LaporBot.Channels;
+
+/// <summary>
+/// One message from a citizen, in the same shape whatever provider carried it.
+/// Provider adapters (one folder each under Channels/) produce it; the turn pipeline consumes it.
+/// </summary>
+internal sealed record InboundMessage(
+    string Channel,
+    string ProviderMessageId,
+    string ChatAddress,
+    string? ProfileName,
+    string? Text,
+    GeoPoint? Location,
+    IReadOnlyList<InboundAttachment> Attachments,
+    DateTimeOffset ReceivedAt,
+    string? QuickReplyPayload = null,
+    bool Unsupported = false)
+{
+    public static IReadOnlyList<InboundAttachment> NoAttachments { get; } = [];
+}
+
+internal sealed record GeoPoint(double Latitude, double Longitude, string? Label = null);
+
+/// <summary>An attachment as the provider announced it; <see cref="LocalPath"/> is set once downloaded.</summary>
+internal sealed record InboundAttachment(string SourceUrl, string? ContentType, string? LocalPath = null);
+
+/// <summary>One outgoing message taken from the outbox.</summary>
+internal sealed record OutboundMessage(
+    long OutboxId,
+    string Channel,
+    string Recipient,
+    string Text,
+    IReadOnlyList<string> QuickReplies,
+    DateTimeOffset? LastInboundAt,
+    int Attempt);
+
+/// <summary>What a provider said to one send.</summary>
+internal abstract record SendResult
+{
+    public sealed record Sent(string? ProviderMessageId) : SendResult;
+    /// <summary>Worth trying again later (5xx, timeouts, 429); <paramref name="RetryAfter"/> when the provider said how long.</summary>
+    public sealed record Retryable(string Error, TimeSpan? RetryAfter = null) : SendResult;
+    /// <summary>Will never succeed as sent (invalid number, blocked bot); <paramref name="RecipientUnreachable"/> marks the reporter.</summary>
+    public sealed record Permanent(string Error, bool RecipientUnreachable = false) : SendResult;
+}
+
+/// <summary>
+/// The seam between LaporBot and one messaging provider. Adding a provider means one folder
+/// implementing this plus one registration line.
+/// </summary>
+internal interface IChannel
+{
+    /// <summary>The channel name stored with reporters and outbox rows ("simulator", "twilio", "telegram", "meta").</summary>
+    string Name { get; }
+
+    Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken);
+}
