@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Dapper;
+using LaporBot.Complaints;
+using LaporBot.Conversations;
+using LaporBot.Data;
+using LaporBot.Outbox;
+
+namespace LaporBot.Channels.Simulator;
+
+/// <summary>
+/// /dev/chat: a page where a developer chats with the bot as several citizens at once. Mapped only
+/// in Development. Messages go through the real pipeline (stored inbound → dialog → outbox → dispatch).
+/// </summary>
+internal static class SimulatorApi
+{
+    public sealed record SendRequest(
+        string? Citizen, string? ProfileName, string? Text, double? Latitude, double? Longitude, string? LocationLabel,
+        string? AttachmentUrl, bool Sticker = false, string? MessageId = null);
+
+    public sealed record ChatLine(string Direction, long Id, string? Text, IReadOnlyList<string> QuickReplies, long At, string? Status);
+
+    public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/dev/chat");
+        group.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
+        group.MapPost("/api/messages", SendAsync);
+        group.MapGet("/api/messages", TranscriptAsync);
+        group.MapGet("/api/complaints", ComplaintsAsync);
+        return app;
+    }
+
+    private static readonly Lazy<string> Page = new(() =>
+    {
+        using var s = typeof(SimulatorApi).Assembly.GetManifestResourceStream("LaporBot.Channels.Simulator.chat.html")!;
+        return new StreamReader(s).ReadToEnd();
+    });
+
+    private static async Task<IResult> SendAsync(SendRequest req, TurnProcessor turns, TimeProvider clock, CancellationToken ct)
+    {
+        var citizen = req.Citizen?.Trim();
+        if (string.IsNullOrEmpty(citizen) || citizen.Length > 64)
+        {
+            return TypedResults.Problem("citizen is required (1–64 characters), e.g. \"warga-1\".", statusCode: 400);
+        }
+        if (req.Text is { Length: > 20_000 })
+        {
+            return TypedResults.Problem("text is longer than the simulator accepts (20,000 characters).", statusCode: 413);
+        }
+        GeoPoint? location = req.Latitude is { } lat && req.Longitude is { } lon ? new GeoPoint(lat, lon, req.LocationLabel) : null;
+        IReadOnlyList<InboundAttachment> attachments = string.IsNullOrWhiteSpace(req.AttachmentUrl)
+            ? InboundMessage.NoAttachments
+            : [new InboundAttachment(req.AttachmentUrl, "image/jpeg")];
+        var message = new InboundMessage(
+            SimulatorChannel.ChannelName,
+            string.IsNullOrWhiteSpace(req.MessageId) ? Guid.NewGuid().ToString("N") : req.MessageId,
+            citizen,
+            string.IsNullOrWhiteSpace(req.ProfileName) ? null : req.ProfileName.Trim(),
+            req.Text,
+            location,
+            attachments,
+            clock.GetUtcNow(),
+            Unsupported: req.Sticker);
+        var outcome = await turns.ProcessAsync(message, ct);
+        return TypedResults.Accepted((string?)null, new { outcome = outcome.ToString().ToLowerInvariant() });
+    }
+
+    private static async Task<IResult> TranscriptAsync(string citizen, IDatabase db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var inbound = await c.QueryAsync<(long Id, string? Text, double? Latitude, double? Longitude, string? Attachments, long Unsupported, long ReceivedAt)>(
+            """
+            SELECT i.id, i.text, i.latitude, i.longitude, i.attachments, i.unsupported, i.received_at
+            FROM inbound_messages i JOIN reporters r ON r.id = i.reporter_id
+            WHERE r.channel = @channel AND r.address = @citizen ORDER BY i.id
+            """,
+            new { channel = SimulatorChannel.ChannelName, citizen });
+        var lines = inbound.Select(i => new ChatLine("in", i.Id, Describe(i.Text, i.Latitude, i.Longitude, i.Attachments, i.Unsupported != 0), [], i.ReceivedAt, null)).ToList();
+        var outbound = await OutboxStore.ForRecipientAsync(c, SimulatorChannel.ChannelName, citizen, 0);
+        lines.AddRange(outbound.Select(o => new ChatLine("out", o.Id, o.Body, o.QuickReplyList, o.CreatedAt, o.Status)));
+        return TypedResults.Ok(lines.OrderBy(l => l.At).ThenBy(l => l.Direction == "in" ? 0 : 1).ThenBy(l => l.Id));
+    }
+
+    private static string Describe(string? text, double? lat, double? lon, string? attachments, bool unsupported)
+    {
+        var parts = new List<string>();
+        if (lat is not null)
+        {
+            parts.Add($"📍 {lat}, {lon}");
+        }
+        if (attachments is not null)
+        {
+            parts.Add($"📎 {JsonDocument.Parse(attachments).RootElement.GetArrayLength()}");
+        }
+        if (unsupported)
+        {
+            parts.Add("[sticker]");
+        }
+        if (!string.IsNullOrEmpty(text))
+        {
+            parts.Add(text);
+        }
+        return string.Join(" ", parts);
+    }
+
+    private static async Task<IResult> ComplaintsAsync(IDatabase db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await ComplaintStore.LatestAsync(c, 20);
+        return TypedResults.Ok(rows.Select(r => new { r.TrackingNumber, r.Name, r.Address, r.Text, r.Status, r.Channel, createdAt = r.Created }));
+    }
+}

@@ -1,0 +1,114 @@
+using System.Data.Common;
+using Dapper;
+using LaporBot.Conversations;
+using LaporBot.Data;
+
+namespace LaporBot.Complaints;
+
+// Rows are property bags (not positional records) so Dapper converts column types the same way on
+// every database (SQLite gives Int64 where PostgreSQL may give Int32).
+internal sealed record ComplaintRow
+{
+    public long Id { get; init; }
+    public string TrackingNumber { get; init; } = "";
+    public long ReporterId { get; init; }
+    public string Channel { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Address { get; init; } = "";
+    public string Text { get; init; } = "";
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+    public string? LocationLabel { get; init; }
+    public string Language { get; init; } = "id";
+    public string Status { get; init; } = "";
+    public string? AgencyCode { get; init; }
+    public bool Confidential { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+
+    public DateTimeOffset Created => DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt);
+}
+
+internal sealed record TimelineEvent
+{
+    public long Id { get; init; }
+    public long ComplaintId { get; init; }
+    public long At { get; init; }
+    public string Actor { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string? Note { get; init; }
+
+    public DateTimeOffset When => DateTimeOffset.FromUnixTimeMilliseconds(At);
+}
+
+/// <summary>Complaints and their append-only timeline. SQL sits next to the method that runs it.</summary>
+internal static class ComplaintStore
+{
+    private const string Columns =
+        "id, tracking_number, reporter_id, channel, name, address, text, latitude, longitude, location_label, language, status, agency_code, confidential, created_at, updated_at";
+
+    public static async Task<ComplaintRow> InsertAsync(
+        DbSession s, string trackingNumber, long reporterId, string channel, ComplaintDraft draft, DateTimeOffset now)
+    {
+        var at = now.ToUnixTimeMilliseconds();
+        var id = await s.Connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO complaints (tracking_number, reporter_id, channel, name, address, text, latitude, longitude,
+                                    location_label, language, status, confidential, created_at, updated_at)
+            VALUES (@trackingNumber, @reporterId, @channel, @name, @address, @text, @lat, @lon,
+                    @label, @language, @status, @confidential, @at, @at)
+            RETURNING id
+            """,
+            new
+            {
+                trackingNumber, reporterId, channel, name = draft.Name, address = draft.Address, text = draft.Text,
+                lat = draft.Location?.Latitude, lon = draft.Location?.Longitude, label = draft.Location?.Label,
+                language = draft.Language, status = ComplaintStatus.Submitted, confidential = draft.Confidential ? 1 : 0, at,
+            },
+            s.Transaction);
+        foreach (var a in draft.Attachments)
+        {
+            await s.Connection.ExecuteAsync(
+                "INSERT INTO complaint_attachments (complaint_id, source_url, content_type, local_path, created_at) VALUES (@id, @url, @type, @path, @at)",
+                new { id, url = a.SourceUrl, type = a.ContentType, path = a.LocalPath, at },
+                s.Transaction);
+        }
+        return new ComplaintRow
+        {
+            Id = id, TrackingNumber = trackingNumber, ReporterId = reporterId, Channel = channel, Name = draft.Name,
+            Address = draft.Address, Text = draft.Text, Latitude = draft.Location?.Latitude, Longitude = draft.Location?.Longitude,
+            LocationLabel = draft.Location?.Label, Language = draft.Language, Status = ComplaintStatus.Submitted,
+            Confidential = draft.Confidential, CreatedAt = at, UpdatedAt = at,
+        };
+    }
+
+    public static Task AppendEventAsync(DbSession s, long complaintId, DateTimeOffset at, string actor, string kind, string? note) =>
+        s.Connection.ExecuteAsync(
+            "INSERT INTO complaint_events (complaint_id, at, actor, kind, note) VALUES (@complaintId, @at, @actor, @kind, @note)",
+            new { complaintId, at = at.ToUnixTimeMilliseconds(), actor, kind, note },
+            s.Transaction);
+
+    public static Task<ComplaintRow?> FindForReporterAsync(DbSession s, long reporterId, string trackingNumber) =>
+        s.Connection.QuerySingleOrDefaultAsync<ComplaintRow>(
+            $"SELECT {Columns} FROM complaints WHERE reporter_id = @reporterId AND tracking_number = @trackingNumber",
+            new { reporterId, trackingNumber },
+            s.Transaction);
+
+    public static async Task<IReadOnlyList<ComplaintRow>> LatestForReporterAsync(DbSession s, long reporterId, int count) =>
+        (await s.Connection.QueryAsync<ComplaintRow>(
+            $"SELECT {Columns} FROM complaints WHERE reporter_id = @reporterId ORDER BY id DESC LIMIT @count",
+            new { reporterId, count },
+            s.Transaction)).AsList();
+
+    public static Task<ComplaintRow?> FindAsync(DbConnection c, string trackingNumber) =>
+        c.QuerySingleOrDefaultAsync<ComplaintRow>(
+            $"SELECT {Columns} FROM complaints WHERE tracking_number = @trackingNumber", new { trackingNumber });
+
+    public static async Task<IReadOnlyList<ComplaintRow>> LatestAsync(DbConnection c, int count) =>
+        (await c.QueryAsync<ComplaintRow>($"SELECT {Columns} FROM complaints ORDER BY id DESC LIMIT @count", new { count })).AsList();
+
+    public static async Task<IReadOnlyList<TimelineEvent>> TimelineAsync(DbConnection c, long complaintId) =>
+        (await c.QueryAsync<TimelineEvent>(
+            "SELECT id, complaint_id, at, actor, kind, note FROM complaint_events WHERE complaint_id = @complaintId ORDER BY id",
+            new { complaintId })).AsList();
+}

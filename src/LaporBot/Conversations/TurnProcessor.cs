@@ -1,0 +1,131 @@
+using System.Data.Common;
+using LaporBot.Channels;
+using LaporBot.Complaints;
+using LaporBot.Data;
+using LaporBot.Outbox;
+using Microsoft.Extensions.Options;
+
+namespace LaporBot.Conversations;
+
+internal enum TurnOutcome { Accepted, Duplicate }
+
+/// <summary>
+/// One inbound message = one transaction: store it (deduplicated by provider id), run the dialog,
+/// save the new state, any new complaint with its first timeline event, and the reply as an outbox
+/// row — all committed together; the dispatcher is woken after the commit.
+/// </summary>
+internal sealed class TurnProcessor(
+    IDatabase db,
+    DialogCatalog dialogs,
+    TrackingNumbers trackingNumbers,
+    OutboxSignal outboxSignal,
+    TimeProvider clock,
+    IOptions<ConversationOptions> options,
+    ILogger<TurnProcessor> logger)
+{
+    /// <summary>Raised after a commit that created a complaint (routing hooks in here).</summary>
+    public event Action<long>? ComplaintSubmitted;
+
+    public async Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await RunTurnAsync(message, cancellationToken);
+        }
+        catch (Exception e) when (e is not DbException and not OperationCanceledException)
+        {
+            // A bug in a dialog turn must not lose the message or make the provider retry it forever:
+            // keep the message, apologise, and leave the conversation state as it was.
+            logger.LogError(e, "Dialog turn failed for a {Channel} message; storing it with an apology", message.Channel);
+            return await StoreWithApologyAsync(message, cancellationToken);
+        }
+    }
+
+    private async Task<TurnOutcome> StoreWithApologyAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using (var s = await db.BeginAsync(cancellationToken))
+        {
+            var reporter = await TurnStore.UpsertReporterAsync(s, message, now);
+            if (await TurnStore.InsertInboundAsync(s, message, reporter.Id, now) is null)
+            {
+                return TurnOutcome.Duplicate;
+            }
+            await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, null,
+                dialogs.Main.Text("internal_error", reporter.Language), [], now);
+            await s.CommitAsync(cancellationToken);
+        }
+        outboxSignal.Notify();
+        return TurnOutcome.Accepted;
+    }
+
+    private async Task<TurnOutcome> RunTurnAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var dialog = dialogs.Main;
+        var created = new List<long>();
+        await using (var s = await db.BeginAsync(cancellationToken))
+        {
+            var reporter = await TurnStore.UpsertReporterAsync(s, message, now);
+            if (await TurnStore.InsertInboundAsync(s, message, reporter.Id, now) is null)
+            {
+                return TurnOutcome.Duplicate; // disposing the session rolls back the reporter touch
+            }
+
+            var state = await TurnStore.LoadStateAsync(s, reporter.Id, dialog.Id);
+            var o = options.Value;
+            var input = new DialogInput(message.Text ?? message.QuickReplyPayload, message.Location, message.Attachments,
+                message.Unsupported, message.ProfileName ?? reporter.DisplayName);
+            var turn = dialogs.Engine.Handle(state, input, new DialogContext(now, o.ExpireAfter, o.MaxMessageLength, reporter.Language));
+
+            var effects = new StoreEffects(s, reporter, message.Channel, now, trackingNumbers, created);
+            var reply = await ReplyComposer.ComposeAsync(dialog, turn, effects, cancellationToken);
+
+            await TurnStore.SaveStateAsync(s, reporter.Id, dialog.Id, turn.State, now);
+            if (turn.State.Language != reporter.Language)
+            {
+                await TurnStore.SetLanguageAsync(s, reporter.Id, turn.State.Language);
+            }
+            if (reply is not null)
+            {
+                await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id,
+                    created.Count > 0 ? created[^1] : null, reply.Text, reply.QuickReplies, now);
+            }
+            await s.CommitAsync(cancellationToken);
+        }
+
+        outboxSignal.Notify();
+        foreach (var id in created)
+        {
+            logger.LogInformation("Complaint {ComplaintId} submitted via {Channel}", id, message.Channel);
+            ComplaintSubmitted?.Invoke(id);
+        }
+        return TurnOutcome.Accepted;
+    }
+
+    /// <summary>Dialog effects performed inside the turn's transaction.</summary>
+    private sealed class StoreEffects(
+        DbSession s, ReporterRow reporter, string channel, DateTimeOffset now, TrackingNumbers numbers, List<long> created)
+        : IDialogEffects
+    {
+        public async Task<string> SubmitComplaintAsync(ComplaintDraft draft, CancellationToken cancellationToken)
+        {
+            var number = await numbers.NextAsync(s, now);
+            var row = await ComplaintStore.InsertAsync(s, number, reporter.Id, channel, draft, now);
+            await ComplaintStore.AppendEventAsync(s, row.Id, now, "citizen", "submitted",
+                draft.Confidential ? $"via {channel}; identity confidential" : $"via {channel}");
+            created.Add(row.Id);
+            return number;
+        }
+
+        public async Task<StatusInfo?> FindOwnComplaintAsync(string trackingNumber, CancellationToken cancellationToken)
+        {
+            var row = await ComplaintStore.FindForReporterAsync(s, reporter.Id, trackingNumber);
+            return row is null ? null : new StatusInfo(row.TrackingNumber, row.Created, row.Status, row.AgencyCode);
+        }
+
+        public async Task<IReadOnlyList<StatusInfo>> LatestOwnComplaintsAsync(int count, CancellationToken cancellationToken) =>
+            (await ComplaintStore.LatestForReporterAsync(s, reporter.Id, count))
+                .Select(r => new StatusInfo(r.TrackingNumber, r.Created, r.Status, r.AgencyCode)).ToList();
+    }
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LaporBot.Outbox;
+
+internal sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>Attempts before a message is marked dead (visible to staff, retryable by hand).</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>First retry delay; doubles each attempt (with ±20% jitter) up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a claimed message stays invisible to other senders; a crash mid-send makes it due again after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Safety-net sweep interval; normal delivery is signalled right after each commit.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 50;
+}

@@ -1,0 +1,143 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using LaporBot.Data;
+
+namespace LaporBot.Outbox;
+
+internal static class OutboxStatus
+{
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+    public const string Delivered = "delivered";
+    public const string Read = "read";
+    public const string Failed = "failed";
+    public const string Dead = "dead";
+}
+
+internal sealed record OutboxRow
+{
+    public long Id { get; init; }
+    public string Channel { get; init; } = "";
+    public string Recipient { get; init; } = "";
+    public long? ReporterId { get; init; }
+    public long? ComplaintId { get; init; }
+    public string Body { get; init; } = "";
+    public string? QuickReplies { get; init; }
+    public string Status { get; init; } = "";
+    public int Attempts { get; init; }
+    public long NextAttemptAt { get; init; }
+    public string? LastError { get; init; }
+    public string? ProviderMessageId { get; init; }
+    public long CreatedAt { get; init; }
+    public long? SentAt { get; init; }
+    public long? LastInboundAt { get; init; }
+
+    public IReadOnlyList<string> QuickReplyList =>
+        QuickReplies is null ? [] : JsonSerializer.Deserialize<List<string>>(QuickReplies) ?? [];
+}
+
+/// <summary>Durable outgoing messages: written in the turn's transaction, sent after commit.</summary>
+internal static class OutboxStore
+{
+    private const string Columns =
+        "o.id, o.channel, o.recipient, o.reporter_id, o.complaint_id, o.body, o.quick_replies, o.status, o.attempts, o.next_attempt_at, o.last_error, o.provider_message_id, o.created_at, o.sent_at";
+
+    public static Task<long> EnqueueAsync(
+        DbSession s, string channel, string recipient, long? reporterId, long? complaintId, string body,
+        IReadOnlyList<string> quickReplies, DateTimeOffset now) =>
+        s.Connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO outbox (channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
+                                next_attempt_at, created_at, updated_at)
+            VALUES (@channel, @recipient, @reporterId, @complaintId, @body, @quick, 'pending', 0, @now, @now, @now)
+            RETURNING id
+            """,
+            new
+            {
+                channel, recipient, reporterId, complaintId, body,
+                quick = quickReplies.Count == 0 ? null : JsonSerializer.Serialize(quickReplies),
+                now = now.ToUnixTimeMilliseconds(),
+            },
+            s.Transaction);
+
+    /// <summary>
+    /// Claims due messages with a lease. Only the oldest pending message per chat is claimable, so a
+    /// chat's messages go out in order even while an earlier one waits for a retry.
+    /// </summary>
+    public static async Task<IReadOnlyList<OutboxRow>> ClaimDueAsync(IDatabase db, DateTimeOffset now, TimeSpan lease, int batch, CancellationToken ct)
+    {
+        await using var s = await db.BeginAsync(ct);
+        var n = now.ToUnixTimeMilliseconds();
+        var rows = (await s.Connection.QueryAsync<OutboxRow>(
+            $"""
+            UPDATE outbox SET claimed_until = @until, attempts = attempts + 1, updated_at = @now
+            WHERE id IN (
+                SELECT o.id FROM outbox o
+                WHERE o.status = 'pending' AND o.next_attempt_at <= @now
+                  AND (o.claimed_until IS NULL OR o.claimed_until <= @now)
+                  AND NOT EXISTS (SELECT 1 FROM outbox p
+                                  WHERE p.channel = o.channel AND p.recipient = o.recipient
+                                    AND p.status = 'pending' AND p.id < o.id)
+                ORDER BY o.id
+                LIMIT @batch{s.Dialect.SkipLockedSuffix})
+            RETURNING id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
+                      next_attempt_at, last_error, provider_message_id, created_at, sent_at,
+                      (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
+            """,
+            new { until = (now + lease).ToUnixTimeMilliseconds(), now = n, batch },
+            s.Transaction)).AsList();
+        await s.CommitAsync(ct);
+        rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return rows;
+    }
+
+    public static async Task MarkSentAsync(IDatabase db, long id, string? providerMessageId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(
+            "UPDATE outbox SET status = 'sent', provider_message_id = @pid, sent_at = @now, claimed_until = NULL, last_error = NULL, updated_at = @now WHERE id = @id",
+            new { id, pid = providerMessageId, now = now.ToUnixTimeMilliseconds() });
+    }
+
+    public static async Task MarkRetryAsync(IDatabase db, long id, string error, DateTimeOffset nextAttempt, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(
+            "UPDATE outbox SET next_attempt_at = @next, claimed_until = NULL, last_error = @error, updated_at = @now WHERE id = @id",
+            new { id, error, next = nextAttempt.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds() });
+    }
+
+    public static async Task MarkDeadAsync(IDatabase db, long id, string error, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(
+            "UPDATE outbox SET status = 'dead', claimed_until = NULL, last_error = @error, updated_at = @now WHERE id = @id",
+            new { id, error, now = now.ToUnixTimeMilliseconds() });
+    }
+
+    /// <summary>Puts a dead message back in the queue with fresh attempts (staff action).</summary>
+    public static async Task<bool> RetryDeadAsync(IDatabase db, long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = @now, claimed_until = NULL, updated_at = @now WHERE id = @id AND status IN ('dead', 'failed')",
+            new { id, now = now.ToUnixTimeMilliseconds() }) == 1;
+    }
+
+    public static async Task MarkReporterUnreachableAsync(IDatabase db, long reporterId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync("UPDATE reporters SET unreachable_at = @now WHERE id = @reporterId",
+            new { reporterId, now = now.ToUnixTimeMilliseconds() });
+    }
+
+    public static async Task<IReadOnlyList<OutboxRow>> ForRecipientAsync(DbConnection c, string channel, string recipient, long afterId) =>
+        (await c.QueryAsync<OutboxRow>(
+            $"SELECT {Columns} FROM outbox o WHERE o.channel = @channel AND o.recipient = @recipient AND o.id > @afterId ORDER BY o.id",
+            new { channel, recipient, afterId })).AsList();
+
+    public static async Task<IReadOnlyList<OutboxRow>> ByStatusAsync(DbConnection c, string status, int limit) =>
+        (await c.QueryAsync<OutboxRow>(
+            $"SELECT {Columns} FROM outbox o WHERE o.status = @status ORDER BY o.id LIMIT @limit", new { status, limit })).AsList();
+}
