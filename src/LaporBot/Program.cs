@@ -11,6 +11,8 @@ builder.AddChannels();
 
 var app = builder.Build();
 
+app.UseLaporErrorHandling();
+
 app.MapHealth();
 if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Simulator:Enabled", true))
 {

@@ -25,7 +25,7 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
         if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException(
-                $"Dialog directory '{directory}' does not exist. Set Dialogs:Directory to the folder holding lapor.yaml.");
+                $"Dialog directory '{directory}' does not exist. Set Conversations:DialogsDirectory to the folder holding lapor.yaml.");
         }
         var result = new Dictionary<string, DialogDefinition>(StringComparer.Ordinal);
         foreach (var file in Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))

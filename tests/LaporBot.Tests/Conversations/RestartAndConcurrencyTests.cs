@@ -1,0 +1,67 @@
+using LaporBot.Tests.Fakes;
+using Microsoft.Data.Sqlite;
+
+namespace LaporBot.Tests.Conversations;
+
+public class RestartAndConcurrencyTests
+{
+    [Fact]
+    public async Task A_half_filled_form_survives_an_app_restart()
+    {
+        var dir = TestPaths.NewTempDir();
+        var dbPath = Path.Combine(dir, "restart.db");
+        try
+        {
+            await using (var first = new LaporApp(dbPath))
+            {
+                var c = new SimulatorCitizen(first.CreateClient(), "warga-restart");
+                await c.SayAsync("halo");
+                await c.SayAsync("Siti Aminah");
+                Assert.Contains("Di mana lokasi", await c.LastReplyAsync());
+            }
+            SqliteConnection.ClearAllPools();
+
+            await using (var second = new LaporApp(dbPath))
+            {
+                var c = new SimulatorCitizen(second.CreateClient(), "warga-restart");
+                await c.SayAsync("Jl. Kenanga 12, Desa Tritih Kulon, Cilacap Utara");
+                Assert.Contains("Ceritakan aduan Anda", await c.LastReplyAsync());
+                await c.SayAsync("Sampah menumpuk di pinggir jalan sudah seminggu tidak diangkut petugas");
+                await c.SayAsync("ya");
+            }
+            var name = await Db.ScalarAsync<string>(dbPath, "SELECT name FROM complaints");
+            Assert.Equal("Siti Aminah", name);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task Tracking_numbers_stay_unique_when_many_citizens_submit_at_the_same_time()
+    {
+        await using var app = new LaporApp();
+        var http = app.CreateClient();
+        const int citizens = 24;
+        var tasks = Enumerable.Range(1, citizens).Select(async i =>
+        {
+            var c = new SimulatorCitizen(http, $"warga-par-{i}");
+            await c.SayAsync("Jalan di depan pasar rusak parah, banyak lubang besar sejak bulan lalu");
+            await c.SayAsync($"Warga Nomor {ToWords(i)}");
+            await c.SayAsync("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+            await c.SayAsync("ya");
+        });
+        await Task.WhenAll(tasks);
+
+        var numbers = await Db.QueryAsync<string>(app.DatabasePath, "SELECT tracking_number FROM complaints ORDER BY tracking_number");
+        Assert.Equal(citizens, numbers.Count);
+        Assert.Equal(citizens, numbers.Distinct().Count());
+        // The sequence has no gaps: 00001 … 000NN.
+        Assert.Equal(Enumerable.Range(1, citizens).Select(n => n.ToString("D5")), numbers.Select(n => n[^5..]));
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static string ToWords(int i) => string.Concat(i.ToString().Select(d => "nol satu dua tiga empat lima enam tujuh delapan sembilan".Split(' ')[d - '0'] + " ")).Trim();
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using LaporBot.Tests.Fakes;
+using Microsoft.Data.Sqlite;
+
+namespace LaporBot.Tests.Conversations;
+
+/// <summary>The whole turn pipeline through the simulator channel: stored message → dialog → one transaction → outbox → delivery.</summary>
+public class TurnPipelineTests : IAsyncLifetime
+{
+    private readonly LaporApp _app = new();
+    private HttpClient _http = null!;
+
+    public Task InitializeAsync()
+    {
+        _http = _app.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+    }
+
+    internal static async Task FileComplaintAsync(SimulatorCitizen c, string name = "Budi Santoso")
+    {
+        await c.SayAsync("halo");
+        await c.SayAsync(name);
+        await c.SayAsync("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await c.SayAsync("Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
+        await c.SayAsync("ya");
+    }
+
+    [Fact]
+    public async Task A_complete_conversation_stores_the_complaint_its_first_event_and_delivers_every_reply()
+    {
+        var c = new SimulatorCitizen(_http, "warga-1");
+        await FileComplaintAsync(c);
+
+        var row = (await Db.QueryAsync<(string TrackingNumber, string Name, string Address, string Text, string Status, string Channel)>(_app.DatabasePath,
+            "SELECT tracking_number, name, address, text, status, channel FROM complaints")).Single();
+        Assert.Matches(@"^LPR-\d{4}-00001$", row.TrackingNumber);
+        Assert.Equal("Budi Santoso", row.Name);
+        Assert.Equal("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", row.Address);
+        Assert.Equal("submitted", row.Status);
+        Assert.Equal("simulator", row.Channel);
+        var events = await Db.QueryAsync<(string Actor, string Kind)>(_app.DatabasePath, "SELECT actor, kind FROM complaint_events");
+        Assert.Equal([("citizen", "submitted")], events);
+        Assert.Equal(5, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM inbound_messages"));
+
+        await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 5,
+            "all five replies delivered");
+        Assert.Contains(row.TrackingNumber, await c.LastReplyAsync());
+    }
+
+    [Fact]
+    public async Task A_repeated_provider_message_id_is_stored_and_answered_once()
+    {
+        var c = new SimulatorCitizen(_http, "warga-dup");
+        await c.SayAsync("halo", messageId: "m-1");
+        await c.SayAsync("halo", messageId: "m-1");
+        await c.SayAsync("halo", messageId: "m-1");
+
+        Assert.Equal(1, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM inbound_messages"));
+        Assert.Equal(1, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM outbox"));
+    }
+
+    [Fact]
+    public async Task Several_citizens_at_once_keep_separate_forms()
+    {
+        var a = new SimulatorCitizen(_http, "warga-a");
+        var b = new SimulatorCitizen(_http, "warga-b");
+        await a.SayAsync("halo");
+        await b.SayAsync("halo");
+        await a.SayAsync("Ani Lestari");
+        await b.SayAsync("Bambang Wijaya");
+
+        var names = await Db.QueryAsync<string>(_app.DatabasePath,
+            "SELECT json_extract(c.state, '$.values.name') FROM conversations c JOIN reporters r ON r.id = c.reporter_id ORDER BY r.address");
+        Assert.Equal(["Ani Lestari", "Bambang Wijaya"], names);
+    }
+
+    [Theory]
+    [InlineData("", "kosong")]
+    [InlineData("   ", "kosong")]
+    [InlineData("😀😀😀", "huruf")]
+    [InlineData("<b>Budi</b>", "Di mana lokasi")] // accepted as a name; stored verbatim, shown encoded by pages
+    [InlineData("/perintahaneh", "tidak dikenal")]
+    public async Task Bad_input_at_the_name_question_gets_a_sensible_reply(string text, string expected)
+    {
+        var c = new SimulatorCitizen(_http, "warga-bad-" + Guid.NewGuid().ToString("N")[..6]);
+        await c.SayAsync("halo");
+        await c.SayAsync(text);
+
+        Assert.Contains(expected, await c.LastReplyAsync());
+    }
+
+    [Fact]
+    public async Task A_sticker_gets_an_explanation_and_the_question_again()
+    {
+        var c = new SimulatorCitizen(_http, "warga-sticker");
+        await c.SayAsync("halo");
+        await c.SayAsync(null, sticker: true);
+
+        var reply = await c.LastReplyAsync();
+        Assert.Contains("stiker", reply);
+        Assert.Contains("Siapa nama lengkap Anda?", reply);
+    }
+
+    [Fact]
+    public async Task A_ten_thousand_character_message_is_refused_with_the_limit_and_stored_intact()
+    {
+        var c = new SimulatorCitizen(_http, "warga-long");
+        var longText = string.Concat(Enumerable.Repeat("jalan rusak ", 834))[..10_000];
+        await c.SayAsync("halo");
+        await c.SayAsync(longText);
+
+        var reply = await c.LastReplyAsync();
+        Assert.Contains("10000 karakter", reply);
+        Assert.Contains("2000", reply);
+        Assert.Equal(10_000, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT MAX(length(text)) FROM inbound_messages"));
+        Assert.Equal(0, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM complaints"));
+    }
+
+    [Fact]
+    public async Task Html_and_sql_like_text_is_stored_verbatim_and_breaks_nothing()
+    {
+        var c = new SimulatorCitizen(_http, "warga-sql");
+        const string nasty = "'; DROP TABLE complaints; -- <script>alert(\"x\")</script> jalan rusak parah di depan pasar";
+        await c.SayAsync(nasty);
+        await c.SayAsync("Robert'); DROP TABLE reporters;--");
+        await c.SayAsync("Jl. \"Kutilang\" <No. 5>, Sidanegara, Cilacap");
+        await c.SayAsync("ya");
+
+        var row = (await Db.QueryAsync<(string Name, string Address, string Text)>(_app.DatabasePath, "SELECT name, address, text FROM complaints")).Single();
+        Assert.Equal(nasty, row.Text);
+        Assert.Equal("Robert'); DROP TABLE reporters;--", row.Name);
+        Assert.Equal("Jl. \"Kutilang\" <No. 5>, Sidanegara, Cilacap", row.Address);
+        Assert.Equal(1, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM reporters"));
+    }
+
+    [Fact]
+    public async Task Status_of_an_own_complaint_is_answered_and_another_citizens_is_not_revealed()
+    {
+        var owner = new SimulatorCitizen(_http, "warga-owner");
+        await FileComplaintAsync(owner);
+        var number = await Db.ScalarAsync<string>(_app.DatabasePath, "SELECT tracking_number FROM complaints");
+        var stranger = new SimulatorCitizen(_http, "warga-stranger");
+        await stranger.SayAsync("menu");
+
+        await owner.SayAsync($"status {number}");
+        await stranger.SayAsync($"status {number}");
+
+        Assert.Contains("Diterima, menunggu verifikasi", await owner.LastReplyAsync());
+        var strangerReply = await stranger.LastReplyAsync();
+        Assert.Contains("tidak ditemukan", strangerReply);
+        Assert.DoesNotContain("Budi", strangerReply);
+    }
+
+    [Fact]
+    public async Task A_turn_that_cannot_commit_leaves_nothing_half_done()
+    {
+        var c = new SimulatorCitizen(_http, "warga-atomic");
+        await c.SayAsync("halo");
+        await c.SayAsync("Budi Santoso");
+        await c.SayAsync("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await c.SayAsync("Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
+        // Make the reply to the confirmation impossible to store: the whole turn must roll back.
+        await Db.ExecuteAsync(_app.DatabasePath,
+            "CREATE TRIGGER fail_submit BEFORE INSERT ON outbox WHEN NEW.body LIKE '%LPR-%' BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END");
+        var before = await Db.ScalarAsync<string>(_app.DatabasePath, "SELECT state FROM conversations");
+
+        var response = await c.SendRawAsync(new { citizen = c.Citizen, text = "ya", messageId = "confirm-1" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.DoesNotContain("disk full", await response.Content.ReadAsStringAsync()); // no internals to the caller
+        Assert.Equal(0, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM complaints"));
+        Assert.Equal(0, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM complaint_events"));
+        Assert.Equal(0, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM inbound_messages WHERE provider_message_id = 'confirm-1'"));
+        Assert.Equal(before, await Db.ScalarAsync<string>(_app.DatabasePath, "SELECT state FROM conversations"));
+
+        // The provider retries once storage works again: the same message now goes through once.
+        await Db.ExecuteAsync(_app.DatabasePath, "DROP TRIGGER fail_submit");
+        var retry = await c.SendRawAsync(new { citizen = c.Citizen, text = "ya", messageId = "confirm-1" });
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(1, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM complaints"));
+    }
+}

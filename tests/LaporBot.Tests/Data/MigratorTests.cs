@@ -1,0 +1,99 @@
+using Dapper;
+using LaporBot.Data;
+using LaporBot.Tests.Fakes;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LaporBot.Tests.Data;
+
+public class MigratorTests : IDisposable
+{
+    private readonly string _dir = TestPaths.NewTempDir();
+
+    private SqliteDatabase NewDatabase(string synchronous = "Full") =>
+        new($"Data Source={Path.Combine(_dir, "m.db")}", Options.Create(new DatabaseOptions { SqliteSynchronous = synchronous }));
+
+    [Fact]
+    public async Task Migrate_on_an_empty_database_creates_every_table_and_records_the_version()
+    {
+        var db = NewDatabase();
+        var applied = await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
+
+        Assert.Equal(Migrator.Scripts(SqlDialect.Sqlite).Select(s => s.Version), applied);
+        await using var c = await db.OpenAsync();
+        var tables = (await c.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table'")).ToHashSet();
+        foreach (var t in new[] { "reporters", "conversations", "inbound_messages", "complaints", "complaint_events", "complaint_attachments", "outbox", "tracking_sequences", "schema_migrations" })
+        {
+            Assert.Contains(t, tables);
+        }
+        Assert.Equal(applied.Count, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_run_again_applies_nothing_and_keeps_data()
+    {
+        var db = NewDatabase();
+        var migrator = new Migrator(db, NullLogger<Migrator>.Instance);
+        await migrator.MigrateAsync();
+        await using (var c = await db.OpenAsync())
+        {
+            await c.ExecuteAsync("INSERT INTO reporters (channel, address, created_at) VALUES ('simulator', 'w1', 1)");
+        }
+
+        var second = await migrator.MigrateAsync();
+
+        Assert.Empty(second);
+        await using var c2 = await db.OpenAsync();
+        Assert.Equal(1, await c2.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reporters"));
+    }
+
+    [Fact]
+    public async Task Connections_use_wal_foreign_keys_busy_timeout_and_the_configured_synchronous()
+    {
+        var db = NewDatabase("Normal");
+        await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
+        await using var c = await db.OpenAsync();
+
+        Assert.Equal("wal", await c.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("PRAGMA foreign_keys"));
+        Assert.Equal(5000, await c.ExecuteScalarAsync<long>("PRAGMA busy_timeout"));
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("PRAGMA synchronous")); // NORMAL = 1, FULL = 2
+        var fk = await Assert.ThrowsAsync<SqliteException>(() =>
+            c.ExecuteAsync("INSERT INTO conversations (reporter_id, dialog, state, updated_at) VALUES (999, 'lapor', '{}', 1)"));
+        Assert.Contains("FOREIGN KEY", fk.Message);
+    }
+
+    [Fact]
+    public async Task The_timeline_is_append_only()
+    {
+        var db = NewDatabase();
+        await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
+        await using var c = await db.OpenAsync();
+        await c.ExecuteAsync("""
+            INSERT INTO reporters (id, channel, address, created_at) VALUES (1, 'simulator', 'w1', 1);
+            INSERT INTO complaints (id, tracking_number, reporter_id, channel, name, address, text, status, created_at, updated_at)
+                VALUES (1, 'LPR-2611-00001', 1, 'simulator', 'Budi', 'Jl. Merdeka 5 Cilacap', 'jalan rusak parah sekali', 'submitted', 1, 1);
+            INSERT INTO complaint_events (complaint_id, at, actor, kind) VALUES (1, 1, 'citizen', 'submitted');
+            """);
+
+        var update = await Assert.ThrowsAsync<SqliteException>(() => c.ExecuteAsync("UPDATE complaint_events SET note = 'x'"));
+        var delete = await Assert.ThrowsAsync<SqliteException>(() => c.ExecuteAsync("DELETE FROM complaint_events"));
+
+        Assert.Contains("append-only", update.Message);
+        Assert.Contains("append-only", delete.Message);
+    }
+
+    [Fact]
+    public void Migration_scripts_are_numbered_from_one_without_gaps()
+    {
+        var versions = Migrator.Scripts(SqlDialect.Sqlite).Select(s => s.Version).ToList();
+        Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}

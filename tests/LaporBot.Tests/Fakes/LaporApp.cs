@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace LaporBot.Tests.Fakes;
+
+/// <summary>
+/// The real app on a fresh SQLite file per instance (WebApplicationFactory). Several instances may
+/// share one database path to simulate a restart.
+/// </summary>
+internal sealed class LaporApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string _environment;
+    private readonly Action<IServiceCollection>? _services;
+
+    public LaporApp(string? databasePath = null, string environment = "Development",
+        IDictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
+    {
+        Dir = databasePath is null ? TestPaths.NewTempDir() : Path.GetDirectoryName(databasePath)!;
+        DatabasePath = databasePath ?? Path.Combine(Dir, "laporbot.db");
+        _environment = environment;
+        Clock = clock;
+        _services = services;
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:LaporBot"] = $"Data Source={DatabasePath}",
+            ["Outbox:SweepInterval"] = "00:00:00.200",
+            ["Logging:Console:FormatterName"] = "simple",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[k] = v;
+        }
+    }
+
+    public string Dir { get; }
+    public string DatabasePath { get; }
+    public TimeProvider? Clock { get; }
+    public LogCapture Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        foreach (var (k, v) in _settings)
+        {
+            builder.UseSetting(k, v);
+        }
+        builder.ConfigureLogging(l => l.AddProvider(Logs));
+        builder.ConfigureTestServices(services =>
+        {
+            if (Clock is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(Clock);
+            }
+            _services?.Invoke(services);
+        });
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+}
