@@ -32,7 +32,10 @@ internal abstract record MediaDownload
             return new Failed($"HTTP {code}", code >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests);
         }
 
-        var contentType = response.Content.Headers.ContentType?.MediaType ?? fallbackContentType;
+        // Some file servers (Telegram's, for one) label everything octet-stream; then the caller's
+        // guess from the file name is the better information.
+        var announcedType = response.Content.Headers.ContentType?.MediaType;
+        var contentType = announcedType is null or "application/octet-stream" ? fallbackContentType ?? announcedType : announcedType;
         if (allowedTypes is not null && (contentType is null || !allowedTypes.Contains(contentType)))
             return new Failed($"content type '{contentType ?? "(none)"}' is not allowed", false);
 
