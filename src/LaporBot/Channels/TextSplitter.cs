@@ -35,4 +35,31 @@ internal static class TextSplitter
 
     // Position just before the separator, so the separator itself is dropped at the cut.
     private static int LastBreak(ReadOnlySpan<char> window, string separator) => window.LastIndexOf(separator.AsSpan());
+
+    /// <summary>
+    /// Sends each part in order and stops at the first failure, naming the part in the error so an
+    /// operator can see that earlier parts were already delivered. Returns the last part's id.
+    /// </summary>
+    public static async Task<SendResult> SendInPartsAsync(string text, int maxLength, Func<string, int, Task<SendResult>> sendPart)
+    {
+        var parts = Split(text, maxLength);
+        SendResult last = new SendResult.Sent(null);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            last = await sendPart(parts[i], i);
+            if (last is SendResult.Sent)
+                continue;
+            if (i == 0)
+                return last;
+            var where = $"part {i + 1} of {parts.Count}: ";
+            return last switch
+            {
+                SendResult.Retryable r => r with { Error = where + r.Error },
+                SendResult.Permanent p => p with { Error = where + p.Error },
+                TemplateRequired t => t with { Error = where + t.Error },
+                _ => last,
+            };
+        }
+        return last;
+    }
 }

@@ -27,20 +27,23 @@ internal sealed class MetaClient(HttpClient http, IOptions<MetaOptions> options,
     private readonly MetaOptions _options = options.Value;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    /// <summary>Free-form text; <paramref name="replyToMessageId"/> (a wamid) quotes that message.</summary>
+    /// <summary>
+    /// Free-form text, split into several messages over 4,096 characters;
+    /// <paramref name="replyToMessageId"/> (a wamid) quotes that message in the first part.
+    /// </summary>
     public Task<SendResult> SendTextAsync(string to, string body, string? replyToMessageId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(body) || body.Length > MaxTextLength)
-            throw new ArgumentException($"WhatsApp text must be 1–{MaxTextLength} characters.", nameof(body));
-        return SendAsync(new
+        if (string.IsNullOrWhiteSpace(body))
+            return Task.FromResult<SendResult>(new SendResult.Permanent("text is empty"));
+        return TextSplitter.SendInPartsAsync(body, MaxTextLength, (part, i) => SendAsync(new
         {
             messaging_product = "whatsapp",
             recipient_type = "individual",
             to,
             type = "text",
-            context = replyToMessageId is null ? null : new { message_id = replyToMessageId },
-            text = new { preview_url = false, body },
-        }, cancellationToken);
+            context = i == 0 && replyToMessageId is not null ? new { message_id = replyToMessageId } : null,
+            text = new { preview_url = false, body = part },
+        }, cancellationToken));
     }
 
     /// <summary>

@@ -68,31 +68,19 @@ internal sealed class TelegramClient(
         if (string.IsNullOrWhiteSpace(text))
             return new SendResult.Permanent("text is empty");
         var markup = ReplyMarkup(sendOptions);
-        var parts = TextSplitter.Split(text, MaxTextLength);
-        string? lastId = null;
-        for (var i = 0; i < parts.Count; i++)
+        var partCount = TextSplitter.Split(text, MaxTextLength).Count;
+        return await TextSplitter.SendInPartsAsync(text, MaxTextLength, async (part, i) =>
         {
             var request = new SendMessageRequest(
-                chatId, parts[i],
-                ReplyMarkup: i == parts.Count - 1 ? markup : null,
+                chatId, part,
+                ReplyMarkup: i == partCount - 1 ? markup : null,
                 ReplyParameters: i == 0 && sendOptions?.ReplyToMessageId is long replyTo
                     ? new ReplyParameters(replyTo, AllowSendingWithoutReply: true) : null);
             var result = await CallAsync<Message>("sendMessage", request, cancellationToken);
-            if (result.Error is { } error)
-            {
-                var failure = error.ToSendResult();
-                if (i == 0)
-                    return failure;
-                return failure switch
-                {
-                    SendResult.Retryable r => r with { Error = $"part {i + 1} of {parts.Count}: {r.Error}" },
-                    SendResult.Permanent p => p with { Error = $"part {i + 1} of {parts.Count}: {p.Error}" },
-                    _ => failure,
-                };
-            }
-            lastId = result.Result?.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        return new SendResult.Sent(lastId);
+            return result.Error is { } error
+                ? error.ToSendResult()
+                : new SendResult.Sent(result.Result?.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
     }
 
     /// <summary>

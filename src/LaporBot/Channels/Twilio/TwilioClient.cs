@@ -16,13 +16,20 @@ internal sealed class TwilioClient(HttpClient http, IOptions<TwilioOptions> opti
     private readonly TwilioOptions _options = options.Value;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    /// <summary>Free-form text; only allowed inside the 24-hour window, otherwise <see cref="TemplateRequired"/>.</summary>
-    public Task<SendResult> SendTextAsync(string to, string body, CancellationToken cancellationToken)
-    {
-        var form = BaseForm(to);
-        form.Add(new("Body", body));
-        return CreateMessageAsync(form, cancellationToken);
-    }
+    // Twilio rejects a Body over 1,600 characters (Messages resource, Content API twilio/text).
+    public const int MaxBodyLength = 1600;
+
+    /// <summary>
+    /// Free-form text, split into several messages over 1,600 characters. Only allowed inside the
+    /// 24-hour window, otherwise <see cref="TemplateRequired"/>.
+    /// </summary>
+    public Task<SendResult> SendTextAsync(string to, string body, CancellationToken cancellationToken) =>
+        TextSplitter.SendInPartsAsync(body, MaxBodyLength, (part, _) =>
+        {
+            var form = BaseForm(to);
+            form.Add(new("Body", part));
+            return CreateMessageAsync(form, cancellationToken);
+        });
 
     /// <summary>
     /// An approved Content API template (<c>HX…</c>). Body and MediaUrl must be left out; values go

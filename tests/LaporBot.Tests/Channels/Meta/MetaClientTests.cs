@@ -43,6 +43,27 @@ public class MetaClientTests
     }
 
     [Fact]
+    public async Task SendText_Over4096Characters_IsSplit_WithContextOnlyOnTheFirstPart()
+    {
+        _handler.Respond(HttpStatusCode.OK, TestData.Text("meta/send-ok.json")).Respond(HttpStatusCode.OK, TestData.Text("meta/send-ok.json"));
+
+        await Client().SendTextAsync(Citizen, new string('a', 3000) + "\n" + new string('b', 3000), "wamid.ABC", CancellationToken.None);
+
+        var bodies = _handler.Requests.Select(r => r.Json()).ToList();
+        Assert.Equal(2, bodies.Count);
+        Assert.Equal(new string('b', 3000), bodies[1].GetProperty("text").GetProperty("body").GetString());
+        Assert.True(bodies[0].TryGetProperty("context", out _));
+        Assert.False(bodies[1].TryGetProperty("context", out _));
+    }
+
+    [Fact]
+    public async Task SendText_Empty_IsPermanentWithoutACall()
+    {
+        Assert.IsType<SendResult.Permanent>(await Client().SendTextAsync(Citizen, " ", null, CancellationToken.None));
+        Assert.Empty(_handler.Requests);
+    }
+
+    [Fact]
     public async Task SendReplyButtons_SendsInteractiveButtonPayload()
     {
         _handler.Respond(HttpStatusCode.OK, TestData.Text("meta/send-ok.json"));

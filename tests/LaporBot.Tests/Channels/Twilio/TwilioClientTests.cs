@@ -77,6 +77,30 @@ public class TwilioClientTests
         Assert.False(form.ContainsKey("MediaUrl"));
     }
 
+    [Fact]
+    public async Task SendText_Over1600Characters_IsSentAsSeveralMessages()
+    {
+        var paragraph = string.Join(' ', Enumerable.Repeat("Tanggapan Dinas PU:", 50)); // 999 chars
+        _handler.Respond(HttpStatusCode.Created, TestData.Text("twilio/message-created.json"))
+                .Respond(HttpStatusCode.Created, TestData.Text("twilio/message-created.json").Replace("SM9b", "SM9c"));
+
+        var result = await Client().SendTextAsync(Citizen, paragraph + "\n\n" + paragraph, CancellationToken.None);
+
+        Assert.Equal(new SendResult.Sent("SM9c0e8c2b9a7d4e6f8a0b1c2d3e4f5a6b"), result);
+        Assert.Equal([paragraph, paragraph], _handler.Requests.Select(r => r.Form()["Body"]));
+    }
+
+    [Fact]
+    public async Task SendText_TemplateRequiredOnALaterPart_SaysWhichPart()
+    {
+        _handler.Respond(HttpStatusCode.Created, TestData.Text("twilio/message-created.json"))
+                .Respond(HttpStatusCode.BadRequest, TestData.Text("twilio/error-63016.json"));
+
+        var result = await Client().SendTextAsync(Citizen, new string('a', 1600) + " b", CancellationToken.None);
+
+        Assert.StartsWith("part 2 of 2:", Assert.IsType<TemplateRequired>(result).Error);
+    }
+
     public sealed record ErrorCase(string Label, HttpStatusCode Status, string File, Type Expected, bool Unreachable = false, int? RetryAfterSeconds = null)
     {
         public override string ToString() => Label;
