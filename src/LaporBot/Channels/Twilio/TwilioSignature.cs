@@ -15,12 +15,13 @@ internal static class TwilioSignature
     /// Base64(HMAC-SHA1(authToken, url + key1 + value1 + key2 + value2 …)) with the form fields
     /// sorted by key in ordinal (case-sensitive) order. Repeated keys are appended one pair at a
     /// time in the order received; how Twilio signs them is unconfirmed and Messaging does not send them.
+    /// Takes the same pair list as <see cref="TwilioWebhook"/>; an absent value is an empty string.
     /// </summary>
-    public static string Compute(string url, IEnumerable<KeyValuePair<string, string?>> form, string authToken)
+    public static string Compute(string url, IEnumerable<KeyValuePair<string, string>> form, string authToken)
     {
         var data = new StringBuilder(url);
         foreach (var pair in form.OrderBy(p => p.Key, StringComparer.Ordinal))
-            data.Append(pair.Key).Append(pair.Value ?? "");
+            data.Append(pair.Key).Append(pair.Value);
         var mac = HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString()));
         return Convert.ToBase64String(mac);
     }
@@ -30,11 +31,11 @@ internal static class TwilioSignature
     /// default port added: Twilio's back end signs both ways, so the official validator accepts either.
     /// <paramref name="url"/> must be the public URL Twilio called, query string included, as configured.
     /// </summary>
-    public static bool IsValid(string url, IEnumerable<KeyValuePair<string, string?>> form, string authToken, string? signature)
+    public static bool IsValid(string url, IEnumerable<KeyValuePair<string, string>> form, string authToken, string? signature)
     {
         if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken))
             return false;
-        var fields = form as IReadOnlyCollection<KeyValuePair<string, string?>> ?? form.ToList();
+        var fields = form as IReadOnlyCollection<KeyValuePair<string, string>> ?? form.ToList();
         var withoutPort = Compute(WithoutPort(url), fields, authToken);
         var withPort = Compute(WithDefaultPort(url), fields, authToken);
         // Evaluate both before combining so timing does not reveal which variant matched.

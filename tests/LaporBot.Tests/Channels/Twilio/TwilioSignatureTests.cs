@@ -10,7 +10,7 @@ public class TwilioSignatureTests
     private const string Query = "/myapp.php?foo=1&bar=2";
 
     // Given in a different order from the sorted one on purpose: the validator must sort.
-    private static readonly KeyValuePair<string, string?>[] Params =
+    private static readonly KeyValuePair<string, string>[] Params =
     [
         new("To", "+18005551212"), new("From", "+14158675309"), new("Digits", "1234"),
         new("CallSid", "CA1234567890ABCDE"), new("Caller", "+14158675309"),
@@ -39,7 +39,7 @@ public class TwilioSignatureTests
     public void IsValid_AcceptsEitherPortVariant(string requestUrl, string header) =>
         Assert.True(TwilioSignature.IsValid(requestUrl, Params, Token, header));
 
-    public static TheoryData<string, string, string?, KeyValuePair<string, string?>[]> MustFail => new()
+    public static TheoryData<string, string, string?, KeyValuePair<string, string>[]> MustFail => new()
     {
         { "tampered signature", "https://mycompany.com" + Query, "NOTRSOYDt4T1cUTdK1PDd93/VVr8B8=", Params },
         { "mixed-case host", "https://MyCompany.com" + Query, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", Params },
@@ -48,14 +48,14 @@ public class TwilioSignatureTests
         { "different query", "https://mycompany.com/myapp.php?foo=1&bar=3", "RSOYDt4T1cUTdK1PDd93/VVr8B8=", Params },
         { "http instead of https", "http://mycompany.com" + Query, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", Params },
         { "tampered field", "https://mycompany.com" + Query, "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
-            Params.Select(p => p.Key == "Digits" ? new KeyValuePair<string, string?>("Digits", "9999") : p).ToArray() },
+            Params.Select(p => p.Key == "Digits" ? new KeyValuePair<string, string>("Digits", "9999") : p).ToArray() },
         { "extra field", "https://mycompany.com" + Query, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", [.. Params, new("Body", "x")] },
         { "missing field", "https://mycompany.com" + Query, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", Params[1..] },
     };
 
     [Theory]
     [MemberData(nameof(MustFail))]
-    public void IsValid_Fails(string label, string url, string? header, KeyValuePair<string, string?>[] form)
+    public void IsValid_Fails(string label, string url, string? header, KeyValuePair<string, string>[] form)
     {
         Assert.False(TwilioSignature.IsValid(url, form, Token, header), label);
     }
@@ -81,8 +81,10 @@ public class TwilioSignatureTests
     public void Compute_MatchesSelfComputedWhatsAppVector_FromRecordedForm()
     {
         // PROTOCOLS.md §4.2; the form values are decoded (whatsapp:+62…), not the %3A%2B wire text.
-        var form = TestData.Form("twilio/signed-vector.form").Select(p => new KeyValuePair<string, string?>(p.Key, p.Value));
+        var form = TestData.Form("twilio/signed-vector.form");
         Assert.True(TwilioSignature.IsValid("https://example.com/twilio/whatsapp", form, Token, "1qlKljE9b8Eyzoh0N74g2SflUXc="));
+        Assert.IsType<LaporBot.Channels.ParseOutcome<LaporBot.Channels.InboundMessage>.Accepted>(
+            TwilioWebhook.ParseMessage(form, DateTimeOffset.UnixEpoch));
     }
 
     [Theory]
