@@ -1,0 +1,31 @@
+namespace LaporBot.Channels.Telegram;
+
+/// <summary>Configuration section "Telegram".</summary>
+internal sealed class TelegramOptions
+{
+    public const string Section = "Telegram";
+
+    public bool Enabled { get; set; }
+
+    // From BotFather, "123456:ABC-…". Part of every request path, so never log a raw URI (see Redact).
+    public string BotToken { get; set; } = "";
+
+    // Tests and staging point this at a fake server on loopback.
+    public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+
+    // Passed to setWebhook as secret_token and echoed in X-Telegram-Bot-Api-Secret-Token;
+    // 1–256 characters of A-Z a-z 0-9 _ -.
+    public string WebhookSecret { get; set; } = "";
+
+    // Long polling (getUpdates) instead of a webhook; handy behind NAT in development.
+    public bool UsePolling { get; set; }
+
+    // The public HTTPS URL registered with setWebhook (ports 443, 80, 88 or 8443 only).
+    public string PublicWebhookUrl { get; set; } = "";
+
+    // Without "@"; used to accept "/cmd@LaporBot" addressed commands.
+    public string BotUsername { get; set; } = "";
+
+    // Bots may download files of up to 20 MB (getFile).
+    public long MaxFileBytes { get; set; } = 20 * 1024 * 1024;
+}

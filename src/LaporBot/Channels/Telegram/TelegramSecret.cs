@@ -1,0 +1,21 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LaporBot.Channels.Telegram;
+
+/// <summary>
+/// Telegram signs nothing: the webhook is authenticated only by the secret_token we gave
+/// setWebhook, echoed back in a header. https://core.telegram.org/bots/api#setwebhook
+/// </summary>
+internal static class TelegramSecret
+{
+    public const string HeaderName = "X-Telegram-Bot-Api-Secret-Token";
+
+    /// <summary>Constant-time compare; a missing header or an unconfigured secret never matches.</summary>
+    public static bool IsValid(string? header, string configuredSecret)
+    {
+        if (string.IsNullOrEmpty(header) || string.IsNullOrEmpty(configuredSecret))
+            return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header), Encoding.UTF8.GetBytes(configuredSecret));
+    }
+}
