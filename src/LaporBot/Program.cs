@@ -1,4 +1,5 @@
 using LaporBot.Channels.Simulator;
+using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,12 +9,14 @@ builder.AddData();
 builder.AddConversations();
 builder.AddOutbox();
 builder.AddChannels();
+builder.AddTwilio();
 
 var app = builder.Build();
 
 app.UseLaporErrorHandling();
 
 app.MapHealth();
+app.MapTwilioWebhooks();
 if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Simulator:Enabled", true))
 {
     app.MapSimulator();

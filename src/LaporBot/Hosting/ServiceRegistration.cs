@@ -46,6 +46,7 @@ internal static class ServiceRegistration
     {
         builder.Services.Bind<OutboxOptions>(builder.Configuration, OutboxOptions.Section);
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<DeliveryThrottle>();
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return builder;
@@ -55,6 +56,8 @@ internal static class ServiceRegistration
     {
         // One line per provider.
         builder.Services.AddSingleton<IChannel, SimulatorChannel>();
+        builder.Services.AddOptions<AttachmentOptions>().Bind(builder.Configuration.GetSection(AttachmentOptions.Section));
+        builder.Services.AddSingleton<AttachmentStore>();
         return builder;
     }
 

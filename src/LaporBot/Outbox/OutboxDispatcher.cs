@@ -15,12 +15,18 @@ internal sealed class OutboxDispatcher(
     OutboxSignal signal,
     TimeProvider clock,
     IOptions<OutboxOptions> options,
+    DeliveryThrottle throttle,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.DispatcherEnabled)
+        {
+            logger.LogWarning("Outbox dispatcher is disabled (Outbox:DispatcherEnabled=false); messages stay queued");
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -69,6 +75,7 @@ internal sealed class OutboxDispatcher(
         SendResult result;
         try
         {
+            await throttle.WaitAsync(channel, row.Recipient, ct);
             result = await channel.SendAsync(message, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -85,6 +92,11 @@ internal sealed class OutboxDispatcher(
         {
             case SendResult.Sent sent:
                 await OutboxStore.MarkSentAsync(db, row.Id, sent.ProviderMessageId, now, ct);
+                break;
+            case TemplateRequired t:
+                // The channel found no approved template to fall back on outside WhatsApp's 24-hour window.
+                await OutboxStore.MarkDeadAsync(db, row.Id, $"outside the 24-hour window and no template is configured: {t.Error}", now, ct);
+                logger.LogWarning("Outbox {Id} via {Channel}: needs a template, none configured; marked dead", row.Id, row.Channel);
                 break;
             case SendResult.Permanent p:
                 await OutboxStore.MarkDeadAsync(db, row.Id, p.Error, now, ct);

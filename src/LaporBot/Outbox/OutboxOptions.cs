@@ -21,6 +21,9 @@ internal sealed class OutboxOptions
     /// <summary>Safety-net sweep interval; normal delivery is signalled right after each commit.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Off only in tests that drive delivery step by step.</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
 }

@@ -141,3 +141,48 @@ internal static class OutboxStore
         (await c.QueryAsync<OutboxRow>(
             $"SELECT {Columns} FROM outbox o WHERE o.status = @status ORDER BY o.id LIMIT @limit", new { status, limit })).AsList();
 }
+
+internal static class OutboxDelivery
+{
+    /// <summary>
+    /// Records a provider's delivery receipt for the message it knows as <paramref name="providerMessageId"/>.
+    /// Receipts can arrive out of order (read before delivered); a later stage never goes back.
+    /// Returns false when no such message exists.
+    /// </summary>
+    public static async Task<bool> UpdateAsync(IDatabase db, string channel, string providerMessageId, string deliveryStatus,
+        string? error, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var current = await c.QuerySingleOrDefaultAsync<string?>(
+            "SELECT COALESCE(delivery_status, '') FROM outbox WHERE channel = @channel AND provider_message_id = @providerMessageId",
+            new { channel, providerMessageId });
+        if (current is null)
+        {
+            return false;
+        }
+        if (Rank(deliveryStatus) < Rank(current))
+        {
+            return true;
+        }
+        await c.ExecuteAsync(
+            """
+            UPDATE outbox SET delivery_status = @deliveryStatus, delivery_error = COALESCE(@error, delivery_error),
+                              delivery_updated_at = @now, updated_at = @now
+            WHERE channel = @channel AND provider_message_id = @providerMessageId
+            """,
+            new { channel, providerMessageId, deliveryStatus, error, now = now.ToUnixTimeMilliseconds() });
+        return true;
+    }
+
+    // failed/undelivered are final and outrank everything; otherwise queued < sent < delivered < read.
+    private static int Rank(string status) => status switch
+    {
+        "" => 0,
+        "accepted" or "queued" or "sending" => 1,
+        "sent" => 2,
+        "delivered" => 3,
+        "read" => 4,
+        "failed" or "undelivered" => 5,
+        _ => 1,
+    };
+}

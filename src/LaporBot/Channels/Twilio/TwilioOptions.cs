@@ -34,4 +34,7 @@ internal sealed class TwilioOptions
 
     // Inbound media larger than this is refused instead of filling memory or disk.
     public long MaxMediaBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How long one call to Twilio may take before it counts as a failed attempt.</summary>
+    public double TimeoutSeconds { get; set; } = 15;
 }

@@ -1,0 +1,47 @@
+using LaporBot.Outbox;
+using Microsoft.Extensions.Options;
+
+namespace LaporBot.Channels.Twilio;
+
+/// <summary>
+/// WhatsApp through Twilio. Inside the 24-hour customer service window it sends free text;
+/// outside it (or when Twilio answers 63016) it sends the approved template with the text as
+/// variable {{1}}, because WhatsApp drops free text to a citizen who has not written for a day.
+/// </summary>
+internal sealed class TwilioChannel(TwilioClient client, IOptions<TwilioOptions> options, TimeProvider clock) : IChannel, IRateLimitedChannel
+{
+    /// <summary>WhatsApp's window is 24 h; keep a margin so a message queued at 23:59 is not refused in flight.</summary>
+    internal static readonly TimeSpan Window = TimeSpan.FromHours(24) - TimeSpan.FromMinutes(5);
+
+    /// <summary>A template variable is capped by WhatsApp; a longer text is cut with an ellipsis.</summary>
+    internal const int MaxTemplateVariable = 1000;
+
+    public string Name => TwilioWebhook.ChannelName;
+
+    public double MessagesPerSecond => options.Value.MessagesPerSecond;
+
+    public TimeSpan PerChatInterval => TimeSpan.Zero;
+
+    public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var inWindow = message.LastInboundAt is { } last && clock.GetUtcNow() - last < Window;
+        if (!inWindow && !string.IsNullOrEmpty(o.TemplateContentSid))
+        {
+            return await SendTemplateAsync(message, cancellationToken);
+        }
+        var result = await client.SendTextAsync(message.Recipient, message.Text, cancellationToken);
+        if (result is TemplateRequired && !string.IsNullOrEmpty(o.TemplateContentSid))
+        {
+            return await SendTemplateAsync(message, cancellationToken);
+        }
+        return result;
+    }
+
+    private Task<SendResult> SendTemplateAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var text = message.Text.Length <= MaxTemplateVariable ? message.Text : message.Text[..(MaxTemplateVariable - 1)] + "…";
+        return client.SendTemplateAsync(message.Recipient, options.Value.TemplateContentSid,
+            new Dictionary<string, string> { ["1"] = text }, cancellationToken);
+    }
+}

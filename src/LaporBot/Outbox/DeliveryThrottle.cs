@@ -1,0 +1,64 @@
+using LaporBot.Channels;
+
+namespace LaporBot.Outbox;
+
+/// <summary>A channel whose provider limits how fast we may send.</summary>
+internal interface IRateLimitedChannel
+{
+    /// <summary>Messages per second across all chats (Telegram ≈30, Twilio/Meta per configuration).</summary>
+    double MessagesPerSecond { get; }
+
+    /// <summary>Minimum gap between two messages to one chat (Telegram ≈1 s; zero for none).</summary>
+    TimeSpan PerChatInterval { get; }
+}
+
+/// <summary>
+/// Spaces sends so providers do not throttle us: a global slot per channel and a slot per chat.
+/// Uses the real clock on purpose — it paces real network calls, not business deadlines.
+/// </summary>
+internal sealed class DeliveryThrottle
+{
+    private readonly Dictionary<string, DateTimeOffset> _nextGlobal = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), DateTimeOffset> _nextChat = [];
+    private readonly object _gate = new();
+    private readonly TimeProvider _time = TimeProvider.System;
+
+    public async Task WaitAsync(IChannel channel, string recipient, CancellationToken ct)
+    {
+        if (channel is not IRateLimitedChannel limits || limits.MessagesPerSecond <= 0)
+        {
+            return;
+        }
+        TimeSpan wait;
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var at = now;
+            if (_nextGlobal.TryGetValue(channel.Name, out var g) && g > at)
+            {
+                at = g;
+            }
+            if (_nextChat.TryGetValue((channel.Name, recipient), out var c) && c > at)
+            {
+                at = c;
+            }
+            _nextGlobal[channel.Name] = at + TimeSpan.FromSeconds(1 / limits.MessagesPerSecond);
+            if (limits.PerChatInterval > TimeSpan.Zero)
+            {
+                _nextChat[(channel.Name, recipient)] = at + limits.PerChatInterval;
+                if (_nextChat.Count > 10_000)
+                {
+                    foreach (var stale in _nextChat.Where(kv => kv.Value < now).Select(kv => kv.Key).ToList())
+                    {
+                        _nextChat.Remove(stale);
+                    }
+                }
+            }
+            wait = at - now;
+        }
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, ct);
+        }
+    }
+}
