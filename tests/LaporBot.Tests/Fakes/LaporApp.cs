@@ -29,6 +29,7 @@ internal sealed class LaporApp : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:LaporBot"] = $"Data Source={DatabasePath}",
             ["Outbox:SweepInterval"] = "00:00:00.200",
+            ["Attachments:Directory"] = Path.Combine(Dir, "attachments"),
             ["Logging:Console:FormatterName"] = "simple",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())

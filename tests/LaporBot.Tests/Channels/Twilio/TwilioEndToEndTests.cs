@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text;
+using LaporBot.Tests.Fakes;
+
+namespace LaporBot.Tests.Channels.Twilio;
+
+/// <summary>A citizen reports over WhatsApp through Twilio: the real service, a fake Twilio API on loopback.</summary>
+public class TwilioEndToEndTests
+{
+    [Fact]
+    public async Task A_citizen_completes_the_report_over_twilio_and_every_reply_has_the_exact_wire_fields()
+    {
+        await using var h = await TwilioHarness.StartAsync();
+
+        foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap", "ya" })
+        {
+            var r = await h.SayAsync(text);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal("text/xml", r.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("<Response/>", await r.Content.ReadAsStringAsync());
+        }
+        await Db.EventuallyAsync(() => Task.FromResult(h.Sent.Count == 5), "five replies sent to Twilio");
+
+        var number = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT tracking_number FROM complaints");
+        var name = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT name FROM complaints");
+        Assert.Equal("Budi Santoso", name); // the WhatsApp profile name, confirmed with "ya"
+        var expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TwilioHarness.AccountSid}:{TwilioHarness.AuthToken}"));
+        foreach (var request in h.Sent)
+        {
+            Assert.Equal("POST", request.Method);
+            Assert.Equal($"/2010-04-01/Accounts/{TwilioHarness.AccountSid}/Messages.json", request.Path);
+            Assert.Equal(expectedAuth, request.Headers["Authorization"]);
+            Assert.StartsWith("application/x-www-form-urlencoded", request.Headers["Content-Type"]);
+            var form = request.Form;
+            Assert.Equal(TwilioHarness.Citizen, form["To"]);
+            Assert.Equal(TwilioHarness.Sender, form["From"]);
+            Assert.Equal(TwilioHarness.PublicBase + "/webhooks/twilio/status", form["StatusCallback"]);
+            Assert.False(form.ContainsKey("ContentSid"), "inside the 24-hour window we send free text");
+        }
+        var bodies = h.Sent.Select(r => r.Form["Body"]).ToList();
+        Assert.Contains("Budi Santoso", bodies[0]); // the profile name is offered
+        Assert.Contains("Kirim sekarang?", bodies[3]);
+        Assert.Contains(number, bodies[4]);
+
+        var sids = await Db.QueryAsync<string>(h.App.DatabasePath, "SELECT provider_message_id FROM outbox ORDER BY id");
+        Assert.All(sids, s => Assert.StartsWith("SM", s));
+    }
+
+    [Fact]
+    public async Task A_retried_webhook_produces_no_second_reply_or_complaint()
+    {
+        await using var h = await TwilioHarness.StartAsync();
+        await h.SayAsync("halo", messageSid: "SMretry000000000000000000000000001");
+        var again = await h.SayAsync("halo", messageSid: "SMretry000000000000000000000000001");
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        await Db.EventuallyAsync(() => Task.FromResult(h.Sent.Count >= 1), "the first reply");
+        await Task.Delay(300);
+        Assert.Single(h.Sent);
+        Assert.Equal(1, await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM inbound_messages"));
+    }
+
+    [Fact]
+    public async Task Media_is_downloaded_with_basic_auth_into_attachment_storage()
+    {
+        await using var h = await TwilioHarness.StartAsync();
+        var mediaUrl = $"{h.Api.BaseUrl}/2010-04-01/Accounts/{TwilioHarness.AccountSid}/Messages/MM1/Media/ME1";
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("MessageSid", "MM00000000000000000000000000000001"), new("AccountSid", TwilioHarness.AccountSid),
+            new("From", TwilioHarness.Citizen), new("To", TwilioHarness.Sender), new("Body", "Foto jalan rusak"),
+            new("NumMedia", "1"), new("MediaUrl0", mediaUrl), new("MediaContentType0", "image/jpeg"),
+        };
+
+        var r = await h.PostAsync("/webhooks/twilio", form);
+
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var media = Assert.Single(h.Api.To("/Media/"));
+        Assert.StartsWith("Basic ", media.Headers["Authorization"]);
+        var state = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT state FROM conversations");
+        Assert.Contains("localPath", state);
+        var files = Directory.GetFiles(Path.Combine(h.App.Dir, "attachments"), "*.jpg", SearchOption.AllDirectories);
+        Assert.Contains(files, f => File.ReadAllBytes(f).Length == 8);
+    }
+
+    [Fact]
+    public async Task Status_callbacks_record_each_messages_delivery_state_with_the_error_code()
+    {
+        await using var h = await TwilioHarness.StartAsync();
+        await h.SayAsync("halo");
+        await Db.EventuallyAsync(async () => await Db.ScalarAsync<string?>(h.App.DatabasePath, "SELECT provider_message_id FROM outbox") is not null, "reply sent");
+        var sid = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT provider_message_id FROM outbox");
+
+        async Task Status(string status, string? code = null)
+        {
+            var form = new List<KeyValuePair<string, string>> { new("MessageSid", sid), new("MessageStatus", status), new("AccountSid", TwilioHarness.AccountSid), new("To", TwilioHarness.Citizen) };
+            if (code is not null)
+            {
+                form.Add(new("ErrorCode", code));
+            }
+            Assert.Equal(HttpStatusCode.OK, (await h.PostAsync("/webhooks/twilio/status", form)).StatusCode);
+        }
+
+        await Status("sent");
+        await Status("delivered");
+        Assert.Equal("delivered", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT delivery_status FROM outbox"));
+        await Status("sent"); // late, out of order: must not go backwards
+        Assert.Equal("delivered", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT delivery_status FROM outbox"));
+        await Status("read");
+        Assert.Equal("read", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT delivery_status FROM outbox"));
+        await Status("undelivered", "63016");
+        Assert.Equal("undelivered", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT delivery_status FROM outbox"));
+        Assert.StartsWith("63016", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT delivery_error FROM outbox"));
+    }
+}
