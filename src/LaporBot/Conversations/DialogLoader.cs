@@ -251,8 +251,14 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
                 switch (type)
                 {
                     case StepType.Idle:
-                        AllowOnly(m, "type", "prefill", "next");
-                        step = new StepDefinition(id, type, (int)k.Start.Line, Prefill: FieldRef("prefill"), Next: Scalar(Required(m, "next")));
+                        AllowOnly(m, "type", "prefill", "prefill_min_words", "next");
+                        var minWords = 0;
+                        if (Optional(m, "prefill_min_words") is { } mw && (!int.TryParse(Scalar(mw), out minWords) || minWords < 0))
+                        {
+                            throw Error(mw, "prefill_min_words must be a whole number of at least 0");
+                        }
+                        step = new StepDefinition(id, type, (int)k.Start.Line, Prefill: FieldRef("prefill"), Next: Scalar(Required(m, "next")),
+                            PrefillMinWords: minWords);
                         break;
                     case StepType.Ask:
                         AllowOnly(m, "type", "field", "prompt", "offer", "offer_profile_name", "accept_location", "next");
