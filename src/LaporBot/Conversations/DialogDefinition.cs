@@ -23,7 +23,8 @@ internal sealed record StepDefinition(
     string? No = null,
     string? Prefill = null,
     bool OfferProfileName = false,
-    bool AcceptLocation = false);
+    bool AcceptLocation = false,
+    int PrefillMinWords = 0);
 
 /// <summary>One loaded, validated dialog file (see dialogs/README.md for the format).</summary>
 internal sealed class DialogDefinition

@@ -88,10 +88,12 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
 
         public TurnResult Run()
         {
+            var expired = false;
             if (InForm && _s.UpdatedAt + _ctx.ExpireAfter <= _ctx.Now)
             {
                 Say("expired");
                 ResetToIdle(keepConfidential: false);
+                expired = true;
             }
             _s.UpdatedAt = _ctx.Now;
 
@@ -104,6 +106,13 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
             }
             if (text.Length > 0 && TryCommand(text))
             {
+                return Done();
+            }
+            if (expired)
+            {
+                // The citizen came back to a form we dropped: their message was meant for it, so start
+                // a fresh one (using it as the complaint when it reads like one) rather than show the menu.
+                StartForm(text);
                 return Done();
             }
             switch (Current.Type)
@@ -142,13 +151,14 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
             {
                 case "cancel" or "menu" or "help" or "confidential" when arg.Length == 0:
                     break;
-                case "status" when arg.Length == 0 || LooksLikeTrackingNumber(NormalizeNumber(arg)):
+                case "status" when arg.Length == 0 || LooksLikeTrackingNumber(NormalizeNumber(arg)) || LooksLikeMistypedNumber(arg):
                     break;
                 case "language" when arg.Length == 0 || FindLanguage(arg) is not null:
                     break;
                 case "change" when arg.Length == 0 || FindField(arg) is not null:
                     break;
-                case "report":
+                // Mid-form, "Lapor pak, jalan di depan …" is the citizen's answer, not a request for a new form.
+                case "report" when arg.Length == 0 || !InForm:
                     break;
                 default:
                     if (text.StartsWith('/'))
@@ -184,6 +194,10 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                     break;
                 case "help":
                     Say("help");
+                    Reprompt();
+                    break;
+                case "status" when arg.Length > 0 && !LooksLikeTrackingNumber(NormalizeNumber(arg)):
+                    Say("status_usage");
                     Reprompt();
                     break;
                 case "status":
@@ -232,6 +246,14 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                 return;
             }
             var field = arg.Length == 0 ? null : FindField(arg);
+            if (field is null && _s.Offering)
+            {
+                // "Apakah nama Anda X?" → "ubah" / "salah": the offered name is wrong, so ask for it.
+                _s.Offering = false;
+                _s.OfferDeclined = true;
+                Say($"{Current.Id}.prompt");
+                return;
+            }
             if (field is null)
             {
                 Say("change_which");
@@ -246,6 +268,9 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
             _s.OfferDeclined = true;
             GoTo(ask.Id, force: true);
         }
+
+        /// <summary>One word with a digit after STATUS ("status 00001", "status LPR-2611-1"): a number typed wrong.</summary>
+        private static bool LooksLikeMistypedNumber(string arg) => !arg.Contains(' ') && arg.Any(char.IsDigit);
 
         private static string NormalizeNumber(string s) => s.Trim().TrimEnd('.', '!', '?').ToUpperInvariant();
 
@@ -285,7 +310,7 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                 Say("menu");
                 return;
             }
-            if (Current.Prefill is { } f && _d.Fields[f].Validator.Check(text).Ok)
+            if (PrefillVerdict(text) is { Ok: true })
             {
                 StartForm(text);
                 return;
@@ -297,13 +322,27 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
         {
             var idle = IdleStep;
             ClearForm();
-            if (idle.Prefill is { } f && prefillText.Length > 0 && _d.Fields[f].Validator.Check(prefillText) is { Ok: true } v)
+            if (idle.Prefill is { } f && PrefillVerdict(prefillText) is { Ok: true } v)
             {
                 _s.Values[f] = v.Value!;
                 Say("form_started");
             }
-            TakeMedia(announce: false);
+            TakeMedia(announce: true);
             GoTo(idle.Next!);
+        }
+
+        /// <summary>
+        /// Whether a message sent outside a form already is the prefill field's answer. Besides the field's
+        /// validator it needs prefill_min_words, so "Selamat pagi pak, saya mau lapor" is a greeting, not the complaint.
+        /// </summary>
+        private Verdict? PrefillVerdict(string text)
+        {
+            var idle = IdleStep;
+            if (idle.Prefill is not { } f || text.Length == 0 || TextShape.Words(text) < idle.PrefillMinWords)
+            {
+                return null;
+            }
+            return _d.Fields[f].Validator.Check(text);
         }
 
         private void OnAsk(string text)
@@ -313,9 +352,7 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
             if (_in.Location is { } loc && step.AcceptLocation)
             {
                 _s.Location = loc;
-                var address = string.IsNullOrWhiteSpace(loc.Label) ? FormatPoint(loc) : TextShape.Tidy(loc.Label);
-                _s.Values[field.Name] = address;
-                Say("location_as_address", ("address", address));
+                UseLocationAsAnswer(step, loc);
                 TakeMedia(announce: true, includeLocation: false);
                 Advance();
                 return;
@@ -354,13 +391,14 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                 return;
             }
             _s.Attempts++;
+            _out.Add(new Say(verdict.Reason!, verdict.Args));
             if (_s.Attempts >= _d.MaxAttempts)
             {
                 Say("gave_up");
+                Say("help");
                 ResetToIdle(keepConfidential: false);
                 return;
             }
-            _out.Add(new Say(verdict.Reason!, verdict.Args));
             Say($"{step.Id}.prompt");
         }
 
@@ -421,6 +459,12 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                 switch (step.Type)
                 {
                     case StepType.Ask when !force && _s.Values.ContainsKey(step.Field!):
+                        id = step.Next!;
+                        continue;
+                    case StepType.Ask when !force && step.AcceptLocation && _s.Location is { } shared:
+                        // The citizen already shared a location (with a photo, or before we asked):
+                        // asking "or share your location" again would confuse them.
+                        UseLocationAsAnswer(step, shared);
                         id = step.Next!;
                         continue;
                     case StepType.Ask:
@@ -499,6 +543,13 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                 args.TryAdd(f, "-");
             }
             _out.Add(new Say($"{step.Id}.prompt", args, ["quick_yes", "quick_no", "quick_change"]));
+        }
+
+        private void UseLocationAsAnswer(StepDefinition step, GeoPoint loc)
+        {
+            var address = string.IsNullOrWhiteSpace(loc.Label) ? FormatPoint(loc) : TextShape.Tidy(loc.Label);
+            _s.Values[step.Field!] = address;
+            Say("location_as_address", ("address", address));
         }
 
         private ComplaintDraft Draft()

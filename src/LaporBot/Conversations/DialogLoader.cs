@@ -44,13 +44,21 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
     public DialogDefinition Parse(string yaml, string file)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new DialogLoadException(file, e.Start.Line, "not valid YAML: " + e.Message);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException when the file ends inside an
+            // unclosed [ or {; the last event parsed is where that bracket was opened.
+            throw new DialogLoadException(file, parser.Current?.Start.Line ?? 1,
+                "not valid YAML: the file ends inside an unclosed [ or { (opened here or just after)");
         }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -92,7 +100,7 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
             {
                 if (!answers.ContainsKey(a))
                 {
-                    throw Error(root["answers"], $"answers must define '{a}'");
+                    throw Error(KeyNode(root, "answers"), $"answers must define '{a}'");
                 }
             }
             var languageNames = new Dictionary<string, IReadOnlyList<string>>();
@@ -133,7 +141,7 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
             {
                 if (!texts.ContainsKey(required))
                 {
-                    throw Error(root["messages"], $"messages must define '{required}' (the engine says it)");
+                    throw Error(KeyNode(root, "messages"), $"messages must define '{required}' (the engine says it)");
                 }
             }
             foreach (var field in fields.Values)
@@ -142,7 +150,7 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
                 {
                     if (!texts.ContainsKey(reason))
                     {
-                        throw Error(root["fields"], $"validator '{field.Validator.Name}' of field '{field.Name}' can refuse with '{reason}', but messages does not define '{reason}'");
+                        throw Error(ValidatorNode(root, field.Name), $"validator '{field.Validator.Name}' of field '{field.Name}' can refuse with '{reason}', but messages does not define '{reason}'");
                     }
                 }
             }
@@ -251,8 +259,14 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
                 switch (type)
                 {
                     case StepType.Idle:
-                        AllowOnly(m, "type", "prefill", "next");
-                        step = new StepDefinition(id, type, (int)k.Start.Line, Prefill: FieldRef("prefill"), Next: Scalar(Required(m, "next")));
+                        AllowOnly(m, "type", "prefill", "prefill_min_words", "next");
+                        var minWords = 0;
+                        if (Optional(m, "prefill_min_words") is { } mw && (!int.TryParse(Scalar(mw), out minWords) || minWords < 0))
+                        {
+                            throw Error(mw, "prefill_min_words must be a whole number of at least 0");
+                        }
+                        step = new StepDefinition(id, type, (int)k.Start.Line, Prefill: FieldRef("prefill"), Next: Scalar(Required(m, "next")),
+                            PrefillMinWords: minWords);
                         break;
                     case StepType.Ask:
                         AllowOnly(m, "type", "field", "prompt", "offer", "offer_profile_name", "accept_location", "next");
@@ -365,6 +379,13 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
                 }
             }
         }
+
+        /// <summary>The key itself ("messages:"), so an error about what a section lacks points at the section's line.</summary>
+        private static YamlNode KeyNode(YamlMappingNode m, string key) =>
+            m.Children.Keys.First(k => k is YamlScalarNode { Value: var v } && v == key);
+
+        private static YamlNode ValidatorNode(YamlMappingNode root, string field) =>
+            ((YamlMappingNode)((YamlMappingNode)root["fields"])[field])["validator"];
 
         private YamlNode Required(YamlMappingNode m, string key) =>
             m.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : throw Error(m, $"missing '{key}'");

@@ -37,6 +37,8 @@ public class ScriptedDialogTests
         var path = Path.Combine(TestPaths.DialogTests, file);
         var script = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
             .Deserialize<Script>(File.ReadAllText(path));
+        Assert.False(string.IsNullOrWhiteSpace(script.Description), $"{file}: say in a description: line what this conversation proves");
+        Assert.True(script.Turns.Count > 0, $"{file}: a script needs turns");
         var dialogs = new DialogLoader(ValidatorRegistry.Default).LoadDirectory(TestPaths.Dialogs);
         var dialog = dialogs[script.Dialog ?? "lapor"];
         var engine = new DialogEngine(dialog);
