@@ -108,7 +108,7 @@ public class DialogLoaderTests
     public void LoadDirectory_refuses_a_missing_directory_with_the_setting_to_fix()
     {
         var e = Assert.Throws<DirectoryNotFoundException>(() => Loader().LoadDirectory("/nonexistent/dialogs"));
-        Assert.Contains("Dialogs:Directory", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Conversations:DialogsDirectory", e.Message, StringComparison.Ordinal);
     }
 
     /// <summary>1-based number of the first line containing <paramref name="piece"/>.</summary>
