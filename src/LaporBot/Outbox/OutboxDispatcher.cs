@@ -88,6 +88,14 @@ internal sealed class OutboxDispatcher(
         }
 
         var now = clock.GetUtcNow();
+        // Provider error texts may quote the recipient's number or a request URL: mask before storing or logging.
+        result = result switch
+        {
+            SendResult.Retryable r => r with { Error = Redact.All(r.Error) },
+            SendResult.Permanent p => p with { Error = Redact.All(p.Error) },
+            TemplateRequired t => t with { Error = Redact.All(t.Error) },
+            _ => result,
+        };
         switch (result)
         {
             case SendResult.Sent sent:

@@ -20,13 +20,15 @@ internal sealed class TwilioHarness : IAsyncDisposable
 
     public FakeProviderServer Api { get; }
     public LaporApp App { get; }
-    public HttpClient Http { get; }
+    private HttpClient? _http;
+
+    /// <summary>Created on first use, so a test can observe a start-up failure through <see cref="App"/>.</summary>
+    public HttpClient Http => _http ??= App.CreateClient();
 
     private TwilioHarness(FakeProviderServer api, LaporApp app)
     {
         Api = api;
         App = app;
-        Http = app.CreateClient();
     }
 
     public static async Task<TwilioHarness> StartAsync(IDictionary<string, string?>? extra = null, TimeProvider? clock = null, string environment = "Development")
@@ -119,7 +121,7 @@ internal sealed class TwilioHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
+        _http?.Dispose();
         await App.DisposeAsync();
         await Api.DisposeAsync();
         SqliteConnection.ClearAllPools();
