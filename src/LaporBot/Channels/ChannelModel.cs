@@ -32,7 +32,11 @@ internal sealed record OutboundMessage(
     string Text,
     IReadOnlyList<string> QuickReplies,
     DateTimeOffset? LastInboundAt,
-    int Attempt);
+    int Attempt,
+    IReadOnlyList<OutboundButton>? Buttons = null);
+
+/// <summary>An inline button under a staff message (Telegram callback data).</summary>
+internal sealed record OutboundButton(string Text, string Data);
 
 /// <summary>What a provider said to one send.</summary>
 internal abstract record SendResult

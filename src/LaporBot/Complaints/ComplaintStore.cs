@@ -25,6 +25,25 @@ internal sealed record ComplaintRow
     public bool Confidential { get; init; }
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
+    public bool Oversight { get; init; }
+    public string? Suggestions { get; init; }
+    public long? AssignedAt { get; init; }
+    public long? AcceptedAt { get; init; }
+    public long? AnsweredAt { get; init; }
+    public long? ClosedAt { get; init; }
+    public string? Step { get; init; }
+    public long? StepStartedAt { get; init; }
+    public long? DueAt { get; init; }
+    public long? RemindAt { get; init; }
+    public long? RemindedAt { get; init; }
+    public long? OverdueAt { get; init; }
+    public long? TotalDueAt { get; init; }
+    public string? Answer { get; init; }
+    public string? AnsweredBy { get; init; }
+    public long? AutoCloseAt { get; init; }
+    public int? Rating { get; init; }
+    public bool? Satisfied { get; init; }
+    public string? ReturnReason { get; init; }
 
     public DateTimeOffset Created => DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt);
 }
@@ -44,8 +63,10 @@ internal sealed record TimelineEvent
 /// <summary>Complaints and their append-only timeline. SQL sits next to the method that runs it.</summary>
 internal static class ComplaintStore
 {
-    private const string Columns =
-        "id, tracking_number, reporter_id, channel, name, address, text, latitude, longitude, location_label, language, status, agency_code, confidential, created_at, updated_at";
+    internal const string Columns =
+        "id, tracking_number, reporter_id, channel, name, address, text, latitude, longitude, location_label, language, status, agency_code, confidential, created_at, updated_at, " +
+        "oversight, suggestions, assigned_at, accepted_at, answered_at, closed_at, step, step_started_at, due_at, remind_at, reminded_at, overdue_at, " +
+        "total_due_at, answer, answered_by, auto_close_at, rating, satisfied, return_reason";
 
     public static async Task<ComplaintRow> InsertAsync(
         DbSession s, string trackingNumber, long reporterId, string channel, ComplaintDraft draft, DateTimeOffset now)
@@ -106,6 +127,13 @@ internal static class ComplaintStore
 
     public static async Task<IReadOnlyList<ComplaintRow>> LatestAsync(DbConnection c, int count) =>
         (await c.QueryAsync<ComplaintRow>($"SELECT {Columns} FROM complaints ORDER BY id DESC LIMIT @count", new { count })).AsList();
+
+    public static Task<ComplaintRow?> FindByIdAsync(DbConnection c, long id, DbTransaction? tx = null) =>
+        c.QuerySingleOrDefaultAsync<ComplaintRow>($"SELECT {Columns} FROM complaints WHERE id = @id", new { id }, tx);
+
+    public static Task<ComplaintRow?> FindByNumberAsync(DbConnection c, string trackingNumber, DbTransaction? tx = null) =>
+        c.QuerySingleOrDefaultAsync<ComplaintRow>($"SELECT {Columns} FROM complaints WHERE tracking_number = @trackingNumber",
+            new { trackingNumber = trackingNumber.Trim().ToUpperInvariant() }, tx);
 
     public static async Task<IReadOnlyList<TimelineEvent>> TimelineAsync(DbConnection c, long complaintId) =>
         (await c.QueryAsync<TimelineEvent>(

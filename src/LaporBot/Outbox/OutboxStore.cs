@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using LaporBot.Channels;
 using LaporBot.Data;
 
 namespace LaporBot.Outbox;
@@ -32,6 +33,11 @@ internal sealed record OutboxRow
     public long CreatedAt { get; init; }
     public long? SentAt { get; init; }
     public long? LastInboundAt { get; init; }
+    public string? Buttons { get; init; }
+    public string? Purpose { get; init; }
+
+    public IReadOnlyList<OutboundButton> ButtonList =>
+        Buttons is null ? [] : JsonSerializer.Deserialize<List<OutboundButton>>(Buttons) ?? [];
 
     public IReadOnlyList<string> QuickReplyList =>
         QuickReplies is null ? [] : JsonSerializer.Deserialize<List<string>>(QuickReplies) ?? [];
@@ -41,23 +47,24 @@ internal sealed record OutboxRow
 internal static class OutboxStore
 {
     private const string Columns =
-        "o.id, o.channel, o.recipient, o.reporter_id, o.complaint_id, o.body, o.quick_replies, o.status, o.attempts, o.next_attempt_at, o.last_error, o.provider_message_id, o.created_at, o.sent_at";
+        "o.id, o.channel, o.recipient, o.reporter_id, o.complaint_id, o.body, o.quick_replies, o.status, o.attempts, o.next_attempt_at, o.last_error, o.provider_message_id, o.created_at, o.sent_at, o.buttons, o.purpose";
 
     public static Task<long> EnqueueAsync(
         DbSession s, string channel, string recipient, long? reporterId, long? complaintId, string body,
-        IReadOnlyList<string> quickReplies, DateTimeOffset now) =>
+        IReadOnlyList<string> quickReplies, DateTimeOffset now, IReadOnlyList<OutboundButton>? buttons = null, string? purpose = null) =>
         s.Connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO outbox (channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
+            INSERT INTO outbox (channel, recipient, reporter_id, complaint_id, body, quick_replies, buttons, purpose, status, attempts,
                                 next_attempt_at, created_at, updated_at)
-            VALUES (@channel, @recipient, @reporterId, @complaintId, @body, @quick, 'pending', 0, @now, @now, @now)
+            VALUES (@channel, @recipient, @reporterId, @complaintId, @body, @quick, @buttons, @purpose, 'pending', 0, @now, @now, @now)
             RETURNING id
             """,
             new
             {
                 channel, recipient, reporterId, complaintId, body,
                 quick = quickReplies.Count == 0 ? null : JsonSerializer.Serialize(quickReplies),
-                now = now.ToUnixTimeMilliseconds(),
+                buttons = buttons is null || buttons.Count == 0 ? null : JsonSerializer.Serialize(buttons),
+                purpose, now = now.ToUnixTimeMilliseconds(),
             },
             s.Transaction);
 
@@ -82,7 +89,7 @@ internal static class OutboxStore
                 ORDER BY o.id
                 LIMIT @batch{s.Dialect.SkipLockedSuffix})
             RETURNING id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
-                      next_attempt_at, last_error, provider_message_id, created_at, sent_at,
+                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose,
                       (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
             """,
             new { until = (now + lease).ToUnixTimeMilliseconds(), now = n, batch },

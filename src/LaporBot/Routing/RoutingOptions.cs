@@ -1,0 +1,45 @@
+namespace LaporBot.Routing;
+
+/// <summary>One agency (OPD) as configured under <c>Agencies</c>; upserted by code at start-up.</summary>
+internal sealed class AgencyConfig
+{
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    public List<string> Keywords { get; set; } = [];
+    public List<string> Categories { get; set; } = [];
+    /// <summary>Telegram user ids of the agency's admins (liaison / Admin OPD).</summary>
+    public List<long> AdminTelegramIds { get; set; } = [];
+    /// <summary>Receives oversight complaints (misconduct of officials): the inspectorate (APIP).</summary>
+    public bool IsInspectorate { get; set; }
+    /// <summary>Per-agency service standards; empty = the <c>Sla</c> defaults.</summary>
+    public TimeSpan? AcceptWithin { get; set; }
+    public TimeSpan? AnswerWithin { get; set; }
+}
+
+internal sealed class TriageOptions
+{
+    public const string Section = "Triage";
+
+    /// <summary>Telegram user ids of the triage desk (Admin Utama, Diskominfo).</summary>
+    public List<long> AdminTelegramIds { get; set; } = [];
+}
+
+internal sealed class RoutingOptions
+{
+    public const string Section = "Routing";
+
+    /// <summary>Assign automatically when the rules find one confident match; otherwise the triage desk decides.</summary>
+    public bool AutoAssign { get; set; } = true;
+
+    /// <summary>Extra words that make a complaint an oversight complaint, on top of the built-in list.</summary>
+    public List<string> OversightKeywords { get; set; } = [];
+
+    /// <summary>How long after an answer the citizen's messages about the case are forwarded to the agency.</summary>
+    public TimeSpan ReplyWindow { get; set; } = TimeSpan.FromDays(10);
+
+    /// <summary>How long an invite code for linking a Telegram account stays valid.</summary>
+    public TimeSpan InviteValidFor { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>A complaint still unrouted this long after submission is routed by the sweep (the immediate job was lost).</summary>
+    public TimeSpan SweepAfter { get; set; } = TimeSpan.FromSeconds(30);
+}
