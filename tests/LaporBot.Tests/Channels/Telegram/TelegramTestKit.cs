@@ -26,9 +26,11 @@ internal sealed class TelegramTestKit : IAsyncDisposable
     /// Per-chat spacing is off by default so a conversation's replies are not paced a second apart;
     /// the throttle itself is the outbox's and is tested there.
     /// </summary>
-    public static async Task<TelegramTestKit> StartAsync(IDictionary<string, string?>? settings = null, string environment = "Development")
+    public static async Task<TelegramTestKit> StartAsync(
+        IDictionary<string, string?>? settings = null, string environment = "Development", Action<FakeTelegramServer>? arrange = null)
     {
         var kit = new TelegramTestKit(await FakeTelegramServer.StartAsync(), TestPaths.NewTempDir());
+        arrange?.Invoke(kit.Fake); // before the app starts, so start-up calls (setWebhook, getUpdates) see it
         kit.StartApp(settings, environment);
         return kit;
     }
@@ -56,11 +58,19 @@ internal sealed class TelegramTestKit : IAsyncDisposable
     public void StartApp(IDictionary<string, string?>? settings = null, string environment = "Development")
     {
         App = new LaporApp(DatabasePath, environment, Settings(settings));
-        Http = App.CreateClient();
+        Http = App.CreateClient(); // starts the host, and with it polling / setWebhook
+        _running = true;
     }
+
+    private bool _running;
 
     public async Task StopAppAsync()
     {
+        if (!_running)
+        {
+            return;
+        }
+        _running = false;
         Http.Dispose();
         await App.DisposeAsync();
         SqliteConnection.ClearAllPools();
