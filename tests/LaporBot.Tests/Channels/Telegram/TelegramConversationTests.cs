@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Telegram;
@@ -58,14 +57,15 @@ public class TelegramConversationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_transcript_of_wire_texts_is_what_the_dialog_says()
+    public async Task The_first_reply_offers_the_Telegram_profile_name_with_Ya_and_Tidak_buttons()
     {
         await _kit.PostAsync(TelegramTestKit.TextUpdate(734120200, "halo"));
         await Db.EventuallyAsync(() => Task.FromResult(_kit.Fake.CallsTo("sendMessage").Count == 1), "the welcome");
 
-        var text = _kit.Fake.CallsTo("sendMessage")[0].Json.GetProperty("text").GetString();
-        Assert.Contains("Selamat datang", text);
-        Assert.Contains("Siti Rahayu", text); // the profile name from Telegram is offered as the name
-        _ = JsonDocument.Parse(_kit.Fake.CallsTo("sendMessage")[0].Body); // valid JSON on the wire
+        var json = _kit.Fake.CallsTo("sendMessage")[0].Json;
+        Assert.Contains("Selamat datang", json.GetProperty("text").GetString());
+        Assert.Contains("Apakah nama Anda *Siti Rahayu*?", json.GetProperty("text").GetString()); // first + last name from Telegram
+        Assert.Equal("""{"keyboard":[[{"text":"Ya"}],[{"text":"Tidak"}]],"resize_keyboard":true,"one_time_keyboard":true}""",
+            json.GetProperty("reply_markup").GetRawText());
     }
 }
