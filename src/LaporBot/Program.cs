@@ -1,4 +1,5 @@
 using LaporBot.Channels.Simulator;
+using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
 
@@ -10,6 +11,7 @@ builder.AddConversations();
 builder.AddOutbox();
 builder.AddChannels();
 builder.AddTwilio();
+builder.AddTelegram();
 
 var app = builder.Build();
 
@@ -17,6 +19,7 @@ app.UseLaporErrorHandling();
 
 app.MapHealth();
 app.MapTwilioWebhooks();
+app.MapTelegramWebhooks();
 if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Simulator:Enabled", true))
 {
     app.MapSimulator();

@@ -28,4 +28,16 @@ internal sealed class TelegramOptions
 
     // Bots may download files of up to 20 MB (getFile).
     public long MaxFileBytes { get; set; } = 20 * 1024 * 1024;
+
+    // Telegram's broadcast limit is about 30 messages per second across all chats (Bot FAQ).
+    public double MessagesPerSecond { get; set; } = 30;
+
+    // Telegram throttles more than about one message per second to the same chat (Bot FAQ).
+    public TimeSpan PerChatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    // getUpdates long-poll timeout in seconds; the polling HttpClient waits longer than this.
+    public int PollTimeoutSeconds { get; set; } = 25;
+
+    // Timeout for every other Bot API call and file download.
+    public int TimeoutSeconds { get; set; } = 30;
 }

@@ -1,0 +1,33 @@
+using System.Globalization;
+using LaporBot.Outbox;
+using Microsoft.Extensions.Options;
+
+namespace LaporBot.Channels.Telegram;
+
+/// <summary>
+/// Citizens' replies through the Bot API's sendMessage. The outbox recipient is the private
+/// chat id as a decimal string. Quick replies become a one-time reply keyboard; a message
+/// without them removes any keyboard left from an earlier question, so a stale "Ya" button
+/// cannot answer the wrong question. 429 is retried after retry_after; 403 (blocked,
+/// deactivated) is permanent and marks the reporter unreachable (see TelegramClient.MapError).
+/// </summary>
+internal sealed class TelegramChannel(TelegramClients clients, IOptions<TelegramOptions> options) : IChannel, IRateLimitedChannel
+{
+    public string Name => TelegramUpdateParser.ChannelName;
+
+    public double MessagesPerSecond => options.Value.MessagesPerSecond;
+
+    public TimeSpan PerChatInterval => options.Value.PerChatInterval;
+
+    public Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(message.Recipient, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chatId))
+        {
+            return Task.FromResult<SendResult>(new SendResult.Permanent($"'{message.Recipient}' is not a Telegram chat id"));
+        }
+        var sendOptions = message.QuickReplies.Count > 0
+            ? new TelegramSendOptions(QuickReplies: message.QuickReplies, OneTimeKeyboard: true, ResizeKeyboard: true)
+            : new TelegramSendOptions(RemoveKeyboard: true);
+        return clients.Create().SendMessageAsync(chatId, message.Text, sendOptions, cancellationToken);
+    }
+}

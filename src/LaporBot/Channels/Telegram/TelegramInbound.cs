@@ -1,0 +1,87 @@
+using LaporBot.Conversations;
+
+namespace LaporBot.Channels.Telegram;
+
+/// <summary>What became of one Telegram update.</summary>
+internal enum TelegramInboundOutcome { Accepted, Duplicate, Ignored }
+
+/// <summary>
+/// The one path every Telegram update takes, whether it came by webhook or by getUpdates:
+/// parse, fetch a photo or file into the attachment store, then run the turn (which stores the
+/// message, deduplicated by update_id, before anything else). Throws only when the message
+/// could not be stored (database down): the caller then lets Telegram retry or re-polls.
+/// </summary>
+internal sealed class TelegramInbound(
+    TurnProcessor turns, TelegramClients clients, AttachmentStore attachments, ILogger<TelegramInbound> logger)
+{
+    public async Task<TelegramInboundOutcome> HandleAsync(Update update, CancellationToken ct)
+    {
+        switch (TelegramUpdateParser.Parse(update))
+        {
+            case ParseOutcome<InboundMessage>.Accepted a:
+                var message = await DownloadAttachmentsAsync(a.Value, ct);
+                if (await turns.ProcessAsync(message, ct) == TurnOutcome.Duplicate)
+                {
+                    logger.LogInformation("Telegram update {UpdateId} already processed; ignored", update.UpdateId);
+                    return TelegramInboundOutcome.Duplicate;
+                }
+                return TelegramInboundOutcome.Accepted;
+            case ParseOutcome<InboundMessage>.Ignored i:
+                // callback_query (staff buttons) lands here too until staff actions exist; it is
+                // deliberately not answered yet.
+                logger.LogInformation("Telegram update {UpdateId} ignored: {Reason}", update.UpdateId, i.Reason);
+                return TelegramInboundOutcome.Ignored;
+            case ParseOutcome<InboundMessage>.Rejected r:
+                // Parse(Update) never rejects today; treat a future rejection as ignorable so one
+                // bad update cannot block the polling queue.
+                logger.LogWarning("Telegram update {UpdateId} rejected: {Reason}", update.UpdateId, r.Reason);
+                return TelegramInboundOutcome.Ignored;
+            default:
+                throw new InvalidOperationException("unknown parse outcome");
+        }
+    }
+
+    private async Task<InboundMessage> DownloadAttachmentsAsync(InboundMessage message, CancellationToken ct)
+    {
+        if (message.Attachments.Count == 0)
+        {
+            return message;
+        }
+        var client = clients.Create();
+        var kept = new List<InboundAttachment>();
+        foreach (var a in message.Attachments)
+        {
+            switch (await client.DownloadAsync(a.SourceUrl, null, ct))
+            {
+                case MediaDownload.Downloaded d:
+                    kept.Add(a with { ContentType = d.ContentType, LocalPath = await attachments.SaveAsync(d.Content, d.ContentType, ct) });
+                    break;
+                case MediaDownload.Failed f:
+                    // Keep the tg-file: reference: staff still see that a file was sent, the
+                    // complaint is not lost, and the file_id can be fetched again later.
+                    logger.LogWarning("Telegram file for update {UpdateId} not downloaded: {Error}", message.ProviderMessageId, f.Error);
+                    kept.Add(a);
+                    break;
+            }
+        }
+        return message with { Attachments = kept };
+    }
+}
+
+/// <summary>
+/// Builds <see cref="TelegramClient"/>s from the named HttpClients registered in
+/// <see cref="TelegramRegistration"/>. The channel, the poller and the inbound path are singletons;
+/// taking a fresh client per use (instead of capturing one typed client) lets the handler pool
+/// rotate connections as IHttpClientFactory intends.
+/// </summary>
+internal sealed class TelegramClients(
+    IHttpClientFactory http, Microsoft.Extensions.Options.IOptions<TelegramOptions> options, ILogger<TelegramClient> logger, TimeProvider time)
+{
+    public const string HttpClientName = "telegram";
+    public const string LongPollHttpClientName = "telegram-longpoll";
+
+    public TelegramClient Create() => new(http.CreateClient(HttpClientName), options, logger, time);
+
+    /// <summary>For getUpdates: its HttpClient waits longer than the long-poll timeout.</summary>
+    public TelegramClient CreateLongPoll() => new(http.CreateClient(LongPollHttpClientName), options, logger, time);
+}

@@ -1,0 +1,145 @@
+using System.Data.Common;
+using System.Globalization;
+using LaporBot.Data;
+using Microsoft.Extensions.Options;
+
+namespace LaporBot.Channels.Telegram;
+
+/// <summary>
+/// Long polling with getUpdates, for deployments Telegram cannot reach (behind NAT, development).
+/// https://core.telegram.org/bots/api#getupdates (docs/PROTOCOLS.md §2.2).
+/// The next offset is stored after each update has been handled, so a restart resumes exactly
+/// there: nothing is lost, and anything handled but not yet confirmed is deduplicated by update_id.
+/// </summary>
+internal sealed class TelegramPolling(
+    TelegramClients clients,
+    TelegramInbound inbound,
+    IDatabase db,
+    TimeProvider clock,
+    IOptions<TelegramOptions> options,
+    ILogger<TelegramPolling> logger) : BackgroundService
+{
+    public const string CursorName = "telegram:offset";
+
+    internal static readonly IReadOnlyList<string> AllowedUpdates = ["message", "callback_query"];
+
+    /// <summary>Wait before re-polling after the database refused an update (it is fetched again).</summary>
+    internal static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>An update that fails this often for a reason other than the database is skipped, so it cannot block the queue.</summary>
+    internal const int MaxUnexpectedFailures = 3;
+
+    // Delays use the real clock on purpose: they pace network calls, not business deadlines.
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled || !o.UsePolling)
+        {
+            return;
+        }
+        try
+        {
+            await PollAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutdown
+        }
+    }
+
+    private async Task PollAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var client = clients.CreateLongPoll();
+        // getUpdates answers 409 while a webhook is set.
+        var deleted = await client.DeleteWebhookAsync(dropPendingUpdates: false, ct);
+        if (deleted.Error is { } e)
+        {
+            logger.LogWarning("Telegram deleteWebhook failed ({Error}); polling anyway", e.Description);
+        }
+
+        var offset = await LoadOffsetAsync(ct);
+        logger.LogInformation("Telegram polling started at offset {Offset}", offset?.ToString(CultureInfo.InvariantCulture) ?? "(none)");
+        var backoff = MinBackoff;
+        var failures = (UpdateId: 0L, Count: 0);
+        while (!ct.IsCancellationRequested)
+        {
+            var polled = await client.GetUpdatesAsync(offset, o.PollTimeoutSeconds, AllowedUpdates, ct);
+            if (polled.Error is { } error)
+            {
+                var wait = error.RetryAfter ?? backoff;
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                logger.LogWarning("Telegram getUpdates failed ({Error}); retrying in {Delay}", error.Description, wait);
+                await Task.Delay(wait, ct);
+                continue;
+            }
+            backoff = MinBackoff;
+
+            foreach (var update in (polled.Result ?? []).OrderBy(u => u.UpdateId))
+            {
+                if (offset is { } current && update.UpdateId < current)
+                {
+                    continue; // already confirmed; Telegram should not send it, but never go backwards
+                }
+                try
+                {
+                    await inbound.HandleAsync(update, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    failures = failures.UpdateId == update.UpdateId ? (update.UpdateId, failures.Count + 1) : (update.UpdateId, 1);
+                    if (ex is DbException || failures.Count < MaxUnexpectedFailures)
+                    {
+                        // Not stored: do not advance. getUpdates returns it again after the delay.
+                        logger.LogWarning(ex, "Telegram update {UpdateId} could not be stored; retrying in {Delay}", update.UpdateId, StoreRetryDelay);
+                        await Task.Delay(StoreRetryDelay, ct);
+                        break;
+                    }
+                    logger.LogError(ex, "Telegram update {UpdateId} failed {Count} times; skipped", update.UpdateId, failures.Count);
+                }
+                var next = update.UpdateId + 1;
+                if (!await TryStoreOffsetAsync(next, ct))
+                {
+                    // The update is stored (a re-poll is deduplicated) but the cursor is not; try again.
+                    await Task.Delay(StoreRetryDelay, ct);
+                    break;
+                }
+                offset = next;
+            }
+        }
+    }
+
+    private async Task<long?> LoadOffsetAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                var stored = await ChannelCursors.GetAsync(db, CursorName, ct);
+                return long.TryParse(stored, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+            }
+            catch (DbException ex)
+            {
+                logger.LogWarning(ex, "Telegram polling offset could not be read; retrying in {Delay}", StoreRetryDelay);
+                await Task.Delay(StoreRetryDelay, ct);
+            }
+        }
+    }
+
+    private async Task<bool> TryStoreOffsetAsync(long next, CancellationToken ct)
+    {
+        try
+        {
+            await ChannelCursors.SetAsync(db, CursorName, next.ToString(CultureInfo.InvariantCulture), clock.GetUtcNow(), ct);
+            return true;
+        }
+        catch (DbException ex)
+        {
+            logger.LogWarning(ex, "Telegram polling offset {Offset} could not be stored; retrying in {Delay}", next, StoreRetryDelay);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using LaporBot.Channels.Telegram;
+using LaporBot.Tests.Fakes;
+
+namespace LaporBot.Tests.Channels.Telegram;
+
+/// <summary>getUpdates against the fake Bot API: every update handled once, across restarts.</summary>
+public class TelegramPollingTests
+{
+    private static readonly Dictionary<string, string?> Polling = new()
+    {
+        ["Telegram:UsePolling"] = "true",
+        ["Telegram:WebhookSecret"] = "",
+    };
+
+    private static Task<string?> OffsetAsync(TelegramTestKit kit) =>
+        Db.ScalarAsync<string?>(kit.DatabasePath, "SELECT value FROM channel_cursors WHERE name = @name", new { name = TelegramPolling.CursorName });
+
+    [Fact]
+    public async Task Updates_are_processed_once_the_offset_is_stored_and_a_restart_resumes_from_it()
+    {
+        await using var kit = await TelegramTestKit.StartAsync(Polling, arrange: fake =>
+        {
+            fake.AddUpdate(TelegramTestKit.TextUpdate(734120001, "halo"));
+            fake.AddUpdate(TestData.Text("telegram/update-callback.json")); // 734120013: ignored, the offset still moves past it
+            fake.AddUpdate(TelegramTestKit.TextUpdate(734120020, "Siti Rahayu"));
+        });
+
+        await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120021", "offset stored after the last update");
+        Assert.Equal(2, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
+        await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("sendMessage").Count == 2), "both replies sent");
+
+        var first = kit.Fake.Calls.First(c => c.Method is "deleteWebhook" or "getUpdates");
+        Assert.Equal("deleteWebhook", first.Method);
+        var poll = kit.Fake.CallsTo("getUpdates")[0].Json;
+        Assert.Equal(25, poll.GetProperty("timeout").GetInt32());
+        Assert.Equal(["message", "callback_query"], poll.GetProperty("allowed_updates").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(poll.TryGetProperty("offset", out _)); // nothing stored yet on a fresh database
+
+        // Restart on the same database. The fake still offers every update whose id is >= the offset asked for,
+        // so a poller that forgot its offset would be handed all three again.
+        await kit.StopAppAsync();
+        var callsBefore = kit.Fake.Calls.Count;
+        kit.Fake.AddUpdate(TelegramTestKit.TextUpdate(734120021, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah"));
+        kit.StartApp(Polling);
+
+        await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120022", "the new update handled after the restart");
+        var polls = kit.Fake.Calls.Skip(callsBefore).Where(c => c.Method == "getUpdates").ToList();
+        Assert.Equal(734120021, polls[0].Json.GetProperty("offset").GetInt64());
+        Assert.Equal(3, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
+        Assert.Equal(3, await kit.CountAsync("SELECT COUNT(*) FROM outbox"));
+        Assert.DoesNotContain(kit.App.Logs.Lines, l => l.Contains("already processed"));
+    }
+
+    [Fact]
+    public async Task A_flood_wait_on_getUpdates_is_honoured_before_polling_again()
+    {
+        await using var kit = await TelegramTestKit.StartAsync(Polling, arrange: fake =>
+        {
+            fake.Script("getUpdates", 429, """{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}""");
+            fake.AddUpdate(TelegramTestKit.TextUpdate(734120050, "halo"));
+        });
+
+        await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120051", "the update handled after the wait");
+        var polls = kit.Fake.CallsTo("getUpdates");
+        Assert.True(polls[1].At - polls[0].At >= TimeSpan.FromMilliseconds(900), $"polled again after {polls[1].At - polls[0].At}");
+        Assert.Contains(kit.App.Logs.Lines, l => l.Contains("getUpdates failed") && l.Contains("Too Many Requests"));
+    }
+
+    [Fact]
+    public async Task When_the_database_refuses_an_update_the_offset_does_not_move_and_the_update_is_fetched_again()
+    {
+        await using var kit = await TelegramTestKit.StartAsync(Polling);
+        await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("getUpdates").Count > 0), "polling started");
+        await Db.ExecuteAsync(kit.DatabasePath, "CREATE TRIGGER no_inbound BEFORE INSERT ON inbound_messages BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+
+        kit.Fake.AddUpdate(TelegramTestKit.TextUpdate(734120060, "halo"));
+        await Db.EventuallyAsync(() => Task.FromResult(kit.App.Logs.Lines.Any(l => l.Contains("734120060 could not be stored"))), "the failure logged");
+        Assert.Null(await OffsetAsync(kit));
+
+        await Db.ExecuteAsync(kit.DatabasePath, "DROP TRIGGER no_inbound");
+        await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120061", "stored on a later poll");
+        Assert.Equal(1, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
+        Assert.Equal(1, await kit.CountAsync("SELECT COUNT(*) FROM outbox"));
+    }
+
+    [Fact]
+    public async Task Shutdown_stops_a_long_poll_promptly()
+    {
+        await using var kit = await TelegramTestKit.StartAsync(Polling, arrange: fake => fake.MaxLongPoll = TimeSpan.FromSeconds(25)); // hold the request as Telegram would
+        await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("getUpdates").Count > 0), "a poll in flight");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await kit.StopAppAsync();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Webhook_mode_registers_the_public_url_with_the_secret_at_start_up()
+    {
+        await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?>
+        {
+            ["Telegram:PublicWebhookUrl"] = "https://lapor.example.go.id/webhooks/telegram",
+        });
+
+        await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("setWebhook").Count == 1), "setWebhook called");
+        var body = kit.Fake.CallsTo("setWebhook")[0].Json;
+        Assert.Equal("https://lapor.example.go.id/webhooks/telegram", body.GetProperty("url").GetString());
+        Assert.Equal(TelegramTestKit.Secret, body.GetProperty("secret_token").GetString());
+        Assert.Equal(["message", "callback_query"], body.GetProperty("allowed_updates").EnumerateArray().Select(e => e.GetString()));
+        await Db.EventuallyAsync(() => Task.FromResult(kit.App.Logs.Lines.Any(l => l.Contains("Telegram webhook registered for lapor.example.go.id"))), "success logged");
+        Assert.Empty(kit.Fake.CallsTo("getUpdates"));
+        Assert.Empty(kit.Fake.CallsTo("deleteWebhook"));
+    }
+
+    [Fact]
+    public async Task A_refused_setWebhook_is_logged_without_the_token()
+    {
+        await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?>
+        {
+            ["Telegram:PublicWebhookUrl"] = "https://lapor.example.go.id/webhooks/telegram",
+        }, arrange: fake => fake.Script("setWebhook", 400,
+            """{"ok":false,"error_code":400,"description":"Bad Request: bad webhook: HTTPS url must be provided for webhook"}"""));
+
+        await Db.EventuallyAsync(() => Task.FromResult(kit.App.Logs.Lines.Any(l => l.Contains("setWebhook for lapor.example.go.id failed"))), "failure logged");
+        Assert.Single(kit.Fake.CallsTo("setWebhook")); // a 400 is not retried
+        Assert.DoesNotContain("TEST-token-abc", kit.App.Logs.All);
+    }
+}
