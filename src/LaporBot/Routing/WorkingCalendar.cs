@@ -169,7 +169,7 @@ internal sealed class WorkingCalendar
             : At(NthWorkingDay(day.DayNumber + 1, 1), _start);
     }
 
-    /// <summary>The local calendar date of <paramref name="t"/>, for callers scheduling at a local time of day.</summary>
+    /// <summary>The local date and time of day of <paramref name="t"/>, for callers scheduling at a local time of day.</summary>
     public (DateOnly Day, TimeSpan Time) Local(DateTimeOffset t)
     {
         var local = TimeZoneInfo.ConvertTime(t, Zone).DateTime;
