@@ -90,7 +90,7 @@ internal static class RoutingEngine
             .DistinctBy(k => string.Join(' ', k.Words))
             .OrderByDescending(k => k.Words.Count);
         var used = new bool[words.Count];
-        var matched = new List<string>();
+        var matched = new List<(int At, string Keyword)>();
         double score = 0;
         foreach (var (text, kw) in keywords)
         {
@@ -103,10 +103,11 @@ internal static class RoutingEngine
             {
                 used[i] = true;
             }
-            matched.Add(text);
+            matched.Add((at, text));
             score += kw.Count > 1 ? t.PhraseWeight : t.WordWeight;
         }
-        return new RoutingSuggestion(agency.Code, score, matched);
+        // Reported in the order they appear in the complaint, which is how a person reads them.
+        return new RoutingSuggestion(agency.Code, score, [.. matched.OrderBy(m => m.At).Select(m => m.Keyword)]);
     }
 
     private static List<string> OversightMatches(IReadOnlyList<HashSet<string>> words, OversightRules rules)
