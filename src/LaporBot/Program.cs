@@ -2,6 +2,7 @@ using LaporBot.Channels.Simulator;
 using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
+using LaporBot.Routing;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,8 +13,14 @@ builder.AddOutbox();
 builder.AddChannels();
 builder.AddTwilio();
 builder.AddTelegram();
+builder.AddRouting();
 
 var app = builder.Build();
+
+if (await Cli.TryRunAsync(app, args) is { } exitCode)
+{
+    return exitCode;
+}
 
 app.UseLaporErrorHandling();
 
@@ -26,7 +33,8 @@ if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Simulator:Ena
     app.MapGet("/", () => Results.Redirect("/dev/chat/"));
 }
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -37,6 +37,8 @@ internal sealed class DialogDefinition
         "change_which", "change_not_now", "location_saved", "location_as_address", "attachment_saved", "confidential_on",
         "extras_location", "extras_attachments", "extras_confidential", "submitted", "status_usage", "status_found",
         "status_agency", "status_not_found", "status_list", "status_none", "quick_yes", "quick_no", "quick_change", "internal_error",
+        "accepted_notice", "answer_relayed", "returned_to_citizen", "completion_received", "rating_thanks", "satisfied_thanks",
+        "reopened_notice", "comment_forwarded", "closed_notice", "auto_closed", "status_answer",
     ];
 
     /// <summary>Global commands the engine knows how to perform.</summary>

@@ -53,6 +53,22 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
 
     public static bool LooksLikeTrackingNumber(string s) => TrackingNumberShape().IsMatch(s);
 
+    /// <summary>Whether the message starts with one of the dialog's global words or is a /command.</summary>
+    public bool IsCommand(string text)
+    {
+        var words = text.Trim().Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            return false;
+        }
+        if (words[0].StartsWith('/'))
+        {
+            return true;
+        }
+        var head = words[0].TrimEnd('.', '!', ',', ':', '?').ToLowerInvariant();
+        return Dialog.Commands.Values.Any(c => c.Values.Any(ws => ws.Contains(head)));
+    }
+
     private sealed class Turn
     {
         private readonly DialogDefinition _d;

@@ -95,7 +95,7 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
             }
 
             var commands = ReadWordTable(Required(root, "commands"), DialogDefinition.KnownCommands, "command");
-            var answers = ReadWordTable(Required(root, "answers"), ["yes", "no"], "answer");
+            var answers = ReadWordTable(Required(root, "answers"), ["yes", "no", "satisfied", "unsatisfied"], "answer");
             foreach (var a in new[] { "yes", "no" })
             {
                 if (!answers.ContainsKey(a))

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LaporBot.Conversations;
 
 /// <summary>A complaint as the citizen may see it in a status reply.</summary>
-internal sealed record StatusInfo(string TrackingNumber, DateTimeOffset CreatedAt, string Status, string? AgencyName);
+internal sealed record StatusInfo(string TrackingNumber, DateTimeOffset CreatedAt, string Status, string? AgencyName, string? Answer = null);
 
 /// <summary>The effects a dialog turn may ask for, performed inside the turn's transaction.</summary>
 internal interface IDialogEffects
@@ -69,6 +69,8 @@ internal static class ReplyComposer
                             ["status"] = d.StatusLabel(found.Status, lang),
                             ["agency"] = found.AgencyName is null ? ""
                                 : d.Render("status_agency", lang, new Dictionary<string, string> { ["agency_name"] = found.AgencyName }),
+                            ["answer"] = found.Answer is null ? ""
+                                : d.Render("status_answer", lang, new Dictionary<string, string> { ["answer"] = found.Answer }),
                         }));
                     quick = [];
                     break;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using LaporBot.Channels;
 using LaporBot.Complaints;
 using LaporBot.Data;
@@ -8,6 +9,21 @@ using Microsoft.Extensions.Options;
 namespace LaporBot.Conversations;
 
 internal enum TurnOutcome { Accepted, Duplicate }
+
+/// <summary>A reply produced outside the dialog, about an earlier complaint.</summary>
+internal sealed record InterceptedReply(string Text, long? ComplaintId);
+
+/// <summary>Gets a look at an idle citizen's message before the dialog does (inside the turn's transaction).</summary>
+internal interface ITurnInterceptor
+{
+    Task<InterceptedReply?> TryHandleAsync(DbSession session, ReporterRow reporter, string text, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>Told after the commit that stored a new complaint (e.g. to schedule its routing at once).</summary>
+internal interface IComplaintSubmittedHandler
+{
+    Task OnSubmittedAsync(long complaintId, CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// One inbound message = one transaction: store it (deduplicated by provider id), run the dialog,
@@ -21,10 +37,12 @@ internal sealed class TurnProcessor(
     OutboxSignal outboxSignal,
     TimeProvider clock,
     IOptions<ConversationOptions> options,
-    ILogger<TurnProcessor> logger)
+    ILogger<TurnProcessor> logger,
+    IEnumerable<ITurnInterceptor>? interceptors = null,
+    IEnumerable<IComplaintSubmittedHandler>? submittedHandlers = null)
 {
-    /// <summary>Raised after a commit that created a complaint (routing hooks in here).</summary>
-    public event Action<long>? ComplaintSubmitted;
+    private readonly ITurnInterceptor[] interceptors = interceptors?.ToArray() ?? [];
+    private readonly IComplaintSubmittedHandler[] submittedHandlers = submittedHandlers?.ToArray() ?? [];
 
     public async Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken = default)
     {
@@ -74,6 +92,23 @@ internal sealed class TurnProcessor(
 
             var state = await TurnStore.LoadStateAsync(s, reporter.Id, dialog.Id);
             var o = options.Value;
+            // Between complaints, a message may be about an earlier case (a rating, "tidak puas",
+            // the completion of a returned complaint); global commands always go to the dialog.
+            var text = message.Text ?? message.QuickReplyPayload;
+            if ((state is null || dialog.Steps[state.Step].Type == StepType.Idle) && !string.IsNullOrWhiteSpace(text)
+                && !dialogs.Engine.IsCommand(text) && text.Trim().Length <= o.MaxMessageLength)
+            {
+                foreach (var interceptor in interceptors)
+                {
+                    if (await interceptor.TryHandleAsync(s, reporter, text.Trim(), now, cancellationToken) is { } answer)
+                    {
+                        await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, answer.ComplaintId, answer.Text, [], now);
+                        await s.CommitAsync(cancellationToken);
+                        outboxSignal.Notify();
+                        return TurnOutcome.Accepted;
+                    }
+                }
+            }
             var input = new DialogInput(message.Text ?? message.QuickReplyPayload, message.Location, message.Attachments,
                 message.Unsupported, message.ProfileName ?? reporter.DisplayName);
             var turn = dialogs.Engine.Handle(state, input, new DialogContext(now, o.ExpireAfter, o.MaxMessageLength, reporter.Language));
@@ -98,7 +133,18 @@ internal sealed class TurnProcessor(
         foreach (var id in created)
         {
             logger.LogInformation("Complaint {ComplaintId} submitted via {Channel}", id, message.Channel);
-            ComplaintSubmitted?.Invoke(id);
+            foreach (var handler in submittedHandlers)
+            {
+                try
+                {
+                    await handler.OnSubmittedAsync(id, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The complaint is safely stored; the routing sweep picks it up if the immediate job could not be scheduled.
+                    logger.LogError(e, "After-submit handler {Handler} failed for complaint {ComplaintId}", handler.GetType().Name, id);
+                }
+            }
         }
         return TurnOutcome.Accepted;
     }
@@ -121,7 +167,13 @@ internal sealed class TurnProcessor(
         public async Task<StatusInfo?> FindOwnComplaintAsync(string trackingNumber, CancellationToken cancellationToken)
         {
             var row = await ComplaintStore.FindForReporterAsync(s, reporter.Id, trackingNumber);
-            return row is null ? null : new StatusInfo(row.TrackingNumber, row.Created, row.Status, row.AgencyCode);
+            if (row is null)
+            {
+                return null;
+            }
+            var agency = row.AgencyCode is null ? null : await s.Connection.ExecuteScalarAsync<string?>(
+                "SELECT name FROM agencies WHERE code = @code", new { code = row.AgencyCode }, s.Transaction);
+            return new StatusInfo(row.TrackingNumber, row.Created, row.Status, agency, row.Answer);
         }
 
         public async Task<IReadOnlyList<StatusInfo>> LatestOwnComplaintsAsync(int count, CancellationToken cancellationToken) =>

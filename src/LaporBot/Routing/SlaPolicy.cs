@@ -20,6 +20,10 @@ internal sealed record Deadline(DateTimeOffset DueAt, DateTimeOffset RemindAt, T
 /// </summary>
 internal sealed class SlaPolicy(SlaOptions options, WorkingCalendar calendar)
 {
+    public WorkingCalendar Calendar => calendar;
+
+    public SlaOptions Options => options;
+
     public Deadline For(SlaStep step, DateTimeOffset stepStart, AgencySla? overrides, bool oversight)
     {
         var allowed = Allowed(step, overrides, oversight);

@@ -25,9 +25,12 @@ internal sealed class TelegramChannel(TelegramClients clients, IOptions<Telegram
         {
             return Task.FromResult<SendResult>(new SendResult.Permanent($"'{message.Recipient}' is not a Telegram chat id"));
         }
-        var sendOptions = message.QuickReplies.Count > 0
-            ? new TelegramSendOptions(QuickReplies: message.QuickReplies, OneTimeKeyboard: true, ResizeKeyboard: true)
-            : new TelegramSendOptions(RemoveKeyboard: true);
+        // Staff notifications carry inline buttons (one row); citizens get a reply keyboard of quick answers.
+        var sendOptions = message.Buttons is { Count: > 0 } buttons
+            ? new TelegramSendOptions(InlineKeyboard: [buttons.Select(b => new InlineKeyboardButton(b.Text, b.Data)).ToList()])
+            : message.QuickReplies.Count > 0
+                ? new TelegramSendOptions(QuickReplies: message.QuickReplies, OneTimeKeyboard: true, ResizeKeyboard: true)
+                : new TelegramSendOptions(RemoveKeyboard: true);
         return clients.Create().SendMessageAsync(chatId, message.Text, sendOptions, cancellationToken);
     }
 }

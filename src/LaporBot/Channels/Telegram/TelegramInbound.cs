@@ -1,4 +1,6 @@
+using System.Globalization;
 using LaporBot.Conversations;
+using LaporBot.Routing;
 
 namespace LaporBot.Channels.Telegram;
 
@@ -12,10 +14,29 @@ internal enum TelegramInboundOutcome { Accepted, Duplicate, Ignored }
 /// could not be stored (database down): the caller then lets Telegram retry or re-polls.
 /// </summary>
 internal sealed class TelegramInbound(
-    TurnProcessor turns, TelegramClients clients, AttachmentStore attachments, ILogger<TelegramInbound> logger)
+    TurnProcessor turns, TelegramClients clients, AttachmentStore attachments, StaffDesk staff, ILogger<TelegramInbound> logger)
 {
     public async Task<TelegramInboundOutcome> HandleAsync(Update update, CancellationToken ct)
     {
+        // Staff (triage desk, agency admins) use the same bot: their commands, button presses and
+        // replies to notifications go to the staff desk; everyone else's messages to the citizen dialog.
+        if (TelegramUpdateParser.ParseCallback(update) is { } callback)
+        {
+            var pressed = await staff.HandleAsync(new StaffInput(update.UpdateId.ToString(CultureInfo.InvariantCulture), callback.FromUserId,
+                callback.ChatId ?? callback.FromUserId, callback.FromName, null, null, callback.Data ?? ""), ct);
+            await AnswerCallbackAsync(callback.CallbackQueryId, pressed, ct);
+            return TelegramInboundOutcome.Accepted;
+        }
+        if (update.Message is { Chat.Type: "private", From: { IsBot: false } from } m)
+        {
+            var name = string.Join(' ', new[] { from.FirstName, from.LastName }.Where(x => !string.IsNullOrWhiteSpace(x)));
+            var outcome = await staff.HandleAsync(new StaffInput(update.UpdateId.ToString(CultureInfo.InvariantCulture), from.Id, m.Chat.Id,
+                name, m.Text, m.ReplyToMessage?.MessageId, null), ct);
+            if (outcome.Handled)
+            {
+                return TelegramInboundOutcome.Accepted;
+            }
+        }
         switch (TelegramUpdateParser.Parse(update))
         {
             case ParseOutcome<InboundMessage>.Accepted a:
@@ -38,6 +59,23 @@ internal sealed class TelegramInbound(
                 return TelegramInboundOutcome.Ignored;
             default:
                 throw new InvalidOperationException("unknown parse outcome");
+        }
+    }
+
+    /// <summary>Stops the button's spinner; a refusal is shown as a small alert. Best effort: the reply message carries the real answer.</summary>
+    private async Task AnswerCallbackAsync(string callbackQueryId, StaffOutcome outcome, CancellationToken ct)
+    {
+        try
+        {
+            var result = await clients.Create().AnswerCallbackQueryAsync(callbackQueryId, outcome.Allowed ? null : "Tidak diizinkan", !outcome.Allowed, ct);
+            if (!result.Ok)
+            {
+                logger.LogInformation("answerCallbackQuery failed: {Error}", result.Error?.Description);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            logger.LogInformation("answerCallbackQuery failed: {Error}", e.GetType().Name);
         }
     }
 

@@ -21,13 +21,13 @@ public class TelegramPollingTests
         await using var kit = await TelegramTestKit.StartAsync(Polling, arrange: fake =>
         {
             fake.AddUpdate(TelegramTestKit.TextUpdate(734120001, "halo"));
-            fake.AddUpdate(TestData.Text("telegram/update-callback.json")); // 734120013: ignored, the offset still moves past it
+            fake.AddUpdate(TestData.Text("telegram/update-callback.json")); // 734120013: a button press from a non-staff user: refused; the offset still moves past it
             fake.AddUpdate(TelegramTestKit.TextUpdate(734120020, "Siti Rahayu"));
         });
 
         await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120021", "offset stored after the last update");
         Assert.Equal(2, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
-        await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("sendMessage").Count == 2), "both replies sent");
+        await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("sendMessage").Count == 3), "both replies and the refusal sent");
 
         var first = kit.Fake.Calls.First(c => c.Method is "deleteWebhook" or "getUpdates");
         Assert.Equal("deleteWebhook", first.Method);
@@ -47,7 +47,9 @@ public class TelegramPollingTests
         var polls = kit.Fake.Calls.Skip(callsBefore).Where(c => c.Method == "getUpdates").ToList();
         Assert.Equal(734120021, polls[0].Json.GetProperty("offset").GetInt64());
         Assert.Equal(3, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
-        Assert.Equal(3, await kit.CountAsync("SELECT COUNT(*) FROM outbox"));
+        // Three replies to the citizen, plus the polite refusal to the stranger who pressed a staff button.
+        Assert.Equal(3, await kit.CountAsync("SELECT COUNT(*) FROM outbox WHERE recipient = '5123456789'"));
+        Assert.Equal(1, await kit.CountAsync("SELECT COUNT(*) FROM outbox WHERE body LIKE '%hanya untuk petugas%'"));
         Assert.DoesNotContain(kit.App.Logs.Lines, l => l.Contains("already processed"));
     }
 

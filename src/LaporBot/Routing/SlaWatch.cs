@@ -1,0 +1,100 @@
+using Dapper;
+using LaporBot.Complaints;
+using LaporBot.Data;
+using LaporBot.Outbox;
+
+namespace LaporBot.Routing;
+
+/// <summary>
+/// The clock's rounds, reading everything from the database: reminders at a share of each step's
+/// time, overdue marking with the triage desk told, auto-closing answered cases nobody replied to,
+/// and the daily overdue digest. Every action is a guarded update plus a timeline event, so a
+/// round run twice, late, or on two servers does each thing once.
+/// </summary>
+internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPolicy sla, OutboxSignal signal, TimeProvider clock, ILogger<SlaWatch> logger)
+{
+    public sealed record Round(int Reminded, int Overdue, int AutoClosed);
+
+    public async Task<Round> RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var at = now.ToUnixTimeMilliseconds();
+        var reminded = await ForEachAsync(
+            "status IN ('triage', 'assigned', 'accepted', 'reopened') AND remind_at <= @at AND reminded_at IS NULL AND overdue_at IS NULL AND step IS NOT NULL",
+            at, (s, c) => workflow.RemindAsync(s, c, now), ct);
+        var overdue = await ForEachAsync(
+            "status IN ('triage', 'assigned', 'accepted', 'reopened') AND due_at <= @at AND overdue_at IS NULL AND step IS NOT NULL",
+            at, (s, c) => workflow.MarkOverdueAsync(s, c, now), ct);
+        var closed = await ForEachAsync(
+            "status = 'answered' AND auto_close_at <= @at",
+            at, (s, c) => workflow.CloseAsync(s, c, "sistem:sla", "auto_closed", "tidak ada tanggapan pelapor setelah jawaban", now, "auto_closed"), ct);
+        if (reminded + overdue + closed > 0)
+        {
+            signal.Notify();
+            logger.LogInformation("SLA round: {Reminded} reminded, {Overdue} overdue, {Closed} auto-closed", reminded, overdue, closed);
+        }
+        return new Round(reminded, overdue, closed);
+    }
+
+    private async Task<int> ForEachAsync(string where, long at, Func<DbSession, ComplaintRow, Task<bool>> act, CancellationToken ct)
+    {
+        List<long> ids;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            ids = (await c.QueryAsync<long>($"SELECT id FROM complaints WHERE {where} ORDER BY id LIMIT 500", new { at })).AsList();
+        }
+        var n = 0;
+        foreach (var id in ids)
+        {
+            await using var s = await db.BeginAsync(ct);
+            // Re-read inside the write transaction: another round may have acted since the scan.
+            var row = await s.Connection.QuerySingleOrDefaultAsync<ComplaintRow>(
+                $"SELECT {ComplaintStore.Columns} FROM complaints WHERE id = @id AND {where}", new { id, at }, s.Transaction);
+            if (row is not null && await act(s, row))
+            {
+                await s.CommitAsync(ct);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>The daily list of overdue cases for the triage desk; once per local day however often it fires.</summary>
+    public async Task<bool> SendDigestAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // With the working calendar on, no digest on weekends and holidays (the cron fires daily).
+        if (sla.Calendar.Enabled && !sla.Calendar.IsWorkingDay(sla.Calendar.Local(now).Day))
+        {
+            return false;
+        }
+        var day = TimeZoneInfo.ConvertTime(now, TrackingNumbers.FindZone("Asia/Jakarta")).ToString("yyyy-MM-dd");
+        await using (var s = await db.BeginAsync(ct))
+        {
+            var first = await s.Connection.ExecuteAsync("INSERT INTO digests (day, sent_at) VALUES (@day, @at) ON CONFLICT DO NOTHING",
+                new { day, at = now.ToUnixTimeMilliseconds() }, s.Transaction);
+            if (first == 0)
+            {
+                return false;
+            }
+            var overdue = (await s.Connection.QueryAsync<ComplaintRow>(
+                $"SELECT {ComplaintStore.Columns} FROM complaints WHERE overdue_at IS NOT NULL AND step IS NOT NULL ORDER BY due_at, id",
+                transaction: s.Transaction)).AsList();
+            var list = new List<(ComplaintRow, string?)>();
+            foreach (var c in overdue)
+            {
+                var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
+                list.Add((c, agency?.Name));
+                await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "digest", $"masuk rekap harian aduan terlambat {day}");
+            }
+            var text = StaffTexts.Digest(list, now);
+            foreach (var admin in await AgencyStore.TriageAdminsAsync(s.Connection, s.Transaction))
+            {
+                await ComplaintWorkflow.EnqueueStaffAsync(s, admin, null, text, [], "notify", now);
+            }
+            await s.CommitAsync(ct);
+        }
+        signal.Notify();
+        return true;
+    }
+}

@@ -1,0 +1,310 @@
+using Dapper;
+using LaporBot.Complaints;
+using LaporBot.Data;
+using LaporBot.Outbox;
+using Microsoft.Extensions.Options;
+
+namespace LaporBot.Routing;
+
+/// <summary>One thing a Telegram user sent: a text (maybe a reply to one of our messages) or a button press.</summary>
+internal sealed record StaffInput(
+    string UpdateId, long UserId, long ChatId, string? DisplayName, string? Text, long? ReplyToMessageId, string? CallbackData);
+
+/// <summary>What the desk did; <see cref="Handled"/> false means "not staff business: give it to the citizen dialog".</summary>
+internal sealed record StaffOutcome(bool Handled, bool Allowed, string? Reply)
+{
+    public static readonly StaffOutcome NotMine = new(false, false, null);
+}
+
+/// <summary>
+/// Staff on Telegram: the triage desk and agency admins. Parses commands, button presses and
+/// replies to notifications; checks who may do what (agency admins only their agency's cases,
+/// the triage desk all; anyone else is refused and nothing changes); performs the action through
+/// <see cref="ComplaintWorkflow"/> in one transaction with the reply to the staff member.
+/// </summary>
+internal sealed class StaffDesk(
+    IDatabase db, ComplaintWorkflow workflow, OutboxSignal signal, TimeProvider clock, ILogger<StaffDesk> logger)
+{
+    private static readonly Dictionary<string, string> Commands = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["daftar"] = "list", ["list"] = "list",
+        ["lihat"] = "view", ["view"] = "view",
+        ["terima"] = "accept", ["accept"] = "accept",
+        ["tolak"] = "reject", ["reject"] = "reject",
+        ["balas"] = "answer", ["answer"] = "answer", ["jawab"] = "answer",
+        ["disposisi"] = "assign", ["assign"] = "assign",
+        ["kembalikan"] = "return", ["return"] = "return",
+        ["tutup"] = "close", ["close"] = "close",
+        ["bantuan"] = "help", ["help"] = "help",
+        ["start"] = "start",
+    };
+
+    /// <summary>The commands only staff have; from anyone else they get a polite refusal instead of the citizen dialog.</summary>
+    private static readonly HashSet<string> StaffOnly = ["list", "view", "accept", "reject", "answer", "assign", "return", "close"];
+
+    private static readonly HashSet<string> TriageOnly = ["assign", "return", "close"];
+
+    public async Task<StaffOutcome> HandleAsync(StaffInput input, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var userId = input.UserId.ToString();
+        // Most Telegram messages are citizens': decide that with one read, without taking the write lock.
+        var (preCommand, _) = Parse(input.Text);
+        if (input.CallbackData is null && preCommand is null or "help" or "start" && !(preCommand == "start" && input.Text!.Trim().Contains(' ')))
+        {
+            await using var c = await db.OpenAsync(ct);
+            if ((await AgencyStore.StaffAsync(c, userId)).Count == 0)
+            {
+                return StaffOutcome.NotMine;
+            }
+        }
+        StaffOutcome outcome;
+        await using (var s = await db.BeginAsync(ct))
+        {
+            var staff = await AgencyStore.StaffAsync(s.Connection, userId, s.Transaction);
+            var (command, args) = Parse(input.Text);
+            if (staff.Count == 0)
+            {
+                outcome = await NonStaffAsync(s, input, command, args, now);
+                if (!outcome.Handled)
+                {
+                    return outcome; // the citizen dialog takes it; nothing written here
+                }
+            }
+            else
+            {
+                var inserted = await s.Connection.ExecuteAsync(
+                    """
+                    INSERT INTO staff_updates (channel, provider_message_id, telegram_user_id, text, received_at)
+                    VALUES ('telegram', @id, @userId, @text, @now) ON CONFLICT DO NOTHING
+                    """,
+                    new { id = input.UpdateId, userId, text = input.Text ?? input.CallbackData, now = now.ToUnixTimeMilliseconds() },
+                    s.Transaction);
+                if (inserted == 0)
+                {
+                    return new StaffOutcome(true, true, null); // a retried update: already done
+                }
+                outcome = await StaffAsync(s, input, new Actor(userId, staff), command, args, now);
+            }
+            if (outcome.Reply is not null)
+            {
+                await ComplaintWorkflow.EnqueueStaffAsync(s, input.ChatId.ToString(), null, outcome.Reply, [], "reply", now);
+            }
+            await s.CommitAsync(ct);
+        }
+        signal.Notify();
+        return outcome;
+    }
+
+    private sealed record Actor(string UserId, IReadOnlyList<StaffRow> Roles)
+    {
+        public bool IsTriage => Roles.Any(r => r.Role == StaffRole.Triage);
+        public IEnumerable<string> Agencies => Roles.Where(r => r.Role == StaffRole.Agency && r.AgencyCode is not null).Select(r => r.AgencyCode!);
+        public string Name => $"staf:{UserId} ({(IsTriage ? "Admin Utama" : string.Join(",", Agencies))})";
+        public bool MayActOn(ComplaintRow c) => IsTriage || (c.AgencyCode is not null && Agencies.Contains(c.AgencyCode));
+    }
+
+    private static (string? Command, string Args) Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || !text.TrimStart().StartsWith('/'))
+        {
+            return (null, text?.Trim() ?? "");
+        }
+        var parts = text.Trim().Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
+        var head = parts[0][1..];
+        var at = head.IndexOf('@');
+        if (at > 0)
+        {
+            head = head[..at];
+        }
+        return (Commands.GetValueOrDefault(head), parts.Length > 1 ? parts[1].Trim() : "");
+    }
+
+    private async Task<StaffOutcome> NonStaffAsync(DbSession s, StaffInput input, string? command, string args, DateTimeOffset now)
+    {
+        if (command == "start" && args.Length > 0)
+        {
+            var (result, role, agency) = await AgencyStore.RedeemInviteAsync(s, args, input.UserId.ToString(), input.DisplayName, now);
+            switch (result)
+            {
+                case InviteResult.Linked:
+                    logger.LogInformation("Telegram user linked as {Role} {Agency} by invite", role, agency);
+                    var who = role == StaffRole.Triage ? "Admin Utama (Diskominfo)" : $"admin {agency}";
+                    return new(true, true, $"✅ Akun Telegram Anda terhubung sebagai {who}.\n\n{StaffTexts.Help}");
+                case InviteResult.Expired:
+                    return new(true, false, "Kode undangan ini sudah kedaluwarsa. Minta kode baru ke Diskominfo.");
+                case InviteResult.AlreadyUsed:
+                    return new(true, false, "Kode undangan ini sudah dipakai. Minta kode baru ke Diskominfo.");
+                default:
+                    return StaffOutcome.NotMine; // a citizen's deep link (/start payload): the dialog greets them
+            }
+        }
+        if (input.CallbackData is not null || (command is not null && StaffOnly.Contains(command)))
+        {
+            return new(true, false, StaffTexts.NotStaff);
+        }
+        return StaffOutcome.NotMine;
+    }
+
+    private async Task<StaffOutcome> StaffAsync(DbSession s, StaffInput input, Actor actor, string? command, string args, DateTimeOffset now)
+    {
+        // Button presses carry "action:number[:agency]".
+        if (input.CallbackData is { } data)
+        {
+            var p = data.Split(':');
+            return p[0] switch
+            {
+                "terima" when p.Length >= 2 => await ActAsync(s, actor, "accept", p[1], "", now),
+                "disposisi" when p.Length >= 3 => await ActAsync(s, actor, "assign", p[1], p[2], now),
+                "tolak" or "balas" when p.Length >= 2 => await AskForTextAsync(s, actor, p[0], p[1], input.ChatId, now),
+                _ => new(true, false, "Tombol ini tidak dikenal lagi. Ketik /bantuan."),
+            };
+        }
+        // A reply to one of our messages about a case answers that case (or gives the reason asked for).
+        if (command is null && input.ReplyToMessageId is { } replyTo && !string.IsNullOrWhiteSpace(input.Text))
+        {
+            var target = await s.Connection.QuerySingleOrDefaultAsync<(long? ComplaintId, string? Purpose)>(
+                """
+                SELECT complaint_id, purpose FROM outbox
+                WHERE channel = 'telegram' AND recipient = @chat AND provider_message_id = @replyTo
+                """,
+                new { chat = input.ChatId.ToString(), replyTo = replyTo.ToString() }, s.Transaction);
+            if (target.ComplaintId is { } cid && await ComplaintStore.FindByIdAsync(s.Connection, cid, s.Transaction) is { } c)
+            {
+                return await ActAsync(s, actor, target.Purpose == "ask_reason" ? "reject" : "answer", c.TrackingNumber, input.Text!, now);
+            }
+        }
+        switch (command)
+        {
+            case null:
+                return new(true, true, "Untuk menjawab aduan, balas (reply) pesan notifikasinya atau pakai perintah. Ketik /bantuan untuk daftar perintah.");
+            case "help" or "start":
+                return new(true, true, StaffTexts.Help);
+            case "list":
+                return new(true, true, await ListAsync(s, actor));
+        }
+        var words = args.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            return new(true, false, $"Tulis nomor aduannya, contoh: /{input.Text!.Trim().TrimStart('/').Split(' ')[0]} LPR-2611-00001");
+        }
+        return await ActAsync(s, actor, command, words[0], words.Length > 1 ? words[1].Trim() : "", now);
+    }
+
+    private async Task<StaffOutcome> ActAsync(DbSession s, Actor actor, string command, string number, string rest, DateTimeOffset now)
+    {
+        var c = await ComplaintStore.FindByNumberAsync(s.Connection, number, s.Transaction);
+        if (c is null)
+        {
+            return new(true, false, $"Aduan {number.ToUpperInvariant()} tidak ditemukan.");
+        }
+        if (TriageOnly.Contains(command) && !actor.IsTriage)
+        {
+            logger.LogInformation("Refused {Command} on complaint {ComplaintId}: triage only", command, c.Id);
+            return new(true, false, StaffTexts.TriageOnly);
+        }
+        if (!actor.MayActOn(c))
+        {
+            logger.LogInformation("Refused {Command} on complaint {ComplaintId}: not the actor's agency", command, c.Id);
+            return new(true, false, StaffTexts.NotYourAgency);
+        }
+        bool done;
+        string ok;
+        switch (command)
+        {
+            case "view":
+                return new(true, true, await ViewAsync(s, c));
+            case "accept":
+                done = await workflow.AcceptAsync(s, c, actor.Name, now);
+                ok = $"✅ Aduan {c.TrackingNumber} diterima. Kirim jawaban dengan /balas {c.TrackingNumber} <jawaban> atau balas pesan notifikasinya.";
+                break;
+            case "reject" when rest.Length < 3:
+                return new(true, false, $"Tulis alasannya: /tolak {c.TrackingNumber} <alasan>");
+            case "reject":
+                done = await workflow.RejectAsync(s, c, actor.Name, rest, now);
+                ok = $"↩️ Aduan {c.TrackingNumber} dikembalikan ke Admin Utama dengan alasan: {rest}";
+                break;
+            case "answer" when rest.Length < 3:
+                return new(true, false, $"Tulis jawabannya: /balas {c.TrackingNumber} <jawaban>");
+            case "answer":
+                done = await workflow.AnswerAsync(s, c, actor.Name, rest, now);
+                ok = $"📨 Jawaban untuk {c.TrackingNumber} sudah dikirim ke pelapor.";
+                break;
+            case "assign":
+                var code = rest.Split(' ', 2)[0].Trim().ToUpperInvariant();
+                if (code.Length == 0 || await AgencyStore.FindAsync(s.Connection, code, s.Transaction) is not { Active: true } agency)
+                {
+                    var codes = string.Join(", ", (await AgencyStore.ActiveAsync(s.Connection, s.Transaction)).Select(a => a.Code));
+                    return new(true, false, $"Kode OPD '{code}' tidak dikenal. Pilihan: {codes}");
+                }
+                done = await workflow.AssignAsync(s, c, agency.Code, actor.Name, null, now);
+                ok = $"➡️ Aduan {c.TrackingNumber} didisposisikan ke {agency.Name}.";
+                break;
+            case "return" when rest.Length < 3:
+                return new(true, false, $"Tulis apa yang perlu dilengkapi: /kembalikan {c.TrackingNumber} <alasan>");
+            case "return":
+                done = await workflow.ReturnToCitizenAsync(s, c, actor.Name, rest, now);
+                ok = $"📤 Aduan {c.TrackingNumber} dikembalikan ke pelapor untuk dilengkapi.";
+                break;
+            case "close":
+                done = await workflow.CloseAsync(s, c, actor.Name, "closed_by_staff", rest.Length == 0 ? null : rest, now,
+                    citizenMessage: "closed_notice");
+                ok = $"🔒 Aduan {c.TrackingNumber} ditutup.";
+                break;
+            default:
+                return new(true, false, StaffTexts.Help);
+        }
+        return done
+            ? new(true, true, ok)
+            : new(true, false, $"Aduan {c.TrackingNumber} berstatus \"{StaffTexts.StatusName(c.Status)}\", jadi perintah ini tidak bisa dijalankan sekarang.");
+    }
+
+    /// <summary>Tolak/Balas buttons need words: ask for them; replying to this prompt completes the action.</summary>
+    private async Task<StaffOutcome> AskForTextAsync(DbSession s, Actor actor, string action, string number, long chatId, DateTimeOffset now)
+    {
+        var c = await ComplaintStore.FindByNumberAsync(s.Connection, number, s.Transaction);
+        if (c is null || !actor.MayActOn(c))
+        {
+            return new(true, false, c is null ? $"Aduan {number} tidak ditemukan." : StaffTexts.NotYourAgency);
+        }
+        var (purpose, text) = action == "tolak"
+            ? ("ask_reason", $"Balas (reply) pesan ini dengan alasan penolakan aduan {c.TrackingNumber}.")
+            : ("ask_answer", $"Balas (reply) pesan ini dengan jawaban untuk pelapor aduan {c.TrackingNumber}.");
+        await ComplaintWorkflow.EnqueueStaffAsync(s, chatId.ToString(), c.Id, text, [], purpose, now);
+        return new(true, true, null);
+    }
+
+    private static async Task<string> ViewAsync(DbSession s, ComplaintRow c)
+    {
+        var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
+        var attachments = (int)await s.Connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = @id", new { id = c.Id }, s.Transaction);
+        var events = await s.Connection.QueryAsync<TimelineEvent>(
+            "SELECT id, complaint_id, at, actor, kind, note FROM complaint_events WHERE complaint_id = @id ORDER BY id", new { id = c.Id }, s.Transaction);
+        var timeline = string.Join("\n", events.Select(e => $"• {StaffTexts.When(e.At)} — {e.Kind} — {e.Actor}{(e.Note is null ? "" : $": {e.Note}")}"));
+        // Agencies never see a confidential reporter's identity; the triage desk sees it on the status page.
+        return $"{StaffTexts.Card(c, agency?.Name, c.Confidential, attachments)}\n\nRiwayat:\n{timeline}";
+    }
+
+    private static async Task<string> ListAsync(DbSession s, Actor actor)
+    {
+        var agencies = actor.Agencies.ToList();
+        var rows = (await s.Connection.QueryAsync<ComplaintRow>(
+            $"""
+            SELECT {ComplaintStore.Columns} FROM complaints
+            WHERE status IN ('triage', 'assigned', 'accepted', 'reopened', 'submitted')
+              AND (@triage = 1 OR agency_code IN @agencies)
+            ORDER BY CASE WHEN overdue_at IS NULL THEN 1 ELSE 0 END, COALESCE(due_at, created_at), id
+            LIMIT 30
+            """,
+            new { triage = actor.IsTriage ? 1 : 0, agencies }, s.Transaction)).AsList();
+        if (rows.Count == 0)
+        {
+            return "Tidak ada aduan terbuka. 👍";
+        }
+        return $"Aduan terbuka ({rows.Count}{(rows.Count == 30 ? "+" : "")}), yang terlambat di atas:\n" + string.Join("\n", rows.Select(c =>
+            $"{(c.OverdueAt is null ? "•" : "⚠️")} {c.TrackingNumber} — {StaffTexts.StatusName(c.Status)}{(c.AgencyCode is null ? "" : $" — {c.AgencyCode}")} — batas {StaffTexts.When(c.DueAt)}\n   {Shorten(c.Text)}"));
+    }
+
+    private static string Shorten(string s) => s.Length <= 80 ? s : s[..79] + "…";
+}
