@@ -1,3 +1,4 @@
+using LaporBot.Channels.Meta;
 using LaporBot.Channels.Simulator;
 using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
@@ -10,6 +11,7 @@ builder.AddConversations();
 builder.AddOutbox();
 builder.AddChannels();
 builder.AddTwilio();
+builder.AddMeta();
 
 var app = builder.Build();
 
@@ -17,6 +19,7 @@ app.UseLaporErrorHandling();
 
 app.MapHealth();
 app.MapTwilioWebhooks();
+app.MapMetaWebhooks();
 if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Simulator:Enabled", true))
 {
     app.MapSimulator();
