@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 
 namespace LaporBot.Tests.Channels.Meta;
 
-internal enum Signature { Right, Wrong, Missing }
+public enum Signature { Right, Wrong, Missing }
 
 /// <summary>
 /// The real service with Meta enabled, pointed at a <see cref="FakeGraphApi"/> on loopback, plus
