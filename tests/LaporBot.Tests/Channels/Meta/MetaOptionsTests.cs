@@ -1,6 +1,5 @@
 using LaporBot.Channels.Meta;
 using LaporBot.Tests.Fakes;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 
@@ -63,9 +62,7 @@ public class MetaOptionsTests
     [Fact]
     public async Task Start_up_stops_when_Meta_is_enabled_without_its_keys()
     {
-        await using var app = new LaporApp(environment: "Production", settings: new Dictionary<string, string?> { ["Meta:Enabled"] = "true" });
-
-        var e = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        var e = await LaporApp.StartupFailureAsync(new Dictionary<string, string?> { ["Meta:Enabled"] = "true" }, "Production");
 
         var failures = e is OptionsValidationException ov ? ov.Failures : (e.InnerException as OptionsValidationException)?.Failures ?? [e.ToString()];
         var all = string.Join("\n", failures);
@@ -73,7 +70,5 @@ public class MetaOptionsTests
         {
             Assert.Contains(key, all);
         }
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(app.Dir, true);
     }
 }
