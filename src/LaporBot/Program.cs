@@ -1,3 +1,4 @@
+using LaporBot.Channels.Meta;
 using LaporBot.Channels.Simulator;
 using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
@@ -13,6 +14,7 @@ builder.AddOutbox();
 builder.AddChannels();
 builder.AddTwilio();
 builder.AddTelegram();
+builder.AddMeta();
 builder.AddRouting();
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ app.UseLaporErrorHandling();
 app.MapHealth();
 app.MapTwilioWebhooks();
 app.MapTelegramWebhooks();
+app.MapMetaWebhooks();
 if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Simulator:Enabled", true))
 {
     app.MapSimulator();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -63,4 +64,32 @@ internal sealed class LaporApp : WebApplicationFactory<Program>
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// The exception that stops start-up with these settings. Under load WebApplicationFactory
+    /// sometimes reports an ObjectDisposedException instead: its deferred host asks the failed,
+    /// already disposed host for IHostApplicationLifetime. That one says nothing about the
+    /// settings, so it is retried with a fresh factory.
+    /// </summary>
+    public static async Task<Exception> StartupFailureAsync(IDictionary<string, string?> settings, string environment = "Development")
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = new LaporApp(environment: environment, settings: settings);
+            try
+            {
+                var e = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+                if (e is not ObjectDisposedException || attempt == 5)
+                {
+                    return e;
+                }
+            }
+            finally
+            {
+                await app.DisposeAsync();
+                SqliteConnection.ClearAllPools();
+                Directory.Delete(app.Dir, true);
+            }
+        }
+    }
 }

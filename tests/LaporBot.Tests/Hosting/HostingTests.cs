@@ -71,22 +71,17 @@ public class HostingTests
     [InlineData("Outbox:MaxAttempts", "0", "Outbox:MaxAttempts")]
     public async Task A_bad_setting_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
     {
-        await using var app = new LaporApp(settings: new Dictionary<string, string?> { [key] = value });
+        var e = await LaporApp.StartupFailureAsync(new Dictionary<string, string?> { [key] = value });
 
-        var e = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        var all = Flatten(e);
-        Assert.Contains(named, all);
-        SqliteConnection.ClearAllPools();
+        Assert.Contains(named, Flatten(e));
     }
 
     [Fact]
     public async Task A_missing_dialog_folder_stops_start_up_naming_the_setting()
     {
-        await using var app = new LaporApp(settings: new Dictionary<string, string?> { ["Conversations:DialogsDirectory"] = "/nonexistent/dialogs" });
+        var e = await LaporApp.StartupFailureAsync(new Dictionary<string, string?> { ["Conversations:DialogsDirectory"] = "/nonexistent/dialogs" });
 
-        var e = Assert.ThrowsAny<Exception>(() => app.CreateClient());
         Assert.Contains("Conversations:DialogsDirectory", Flatten(e));
-        SqliteConnection.ClearAllPools();
     }
 
     private static string Flatten(Exception e)

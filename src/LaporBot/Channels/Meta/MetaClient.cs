@@ -100,6 +100,62 @@ internal sealed class MetaClient(HttpClient http, IOptions<MetaOptions> options,
             },
         }, cancellationToken);
 
+    /// <summary>
+    /// Fetches an inbound attachment in two steps: GET /{version}/{media-id} answers JSON with a
+    /// short-lived <c>url</c> (about 5 minutes), which is fetched with the same bearer token
+    /// (docs/PROTOCOLS.md §3.3). The token only goes to the configured API host or to
+    /// <see cref="MetaOptions.MediaHosts"/> over HTTPS, so a URL we did not expect never receives it.
+    /// </summary>
+    public async Task<MediaDownload> DownloadMediaAsync(string mediaId, string? announcedType, IReadOnlySet<string>? allowedTypes, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(mediaId))
+            return new MediaDownload.Failed("media id is empty", false);
+        var metaUrl = $"{_options.ApiBaseUrl.TrimEnd('/')}/{Uri.EscapeDataString(_options.ApiVersion)}/{Uri.EscapeDataString(mediaId)}";
+        try
+        {
+            MediaInfo? info;
+            using (var request = new HttpRequestMessage(HttpMethod.Get, metaUrl))
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AccessToken);
+                using var response = await http.SendAsync(request, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    var code = TryRead<ErrorEnvelope>(body)?.Error?.Code;
+                    return new MediaDownload.Failed($"media lookup: HTTP {(int)response.StatusCode}" + (code is null ? "" : $", Meta {code}"),
+                        ChannelHttp.IsRetryableStatus(response.StatusCode));
+                }
+                info = TryRead<MediaInfo>(body);
+            }
+            if (info?.Url is null || !Uri.TryCreate(info.Url, UriKind.Absolute, out var fileUri))
+                return new MediaDownload.Failed("media lookup answered without a url", false);
+            if (!MayReceiveToken(fileUri))
+                return new MediaDownload.Failed($"media URL host '{fileUri.Host}' is not the API host or in Meta:MediaHosts", false);
+            if (info.FileSize is long size && size > _options.MaxMediaBytes)
+                return new MediaDownload.Failed($"file is {size} bytes, the limit is {_options.MaxMediaBytes}", false);
+
+            using var fileRequest = new HttpRequestMessage(HttpMethod.Get, fileUri);
+            fileRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AccessToken);
+            using var fileResponse = await http.SendAsync(fileRequest, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return await MediaDownload.ReadAsync(fileResponse, _options.MaxMediaBytes, allowedTypes ?? MediaDownload.DefaultAllowedTypes,
+                info.MimeType ?? announcedType, cancellationToken);
+        }
+        catch (Exception ex) when (ChannelHttp.TransportFailure(ex, cancellationToken) is { } failure)
+        {
+            return new MediaDownload.Failed(failure.Error, true);
+        }
+    }
+
+    private bool MayReceiveToken(Uri uri)
+    {
+        var api = new Uri(_options.ApiBaseUrl);
+        if (uri.Scheme == api.Scheme && uri.Port == api.Port && string.Equals(uri.Host, api.Host, StringComparison.OrdinalIgnoreCase))
+            return true;
+        return uri.Scheme == Uri.UriSchemeHttps
+               && _options.MediaHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                   .Contains(uri.Host, StringComparer.OrdinalIgnoreCase);
+    }
+
     private async Task<SendResult> SendAsync(object payload, CancellationToken cancellationToken)
     {
         var url = $"{_options.ApiBaseUrl.TrimEnd('/')}/{Uri.EscapeDataString(_options.ApiVersion)}/{Uri.EscapeDataString(_options.PhoneNumberId)}/messages";
@@ -159,6 +215,12 @@ internal sealed class MetaClient(HttpClient http, IOptions<MetaOptions> options,
             return null;
         }
     }
+
+    // GET /{media-id}: {"messaging_product":"whatsapp","url":"…","mime_type":"image/jpeg","sha256":"…","file_size":303833,"id":"…"}
+    private sealed record MediaInfo(
+        [property: JsonPropertyName("url")] string? Url,
+        [property: JsonPropertyName("mime_type")] string? MimeType,
+        [property: JsonPropertyName("file_size"), JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] long? FileSize);
 
     private sealed record SendResponse([property: JsonPropertyName("messages")] IReadOnlyList<SentMessage>? Messages);
 

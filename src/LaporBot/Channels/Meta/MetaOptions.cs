@@ -32,4 +32,14 @@ internal sealed class MetaOptions
 
     // Cloud API default throughput per business number is 80 messages per second.
     public double MessagesPerSecond { get; set; } = 80;
+
+    // Inbound media larger than this is refused instead of filling memory or disk.
+    public long MaxMediaBytes { get; set; } = 16 * 1024 * 1024;
+
+    // Hosts (comma-separated) besides ApiBaseUrl's that may receive the access token when
+    // fetching a media URL: Meta answers GET /{media-id} with a lookaside.fbsbx.com URL.
+    public string MediaHosts { get; set; } = "lookaside.fbsbx.com";
+
+    /// <summary>How long one call to Meta may take before it counts as a failed attempt.</summary>
+    public double TimeoutSeconds { get; set; } = 15;
 }

@@ -166,4 +166,109 @@ public class MetaClientTests
         var client = new MetaClient(new HttpClient(_handler), Options.Create(new MetaOptions { PhoneNumberId = "1" }));
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendTextAsync(Citizen, "Halo", null, CancellationToken.None));
     }
+
+    private const string MediaInfo =
+        """{"messaging_product":"whatsapp","url":"http://127.0.0.1:5997/whatsapp_business/attachments/?mid=1003383421387256&ext=1752546300&hash=ATt","mime_type":"image/jpeg","sha256":"c4rLzTrUXcDFm8aFoVqHQvyC7FYgMBnYpWaa6Jv0KnE=","file_size":"4","id":"1003383421387256"}""";
+
+    [Fact]
+    public async Task DownloadMedia_LooksUpTheUrl_ThenFetchesIt_BothWithTheBearerToken()
+    {
+        _handler.Respond(HttpStatusCode.OK, MediaInfo).RespondBytes(HttpStatusCode.OK, [1, 2, 3, 4], "image/jpeg");
+
+        var result = await Client().DownloadMediaAsync("1003383421387256", "image/jpeg", null, CancellationToken.None);
+
+        var d = Assert.IsType<MediaDownload.Downloaded>(result);
+        Assert.Equal(new byte[] { 1, 2, 3, 4 }, d.Content);
+        Assert.Equal("image/jpeg", d.ContentType);
+        Assert.Collection(_handler.Requests,
+            r => Assert.Equal("/v26.0/1003383421387256", r.Uri.AbsolutePath),
+            r => Assert.Equal("/whatsapp_business/attachments/", r.Uri.AbsolutePath));
+        Assert.All(_handler.Requests, r =>
+        {
+            Assert.Equal(HttpMethod.Get, r.Method);
+            Assert.Equal("Bearer", r.Authorization?.Scheme);
+            Assert.Equal(AccessToken, r.Authorization?.Parameter);
+        });
+    }
+
+    [Fact]
+    public async Task DownloadMedia_UsesTheLookupMimeType_WhenTheFileIsOctetStream()
+    {
+        _handler.Respond(HttpStatusCode.OK, MediaInfo).RespondBytes(HttpStatusCode.OK, [1, 2, 3, 4], "application/octet-stream");
+        var d = Assert.IsType<MediaDownload.Downloaded>(await Client().DownloadMediaAsync("1003383421387256", null, null, CancellationToken.None));
+        Assert.Equal("image/jpeg", d.ContentType);
+    }
+
+    public sealed record MediaFailure(string Label, string LookupBody, HttpStatusCode LookupStatus, int Requests, bool Retryable)
+    {
+        public override string ToString() => Label;
+    }
+
+    public static TheoryData<MediaFailure> MediaFailures => new()
+    {
+        // The token must never go to a host we did not configure.
+        new("foreign host", MediaInfo.Replace("http://127.0.0.1:5997", "https://attacker.example"), HttpStatusCode.OK, 1, false),
+        new("configured media host over plain http", MediaInfo.Replace("http://127.0.0.1:5997", "http://lookaside.fbsbx.com"), HttpStatusCode.OK, 1, false),
+        new("no url", """{"messaging_product":"whatsapp","id":"1"}""", HttpStatusCode.OK, 1, false),
+        new("too large", MediaInfo.Replace("\"file_size\":\"4\"", "\"file_size\":999999999"), HttpStatusCode.OK, 1, false),
+        new("expired id", TestData.Text("meta/error-100.json"), HttpStatusCode.BadRequest, 1, false),
+        new("lookup 500", TestData.Text("meta/error-131000.json"), HttpStatusCode.InternalServerError, 1, true),
+    };
+
+    [Theory]
+    [MemberData(nameof(MediaFailures))]
+    public async Task DownloadMedia_Fails_WithoutFetchingOrLeakingTheToken(MediaFailure c)
+    {
+        _handler.Respond(c.LookupStatus, c.LookupBody);
+
+        var result = await Client().DownloadMediaAsync("1003383421387256", "image/jpeg", null, CancellationToken.None);
+
+        var f = Assert.IsType<MediaDownload.Failed>(result);
+        Assert.Equal(c.Retryable, f.Retryable);
+        Assert.Equal(c.Requests, _handler.Requests.Count);
+        Assert.DoesNotContain(AccessToken, f.Error);
+    }
+
+    [Fact]
+    public async Task DownloadMedia_RefusesTypesOutsideTheAllowList()
+    {
+        _handler.Respond(HttpStatusCode.OK, MediaInfo).RespondBytes(HttpStatusCode.OK, "<html>"u8.ToArray(), "text/html");
+        var f = Assert.IsType<MediaDownload.Failed>(await Client().DownloadMediaAsync("1003383421387256", "image/jpeg", null, CancellationToken.None));
+        Assert.Contains("text/html", f.Error);
+    }
+
+    [Fact]
+    public async Task DownloadMedia_AllowsConfiguredMediaHostsOverHttps()
+    {
+        var handler = new HostRecordingHandler();
+        var client = new MetaClient(new HttpClient(handler), Options.Create(new MetaOptions
+        {
+            AccessToken = AccessToken, ApiBaseUrl = "http://127.0.0.1:5997", MediaHosts = "lookaside.fbsbx.com",
+        }));
+
+        await client.DownloadMediaAsync("1003383421387256", "image/jpeg", null, CancellationToken.None);
+
+        // The second request goes to the media host (answered by the stub, never the network).
+        Assert.Equal(["127.0.0.1", "lookaside.fbsbx.com"], handler.Hosts);
+        Assert.All(handler.Tokens, t => Assert.Equal(AccessToken, t));
+    }
+
+    /// <summary>Answers the lookup with a lookaside URL and the file itself, without any network.</summary>
+    private sealed class HostRecordingHandler : HttpMessageHandler
+    {
+        public List<string> Hosts { get; } = [];
+        public List<string?> Tokens { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Hosts.Add(request.RequestUri!.Host);
+            Tokens.Add(request.Headers.Authorization?.Parameter);
+            var response = Hosts.Count == 1
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(MediaInfo.Replace("http://127.0.0.1:5997", "https://lookaside.fbsbx.com")) }
+                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([1, 2, 3, 4]) };
+            if (Hosts.Count > 1)
+                response.Content.Headers.ContentType = new("image/jpeg");
+            return Task.FromResult(response);
+        }
+    }
 }
