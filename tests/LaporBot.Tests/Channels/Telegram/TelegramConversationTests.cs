@@ -51,7 +51,9 @@ public class TelegramConversationTests : IAsyncLifetime
         // The confirmation keyboard is taken away once the question is answered.
         Assert.Equal("""{"remove_keyboard":true}""", last.GetProperty("reply_markup").GetRawText());
 
-        Assert.Equal(5, await _kit.CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND channel = 'telegram'"));
+        // The last call's "sent" update lands just after the fake answered it.
+        await Db.EventuallyAsync(async () => await _kit.CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND channel = 'telegram'") == 5,
+            "all five marked sent");
         var providerIds = await Db.QueryAsync<string>(_kit.DatabasePath, "SELECT provider_message_id FROM outbox ORDER BY id");
         Assert.All(providerIds, id => Assert.Matches(@"^\d+$", id));
     }
