@@ -22,6 +22,36 @@ internal sealed class AttachmentStore(IOptions<AttachmentOptions> options, IHost
 
     public string Root => Path.GetFullPath(Path.Combine(env.ContentRootPath, options.Value.Directory));
 
+    /// <summary>
+    /// Downloads each attachment with the provider's own call and keeps it on disk. A failed download
+    /// keeps the provider's reference instead: staff still see that a file was sent, the complaint
+    /// is not lost, and the file can be fetched again later.
+    /// </summary>
+    public async Task<InboundMessage> KeepAsync(
+        InboundMessage message, Func<InboundAttachment, CancellationToken, Task<MediaDownload>> download, ILogger logger, CancellationToken ct)
+    {
+        if (message.Attachments.Count == 0)
+        {
+            return message;
+        }
+        var kept = new List<InboundAttachment>();
+        foreach (var a in message.Attachments)
+        {
+            switch (await download(a, ct))
+            {
+                case MediaDownload.Downloaded d:
+                    kept.Add(a with { ContentType = d.ContentType, LocalPath = await SaveAsync(d.Content, d.ContentType, ct) });
+                    break;
+                case MediaDownload.Failed f:
+                    logger.LogWarning("{Channel} attachment of message {MessageId} not downloaded: {Error}",
+                        message.Channel, message.ProviderMessageId, f.Error);
+                    kept.Add(a);
+                    break;
+            }
+        }
+        return message with { Attachments = kept };
+    }
+
     /// <summary>Writes the bytes and returns the path relative to <see cref="Root"/>.</summary>
     public async Task<string> SaveAsync(byte[] content, string contentType, CancellationToken cancellationToken)
     {

@@ -112,7 +112,9 @@ internal static class MetaApi
             logger.LogInformation("Meta message {MessageId} already processed; ignored", message.ProviderMessageId);
             return;
         }
-        var withMedia = await DownloadMediaAsync(message, client, attachments, logger, ct);
+        var withMedia = await attachments.KeepAsync(message, (a, token) => client.DownloadMediaAsync(
+            a.SourceUrl.StartsWith(MetaWebhookParser.MediaScheme, StringComparison.Ordinal) ? a.SourceUrl[MetaWebhookParser.MediaScheme.Length..] : "",
+            a.ContentType, null, token), logger, ct);
         if (await turns.ProcessAsync(withMedia, ct) == TurnOutcome.Duplicate)
         {
             logger.LogInformation("Meta message {MessageId} already processed; ignored", message.ProviderMessageId);
@@ -125,34 +127,6 @@ internal static class MetaApi
         return await c.ExecuteScalarAsync<long?>(
             "SELECT id FROM inbound_messages WHERE channel = @channel AND provider_message_id = @providerMessageId",
             new { channel = MetaWebhookParser.ChannelName, providerMessageId }) is not null;
-    }
-
-    private static async Task<InboundMessage> DownloadMediaAsync(
-        InboundMessage message, MetaClient client, AttachmentStore store, ILogger logger, CancellationToken ct)
-    {
-        if (message.Attachments.Count == 0)
-        {
-            return message;
-        }
-        var kept = new List<InboundAttachment>();
-        foreach (var a in message.Attachments)
-        {
-            var mediaId = a.SourceUrl.StartsWith(MetaWebhookParser.MediaScheme, StringComparison.Ordinal)
-                ? a.SourceUrl[MetaWebhookParser.MediaScheme.Length..]
-                : "";
-            switch (await client.DownloadMediaAsync(mediaId, a.ContentType, null, ct))
-            {
-                case MediaDownload.Downloaded d:
-                    kept.Add(a with { ContentType = d.ContentType, LocalPath = await store.SaveAsync(d.Content, d.ContentType, ct) });
-                    break;
-                case MediaDownload.Failed f:
-                    // Keep the reference: staff can still see that a photo was sent, and the complaint is not lost.
-                    logger.LogWarning("Meta media for {MessageId} not downloaded: {Error}", message.ProviderMessageId, f.Error);
-                    kept.Add(a);
-                    break;
-            }
-        }
-        return message with { Attachments = kept };
     }
 
     private static async Task RecordStatusAsync(MetaStatusUpdate s, IDatabase db, TimeProvider clock, ILogger logger, CancellationToken ct)

@@ -40,7 +40,7 @@ internal sealed class TelegramInbound(
         switch (TelegramUpdateParser.Parse(update))
         {
             case ParseOutcome<InboundMessage>.Accepted a:
-                var message = await DownloadAttachmentsAsync(a.Value, ct);
+                var message = await attachments.KeepAsync(a.Value, (m, token) => clients.Create().DownloadAsync(m.SourceUrl, null, token), logger, ct);
                 if (await turns.ProcessAsync(message, ct) == TurnOutcome.Duplicate)
                 {
                     logger.LogInformation("Telegram update {UpdateId} already processed; ignored", update.UpdateId);
@@ -79,31 +79,6 @@ internal sealed class TelegramInbound(
         }
     }
 
-    private async Task<InboundMessage> DownloadAttachmentsAsync(InboundMessage message, CancellationToken ct)
-    {
-        if (message.Attachments.Count == 0)
-        {
-            return message;
-        }
-        var client = clients.Create();
-        var kept = new List<InboundAttachment>();
-        foreach (var a in message.Attachments)
-        {
-            switch (await client.DownloadAsync(a.SourceUrl, null, ct))
-            {
-                case MediaDownload.Downloaded d:
-                    kept.Add(a with { ContentType = d.ContentType, LocalPath = await attachments.SaveAsync(d.Content, d.ContentType, ct) });
-                    break;
-                case MediaDownload.Failed f:
-                    // Keep the tg-file: reference: staff still see that a file was sent, the
-                    // complaint is not lost, and the file_id can be fetched again later.
-                    logger.LogWarning("Telegram file for update {UpdateId} not downloaded: {Error}", message.ProviderMessageId, f.Error);
-                    kept.Add(a);
-                    break;
-            }
-        }
-        return message with { Attachments = kept };
-    }
 }
 
 /// <summary>

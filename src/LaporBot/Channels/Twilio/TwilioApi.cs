@@ -77,7 +77,7 @@ internal static class TwilioApi
                 logger.LogInformation("Twilio webhook ignored: {Reason}", i.Reason);
                 return Twiml();
             case ParseOutcome<InboundMessage>.Accepted a:
-                var message = await DownloadMediaAsync(a.Value, client, attachments, logger, ct);
+                var message = await attachments.KeepAsync(a.Value, (m, token) => client.DownloadMediaAsync(m.SourceUrl, null, token), logger, ct);
                 var outcome = await turns.ProcessAsync(message, ct);
                 if (outcome == TurnOutcome.Duplicate)
                 {
@@ -87,31 +87,6 @@ internal static class TwilioApi
             default:
                 throw new InvalidOperationException("unknown parse outcome");
         }
-    }
-
-    private static async Task<InboundMessage> DownloadMediaAsync(
-        InboundMessage message, TwilioClient client, AttachmentStore store, ILogger logger, CancellationToken ct)
-    {
-        if (message.Attachments.Count == 0)
-        {
-            return message;
-        }
-        var kept = new List<InboundAttachment>();
-        foreach (var a in message.Attachments)
-        {
-            switch (await client.DownloadMediaAsync(a.SourceUrl, null, ct))
-            {
-                case MediaDownload.Downloaded d:
-                    kept.Add(a with { ContentType = d.ContentType, LocalPath = await store.SaveAsync(d.Content, d.ContentType, ct) });
-                    break;
-                case MediaDownload.Failed f:
-                    // Keep the reference: staff can still see that a photo was sent, and the complaint is not lost.
-                    logger.LogWarning("Twilio media for {MessageSid} not downloaded: {Error}", message.ProviderMessageId, f.Error);
-                    kept.Add(a);
-                    break;
-            }
-        }
-        return message with { Attachments = kept };
     }
 
     private static async Task<IResult> StatusAsync(

@@ -107,7 +107,7 @@ public class MetaConversationTests
         await h.SendNumberAsync(6);
 
         var logs = h.App.Logs.All;
-        Assert.Contains("Meta media for", logs); // the capture works and saw the Meta paths
+        Assert.Contains("meta attachment of message", logs); // the capture works and saw the Meta paths
         Assert.DoesNotContain(MetaHarness.AccessToken, logs);
         Assert.DoesNotContain(MetaHarness.AppSecret, logs);
         Assert.DoesNotContain(MetaHarness.VerifyToken, logs);
