@@ -39,7 +39,10 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         if (decision.AgencyCode is { } code && decision.Confident && (autoAssign || decision.Oversight)
             && await AgencyStore.FindAsync(s.Connection, code, s.Transaction) is { Active: true })
         {
-            var matched = decision.Suggestions.FirstOrDefault(x => x.Code == code)?.Matched ?? [];
+            // For an oversight case the reason is the misconduct words; the inspectorate's own keywords rarely match.
+            var matched = decision.Oversight
+                ? decision.OversightMatched
+                : decision.Suggestions.FirstOrDefault(x => x.Code == code)?.Matched ?? [];
             var why = decision.Oversight ? "aturan pengawasan" : "aturan kata kunci";
             return await AssignAsync(s, c, code, "sistem:routing",
                 $"{why}: {string.Join(", ", matched)}".TrimEnd(' ', ':'), now);
