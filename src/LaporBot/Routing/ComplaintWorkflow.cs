@@ -47,7 +47,10 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
             return await AssignAsync(s, c, code, "sistem:routing",
                 $"{why}: {string.Join(", ", matched)}".TrimEnd(' ', ':'), now);
         }
-        var reason = decision.Suggestions.Count == 0 ? "tidak ada aturan yang cocok" : decision.Confident ? "penugasan otomatis dimatikan" : "lebih dari satu instansi mungkin";
+        var reason = decision.Suggestions.Count == 0 ? "tidak ada aturan yang cocok"
+            : decision.Confident ? "penugasan otomatis dimatikan"
+            : decision.Suggestions.Count == 1 ? "kecocokan aturan lemah"
+            : "lebih dari satu instansi mungkin";
         return await ToTriageAsync(s, c, "sistem:routing", reason, now, restartClock: false);
     }
 

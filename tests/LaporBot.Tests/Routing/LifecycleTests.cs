@@ -42,7 +42,7 @@ public class LifecycleTests
         Assert.Null(await kit.AgencyAsync(number));
         var note = await kit.WaitForMessageAsync(RoutingKit.Triage, number);
         var text = Text(note);
-        Assert.StartsWith("🗂️ Aduan perlu disposisi (", text);
+        Assert.StartsWith("🗂️ Aduan perlu disposisi (kecocokan aturan lemah)\n", text);
         Assert.Contains($"Nomor: {number}", text);
         Assert.Contains("Saran instansi: DLH (Dinas Lingkungan Hidup)", text);
         Assert.EndsWith($"/disposisi {number} <kode OPD> · /kembalikan {number} <alasan> · /tutup {number}", text);
@@ -57,9 +57,11 @@ public class LifecycleTests
         Assert.StartsWith($"📋 Aduan baru untuk {Dlh}", Text(assigned));
         Assert.Equal([("✅ Terima", $"terima:{number}"), ("↩️ Tolak", $"tolak:{number}"), ("✍️ Balas", $"balas:{number}")], Buttons(assigned));
         Assert.Empty(kit.SentTo(RoutingKit.PuAdmin));
+        var timeline = await kit.TimelineAsync(number);
         Assert.Equal(
             [("citizen", "submitted"), ("sistem:routing", "to_triage"), (TriageActor, "assigned")],
-            await EventsAsync(kit, number));
+            timeline.Select(e => (e.Actor, e.Kind)).ToList());
+        Assert.Equal("kecocokan aturan lemah", timeline[1].Note);
     }
 
     [Fact]
