@@ -39,12 +39,18 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         if (decision.AgencyCode is { } code && decision.Confident && (autoAssign || decision.Oversight)
             && await AgencyStore.FindAsync(s.Connection, code, s.Transaction) is { Active: true })
         {
-            var matched = decision.Suggestions.FirstOrDefault(x => x.Code == code)?.Matched ?? [];
+            // For an oversight case the reason is the misconduct words; the inspectorate's own keywords rarely match.
+            var matched = decision.Oversight
+                ? decision.OversightMatched
+                : decision.Suggestions.FirstOrDefault(x => x.Code == code)?.Matched ?? [];
             var why = decision.Oversight ? "aturan pengawasan" : "aturan kata kunci";
             return await AssignAsync(s, c, code, "sistem:routing",
                 $"{why}: {string.Join(", ", matched)}".TrimEnd(' ', ':'), now);
         }
-        var reason = decision.Suggestions.Count == 0 ? "tidak ada aturan yang cocok" : decision.Confident ? "penugasan otomatis dimatikan" : "lebih dari satu instansi mungkin";
+        var reason = decision.Suggestions.Count == 0 ? "tidak ada aturan yang cocok"
+            : decision.Confident ? "penugasan otomatis dimatikan"
+            : decision.Suggestions.Count == 1 ? "kecocokan aturan lemah"
+            : "lebih dari satu instansi mungkin";
         return await ToTriageAsync(s, c, "sistem:routing", reason, now, restartClock: false);
     }
 

@@ -213,7 +213,7 @@ internal sealed class StaffDesk(
         switch (command)
         {
             case "view":
-                return new(true, true, await ViewAsync(s, c));
+                return new(true, true, await ViewAsync(s, c, actor));
             case "accept":
                 done = await workflow.AcceptAsync(s, c, actor.Name, now);
                 ok = $"✅ Aduan {c.TrackingNumber} diterima. Kirim jawaban dengan /balas {c.TrackingNumber} <jawaban> atau balas pesan notifikasinya.";
@@ -274,7 +274,7 @@ internal sealed class StaffDesk(
         return new(true, true, null);
     }
 
-    private static async Task<string> ViewAsync(DbSession s, ComplaintRow c)
+    private static async Task<string> ViewAsync(DbSession s, ComplaintRow c, Actor actor)
     {
         var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
         var attachments = (int)await s.Connection.ExecuteScalarAsync<long>(
@@ -282,8 +282,12 @@ internal sealed class StaffDesk(
         var events = await s.Connection.QueryAsync<TimelineEvent>(
             "SELECT id, complaint_id, at, actor, kind, note FROM complaint_events WHERE complaint_id = @id ORDER BY id", new { id = c.Id }, s.Transaction);
         var timeline = string.Join("\n", events.Select(e => $"• {StaffTexts.When(e.At)} — {e.Kind} — {e.Actor}{(e.Note is null ? "" : $": {e.Note}")}"));
-        // Agencies never see a confidential reporter's identity; the triage desk sees it on the status page.
-        return $"{StaffTexts.Card(c, agency?.Name, c.Confidential, attachments)}\n\nRiwayat:\n{timeline}";
+        // Agencies never see a confidential reporter's identity. The triage desk does (it may have to
+        // ask the citizen to complete the case), with a reminder that the identity is confidential.
+        var hide = c.Confidential && !actor.IsTriage;
+        var contact = hide ? null : await s.Connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT channel || ' ' || address FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
+        return $"{StaffTexts.Card(c, agency?.Name, hide, attachments, contact)}\n\nRiwayat:\n{timeline}";
     }
 
     private static async Task<string> ListAsync(DbSession s, Actor actor)

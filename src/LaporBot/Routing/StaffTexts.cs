@@ -27,7 +27,8 @@ internal static class StaffTexts
     };
 
     /// <summary>The case as staff see it; identity hidden for confidential reports shown to agencies.</summary>
-    public static string Card(ComplaintRow c, string? agencyName, bool hideIdentity, int attachments)
+    /// <param name="contact">The reporter's channel and chat address, shown to the triage desk only.</param>
+    public static string Card(ComplaintRow c, string? agencyName, bool hideIdentity, int attachments, string? contact = null)
     {
         var lines = new List<string>
         {
@@ -43,6 +44,14 @@ internal static class StaffTexts
         if (!hideIdentity)
         {
             lines.Add($"Alamat: {c.Address}");
+            if (contact is not null)
+            {
+                lines.Add($"Kontak: {contact}");
+            }
+            if (c.Confidential)
+            {
+                lines.Add("⚠️ Identitas dirahasiakan untuk instansi atas permintaan pelapor");
+            }
         }
         if (c.Latitude is { } lat && c.Longitude is { } lon && !hideIdentity)
         {

@@ -1,6 +1,10 @@
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LaporBot.Channels.Twilio;
 using LaporBot.Tests.Channels.Telegram;
+using LaporBot.Tests.Channels.Twilio;
 using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Routing;
@@ -165,6 +169,118 @@ internal sealed class RoutingKit : IAsyncDisposable
 
     public async Task WaitForStatusAsync(string number, string status, int timeoutMs = 10_000) =>
         await Db.EventuallyAsync(async () => await StatusAsync(number) == status, $"{number} becomes {status}", timeoutMs);
+
+    /// <summary>A Telegram location message (shared with the attachment button).</summary>
+    public async Task ShareLocationAsync(long from, double latitude, double longitude)
+    {
+        var update = JsonNode.Parse(TelegramTestKit.TextUpdate(Interlocked.Increment(ref _updateId), "x", from))!.AsObject();
+        var message = update["message"]!.AsObject();
+        message.Remove("text");
+        message["location"] = new JsonObject { ["latitude"] = latitude, ["longitude"] = longitude };
+        var response = await Telegram.PostAsync(update.ToJsonString());
+        Assert.True(response.IsSuccessStatusCode, $"webhook answered {(int)response.StatusCode}");
+    }
+
+    /// <summary>What staff can change about a complaint, to prove a refused action changed nothing.</summary>
+    public sealed record Snapshot(string Status, string? AgencyCode, string? Answer, long UpdatedAt, long Events);
+
+    public async Task<Snapshot> SnapshotAsync(string number)
+    {
+        var row = (await Db.QueryAsync<(string Status, string? AgencyCode, string? Answer, long UpdatedAt)>(DatabasePath,
+            "SELECT status, agency_code, answer, updated_at FROM complaints WHERE tracking_number = @number", new { number })).Single();
+        var events = await Db.ScalarAsync<long>(DatabasePath,
+            "SELECT COUNT(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.tracking_number = @number", new { number });
+        return new(row.Status, row.AgencyCode, row.Answer, row.UpdatedAt, events);
+    }
+
+    /// <summary>The texts sent on the wire to one chat, oldest first.</summary>
+    public List<string> TextsTo(long chat) => SentTo(chat).Select(j => j.GetProperty("text").GetString()!).ToList();
+
+    /// <summary>Waits for a message to <paramref name="chat"/> whose text is exactly <paramref name="text"/>.</summary>
+    public async Task<JsonElement> WaitForExactMessageAsync(long chat, string text, int timeoutMs = 10_000)
+    {
+        JsonElement found = default;
+        await Db.EventuallyAsync(() =>
+        {
+            found = SentTo(chat).LastOrDefault(j => j.GetProperty("text").GetString() == text);
+            return Task.FromResult(found.ValueKind != JsonValueKind.Undefined);
+        }, $"a message to {chat} reading exactly \"{text}\" (got: {string.Join(" | ", TextsTo(chat).TakeLast(3))})", timeoutMs);
+        return found;
+    }
+
+    /// <summary>The Telegram message_id of the last message to <paramref name="chat"/> with this outbox purpose.</summary>
+    public async Task<long> DeliveredIdAsync(long chat, string purpose)
+    {
+        long id = 0;
+        await Db.EventuallyAsync(async () =>
+        {
+            id = await Db.ScalarAsync<long?>(DatabasePath,
+                """
+                SELECT CAST(provider_message_id AS INTEGER) FROM outbox
+                WHERE recipient = @chat AND purpose = @purpose AND provider_message_id IS NOT NULL ORDER BY id DESC LIMIT 1
+                """, new { chat = chat.ToString(), purpose }) ?? 0;
+            return id != 0;
+        }, $"a '{purpose}' message delivered to {chat}");
+        return id;
+    }
+
+    // ---- WhatsApp citizens (Twilio) next to Telegram staff ----------------------------------
+
+    /// <summary>Settings that turn on the Twilio channel against a fake Twilio API on loopback.</summary>
+    public static Dictionary<string, string?> TwilioSettings(string apiBaseUrl, string? templateContentSid = null)
+    {
+        var s = new Dictionary<string, string?>
+        {
+            ["Twilio:Enabled"] = "true",
+            ["Twilio:AccountSid"] = TwilioHarness.AccountSid,
+            ["Twilio:AuthToken"] = TwilioHarness.AuthToken,
+            ["Twilio:WhatsAppNumber"] = TwilioHarness.Sender,
+            ["Twilio:ApiBaseUrl"] = apiBaseUrl,
+            ["Twilio:WebhookUrl"] = TwilioHarness.PublicBase + "/webhooks/twilio",
+            ["Twilio:TimeoutSeconds"] = "2",
+        };
+        if (templateContentSid is not null)
+        {
+            s["Twilio:TemplateContentSid"] = templateContentSid;
+        }
+        return s;
+    }
+
+    private int _twilioSid;
+
+    /// <summary>A citizen's WhatsApp text, posted to /webhooks/twilio and signed as Twilio signs it.</summary>
+    public async Task WhatsAppSayAsync(string text, string from = TwilioHarness.Citizen)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("MessageSid", $"SMrk{Interlocked.Increment(ref _twilioSid):D30}"),
+            new("AccountSid", TwilioHarness.AccountSid),
+            new("From", from),
+            new("To", TwilioHarness.Sender),
+            new("Body", text),
+            new("NumMedia", "0"),
+            new("WaId", from.Replace("whatsapp:+", "")),
+            new("ProfileName", "Budi Santoso"),
+        };
+        var body = string.Join("&", form.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/twilio") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        request.Headers.Add(TwilioSignature.HeaderName, TwilioSignature.Compute(TwilioHarness.PublicBase + "/webhooks/twilio", form, TwilioHarness.AuthToken));
+        var response = await Telegram.Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"Twilio webhook answered {(int)response.StatusCode}");
+    }
+
+    /// <summary>A WhatsApp citizen files a complete complaint; returns its tracking number.</summary>
+    public async Task<string> FileWhatsAppComplaintAsync(string text, string from = TwilioHarness.Citizen)
+    {
+        await WhatsAppSayAsync(text, from);
+        await WhatsAppSayAsync("Budi Santoso", from);
+        await WhatsAppSayAsync("Jl. Gatot Subroto No. 12, Gunungsimping, Cilacap Tengah", from);
+        await WhatsAppSayAsync("ya", from);
+        return await Db.ScalarAsync<string>(DatabasePath,
+            "SELECT tracking_number FROM complaints c JOIN reporters r ON r.id = c.reporter_id WHERE r.address = @from ORDER BY c.id DESC LIMIT 1",
+            new { from });
+    }
 
     public ValueTask DisposeAsync() => Telegram.DisposeAsync();
 }

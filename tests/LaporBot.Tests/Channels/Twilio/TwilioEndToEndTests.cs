@@ -42,6 +42,9 @@ public class TwilioEndToEndTests
         Assert.Contains("Kirim sekarang?", bodies[3]);
         Assert.Contains(number, bodies[4]);
 
+        // The fake records a request before the app has stored the sid Twilio answered with.
+        await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(h.App.DatabasePath,
+            "SELECT COUNT(*) FROM outbox WHERE provider_message_id IS NULL") == 0, "every sent reply's MessageSid stored");
         var sids = await Db.QueryAsync<string>(h.App.DatabasePath, "SELECT provider_message_id FROM outbox ORDER BY id");
         Assert.All(sids, s => Assert.StartsWith("SM", s));
     }

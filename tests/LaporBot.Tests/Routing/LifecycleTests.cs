@@ -1,0 +1,418 @@
+using System.Text.Json;
+using LaporBot.Channels.Twilio;
+using LaporBot.Routing;
+using LaporBot.Tests.Channels.Twilio;
+using LaporBot.Tests.Fakes;
+
+namespace LaporBot.Tests.Routing;
+
+/// <summary>
+/// Every branch of a complaint's life (DESIGN.md) end to end: the real app, a fake Telegram (and
+/// Twilio) API on loopback. Each test checks the status, the agency, the timeline (actor + kind)
+/// and the messages that went out on the wire.
+/// </summary>
+public class LifecycleTests
+{
+    private const string Pu = "Dinas Pekerjaan Umum dan Penataan Ruang";
+    private const string Dlh = "Dinas Lingkungan Hidup";
+    private const string TriageActor = "staf:9000 (Admin Utama)";
+    private const string PuActor = "staf:9001 (DPUPR)";
+    private const string DlhActor = "staf:9002 (DLH)";
+
+    private static async Task<List<(string Actor, string Kind)>> EventsAsync(RoutingKit kit, string number) =>
+        (await kit.TimelineAsync(number)).Select(e => (e.Actor, e.Kind)).ToList();
+
+    private static string Text(JsonElement message) => message.GetProperty("text").GetString()!;
+
+    private static List<(string Text, string Data)> Buttons(JsonElement message) =>
+        message.TryGetProperty("reply_markup", out var markup) && markup.TryGetProperty("inline_keyboard", out var rows)
+            ? rows.EnumerateArray().SelectMany(r => r.EnumerateArray())
+                .Select(b => (b.GetProperty("text").GetString()!, b.GetProperty("callback_data").GetString()!)).ToList()
+            : [];
+
+    [Fact]
+    public async Task A_weak_match_goes_to_triage_with_suggestion_buttons_and_triage_assigns_it_by_command()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+
+        // "sampah" alone is one DLH keyword: a suggestion, not enough to assign automatically.
+        var number = await kit.FileComplaintAsync("Ada sampah di dekat balai warga RT 03 yang sudah lama belum dibersihkan, mohon ditindaklanjuti");
+
+        await kit.WaitForStatusAsync(number, "triage");
+        Assert.Null(await kit.AgencyAsync(number));
+        var note = await kit.WaitForMessageAsync(RoutingKit.Triage, number);
+        var text = Text(note);
+        Assert.StartsWith("🗂️ Aduan perlu disposisi (kecocokan aturan lemah)\n", text);
+        Assert.Contains($"Nomor: {number}", text);
+        Assert.Contains("Saran instansi: DLH (Dinas Lingkungan Hidup)", text);
+        Assert.EndsWith($"/disposisi {number} <kode OPD> · /kembalikan {number} <alasan> · /tutup {number}", text);
+        Assert.Equal([("➡️ DLH", $"disposisi:{number}:DLH")], Buttons(note));
+
+        await kit.SayAsync(RoutingKit.Triage, $"/disposisi {number} DLH");
+
+        await kit.WaitForStatusAsync(number, "assigned");
+        Assert.Equal("DLH", await kit.AgencyAsync(number));
+        await kit.WaitForExactMessageAsync(RoutingKit.Triage, $"➡️ Aduan {number} didisposisikan ke {Dlh}.");
+        var assigned = await kit.WaitForMessageAsync(RoutingKit.DlhAdmin, number);
+        Assert.StartsWith($"📋 Aduan baru untuk {Dlh}", Text(assigned));
+        Assert.Equal([("✅ Terima", $"terima:{number}"), ("↩️ Tolak", $"tolak:{number}"), ("✍️ Balas", $"balas:{number}")], Buttons(assigned));
+        Assert.Empty(kit.SentTo(RoutingKit.PuAdmin));
+        var timeline = await kit.TimelineAsync(number);
+        Assert.Equal(
+            [("citizen", "submitted"), ("sistem:routing", "to_triage"), (TriageActor, "assigned")],
+            timeline.Select(e => (e.Actor, e.Kind)).ToList());
+        Assert.Equal("kecocokan aturan lemah", timeline[1].Note);
+    }
+
+    [Fact]
+    public async Task An_agency_returns_a_case_with_a_reason_and_triage_reassigns_it_to_another_agency()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        var number = await kit.FileComplaintAsync("Jalan rusak di depan pasar Sidanegara, banyak lubang besar dan tumpukan sampah di pinggirnya");
+        await kit.WaitForStatusAsync(number, "assigned");
+        Assert.Equal("DPUPR", await kit.AgencyAsync(number));
+
+        await kit.SayAsync(RoutingKit.PuAdmin, $"/tolak {number} bukan kewenangan kami");
+
+        await kit.WaitForStatusAsync(number, "triage");
+        Assert.Null(await kit.AgencyAsync(number));
+        await kit.WaitForExactMessageAsync(RoutingKit.PuAdmin, $"↩️ Aduan {number} dikembalikan ke Admin Utama dengan alasan: bukan kewenangan kami");
+        await kit.WaitForExactMessageAsync(RoutingKit.Triage,
+            $"↩️ {Pu} menolak disposisi {number}: bukan kewenangan kami\nMohon disposisikan ulang: /disposisi {number} <kode OPD>");
+        Assert.Equal("bukan kewenangan kami",
+            await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT return_reason FROM complaints WHERE tracking_number = @number", new { number }));
+
+        await kit.SayAsync(RoutingKit.Triage, $"/disposisi {number} DLH");
+
+        await kit.WaitForStatusAsync(number, "assigned");
+        Assert.Equal("DLH", await kit.AgencyAsync(number));
+        var note = await kit.WaitForMessageAsync(RoutingKit.DlhAdmin, number);
+        Assert.StartsWith($"📋 Aduan baru untuk {Dlh}", Text(note));
+        var timeline = await kit.TimelineAsync(number);
+        Assert.Equal(
+            [("citizen", "submitted"), ("sistem:routing", "assigned"), (PuActor, "rejected_by_agency"), (TriageActor, "assigned")],
+            timeline.Select(e => (e.Actor, e.Kind)).ToList());
+        Assert.Equal("ditolak DPUPR: bukan kewenangan kami", timeline[2].Note);
+        Assert.StartsWith("ke DLH", timeline[3].Note);
+    }
+
+    [Fact]
+    public async Task The_Tolak_button_asks_for_a_reason_and_replying_to_that_prompt_rejects_the_case()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        var number = await kit.FileComplaintAsync("Lampu jalan di perempatan Gumilir mati sejak seminggu, jalan gelap dan rawan kejahatan");
+        await kit.WaitForStatusAsync(number, "assigned");
+        var before = await kit.SnapshotAsync(number);
+
+        await kit.PressAsync(RoutingKit.PuAdmin, $"tolak:{number}");
+
+        await kit.WaitForExactMessageAsync(RoutingKit.PuAdmin, $"Balas (reply) pesan ini dengan alasan penolakan aduan {number}.");
+        Assert.Equal(before, await kit.SnapshotAsync(number)); // the prompt alone changes nothing
+        var answered = kit.Fake.CallsTo("answerCallbackQuery").Single().Json;
+        Assert.False(answered.TryGetProperty("show_alert", out var alert) && alert.GetBoolean(), "an allowed press is not an alert");
+        var prompt = await kit.DeliveredIdAsync(RoutingKit.PuAdmin, "ask_reason");
+
+        await kit.SayAsync(RoutingKit.PuAdmin, "Lampu di ruas itu milik PLN, bukan aset daerah", replyTo: prompt);
+
+        await kit.WaitForStatusAsync(number, "triage");
+        Assert.Null(await kit.AgencyAsync(number));
+        await kit.WaitForExactMessageAsync(RoutingKit.PuAdmin,
+            $"↩️ Aduan {number} dikembalikan ke Admin Utama dengan alasan: Lampu di ruas itu milik PLN, bukan aset daerah");
+        await kit.WaitForExactMessageAsync(RoutingKit.Triage,
+            $"↩️ {Pu} menolak disposisi {number}: Lampu di ruas itu milik PLN, bukan aset daerah\nMohon disposisikan ulang: /disposisi {number} <kode OPD>");
+        Assert.Equal(
+            [("citizen", "submitted"), ("sistem:routing", "assigned"), (PuActor, "rejected_by_agency")],
+            await EventsAsync(kit, number));
+    }
+
+    [Fact]
+    public async Task The_Balas_button_asks_for_an_answer_and_replying_to_that_prompt_answers_the_citizen()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        var number = await kit.FileComplaintAsync("Sampah menumpuk di pinggir pasar Gumilir sudah dua minggu tidak diangkut dan bau sekali");
+        await kit.WaitForStatusAsync(number, "assigned");
+        Assert.Equal("DLH", await kit.AgencyAsync(number));
+
+        await kit.PressAsync(RoutingKit.DlhAdmin, $"balas:{number}");
+
+        await kit.WaitForExactMessageAsync(RoutingKit.DlhAdmin, $"Balas (reply) pesan ini dengan jawaban untuk pelapor aduan {number}.");
+        Assert.Equal("assigned", await kit.StatusAsync(number));
+        var prompt = await kit.DeliveredIdAsync(RoutingKit.DlhAdmin, "ask_answer");
+
+        await kit.SayAsync(RoutingKit.DlhAdmin, "Truk sampah sudah mengangkut tumpukan itu pagi ini.", replyTo: prompt);
+
+        await kit.WaitForStatusAsync(number, "answered");
+        Assert.Equal("DLH", await kit.AgencyAsync(number));
+        await kit.WaitForExactMessageAsync(RoutingKit.DlhAdmin, $"📨 Jawaban untuk {number} sudah dikirim ke pelapor.");
+        await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
+            $"Jawaban untuk aduan Anda *{number}* dari {Dlh}:\n\nTruk sampah sudah mengangkut tumpukan itu pagi ini.\n\n" +
+            "Apakah jawaban ini membantu? Balas PUAS, atau TIDAK PUAS disertai alasannya. Beri juga nilai 1–5 (5 = sangat baik).");
+        Assert.Equal(
+            [("citizen", "submitted"), ("sistem:routing", "assigned"), (DlhActor, "accepted"), (DlhActor, "answered")],
+            await EventsAsync(kit, number));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_answer_on_Telegram_reaches_a_WhatsApp_citizen_as_text_or_as_a_template_after_24_hours(bool windowClosed)
+    {
+        const string template = "HX0123456789abcdef0123456789abcdef";
+        var sid = 0;
+        await using var twilio = await FakeProviderServer.StartAsync(r =>
+            r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
+                ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref sid):D32}\",\"status\":\"queued\"}}")
+                : new(404, "{\"code\":20404}"));
+        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl, template));
+
+        var number = await kit.FileWhatsAppComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
+        await kit.WaitForStatusAsync(number, "assigned");
+        Assert.Equal("DPUPR", await kit.AgencyAsync(number));
+        Assert.Equal("twilio", await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT channel FROM complaints WHERE tracking_number = @number", new { number }));
+        if (windowClosed)
+        {
+            var longAgo = DateTimeOffset.UtcNow.AddHours(-25).ToUnixTimeMilliseconds();
+            await Db.ExecuteAsync(kit.DatabasePath, "UPDATE reporters SET last_inbound_at = @longAgo WHERE address = @a",
+                new { longAgo, a = TwilioHarness.Citizen });
+        }
+
+        await kit.SayAsync(RoutingKit.PuAdmin, $"/balas {number} Lubang sudah ditambal tim UPT jalan hari ini.");
+
+        await kit.WaitForStatusAsync(number, "answered");
+        var expected = $"Jawaban untuk aduan Anda *{number}* dari {Pu}:\n\nLubang sudah ditambal tim UPT jalan hari ini.\n\n" +
+            "Apakah jawaban ini membantu? Balas PUAS, atau TIDAK PUAS disertai alasannya. Beri juga nilai 1–5 (5 = sangat baik).";
+        Dictionary<string, string>? form = null;
+        await Db.EventuallyAsync(() =>
+        {
+            form = twilio.To("/Messages.json").Select(r => r.Form)
+                .LastOrDefault(f => (f.GetValueOrDefault("Body") ?? f.GetValueOrDefault("ContentVariables") ?? "").Contains("Lubang sudah ditambal"));
+            return Task.FromResult(form is not null);
+        }, "the answer posted to Twilio's Messages.json");
+        Assert.Equal(TwilioHarness.Citizen, form!["To"]);
+        Assert.Equal(TwilioHarness.Sender, form["From"]);
+        if (windowClosed)
+        {
+            Assert.Equal(template, form["ContentSid"]);
+            Assert.False(form.ContainsKey("Body"), "a template message carries no Body");
+            var variables = JsonSerializer.Deserialize<Dictionary<string, string>>(form["ContentVariables"])!;
+            Assert.Equal(expected, variables["1"]);
+        }
+        else
+        {
+            Assert.Equal(expected, form["Body"]);
+            Assert.False(form.ContainsKey("ContentSid"), "inside the 24-hour window the answer is free text");
+        }
+        await kit.WaitForExactMessageAsync(RoutingKit.PuAdmin, $"📨 Jawaban untuk {number} sudah dikirim ke pelapor.");
+        Assert.Equal(
+            [("citizen", "submitted"), ("sistem:routing", "assigned"), (PuActor, "accepted"), (PuActor, "answered")],
+            await EventsAsync(kit, number));
+    }
+
+    [Fact]
+    public async Task Triage_returns_a_case_to_the_citizen_whose_next_message_completes_it_and_it_is_then_assigned()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        var number = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja");
+        await kit.WaitForStatusAsync(number, "triage");
+
+        await kit.SayAsync(RoutingKit.Triage, $"/kembalikan {number} mohon sertakan nama desa");
+
+        await kit.WaitForStatusAsync(number, "returned");
+        await kit.WaitForExactMessageAsync(RoutingKit.Triage, $"📤 Aduan {number} dikembalikan ke pelapor untuk dilengkapi.");
+        await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
+            $"Aduan Anda {number} perlu dilengkapi sebelum dapat diteruskan: mohon sertakan nama desa\nMohon balas pesan ini dengan keterangan tambahan.");
+
+        await kit.SayAsync(RoutingKit.Citizen, "Desa Karangsari, saluran air di depan SD tersumbat sampah");
+
+        await kit.WaitForStatusAsync(number, "triage");
+        await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
+            $"Terima kasih, keterangan tambahan untuk aduan {number} sudah kami terima dan akan diperiksa kembali.");
+        await kit.WaitForExactMessageAsync(RoutingKit.Triage,
+            $"📝 Pelapor melengkapi aduan {number}:\nDesa Karangsari, saluran air di depan SD tersumbat sampah\n\n" +
+            $"/disposisi {number} <kode OPD> · /kembalikan {number} <alasan>");
+        var text = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT text FROM complaints WHERE tracking_number = @number", new { number });
+        Assert.EndsWith("\n\n[Tambahan pelapor] Desa Karangsari, saluran air di depan SD tersumbat sampah", text);
+        Assert.StartsWith("Tolong diperhatikan", text);
+        Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT COUNT(*) FROM complaints"));
+
+        await kit.SayAsync(RoutingKit.Triage, $"/disposisi {number} DPUPR");
+
+        await kit.WaitForStatusAsync(number, "assigned");
+        Assert.Equal("DPUPR", await kit.AgencyAsync(number));
+        var note = await kit.WaitForMessageAsync(RoutingKit.PuAdmin, number);
+        Assert.Contains("[Tambahan pelapor] Desa Karangsari", Text(note));
+        Assert.Equal(
+            [("citizen", "submitted"), ("sistem:routing", "to_triage"), (TriageActor, "returned_to_citizen"),
+             ("pelapor", "completed_by_citizen"), (TriageActor, "assigned")],
+            await EventsAsync(kit, number));
+    }
+
+    [Fact]
+    public async Task A_confidential_report_hides_the_reporter_from_the_agency_but_not_from_triage()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        await kit.SayAsync(RoutingKit.Citizen, "Jalan rusak parah di depan pasar Sidanegara, banyak lubang besar dan motor sering jatuh");
+        await kit.SayAsync(RoutingKit.Citizen, "Siti Rahayu");
+        await kit.SayAsync(RoutingKit.Citizen, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await kit.ShareLocationAsync(RoutingKit.Citizen, -7.726952, 109.015432);
+        await kit.SayAsync(RoutingKit.Citizen, "rahasia");
+        await kit.SayAsync(RoutingKit.Citizen, "ya");
+        var number = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT tracking_number FROM complaints");
+        Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT confidential FROM complaints"));
+        Assert.NotNull(await Db.ScalarAsync<double?>(kit.DatabasePath, "SELECT latitude FROM complaints"));
+        await kit.WaitForStatusAsync(number, "assigned");
+
+        var notification = Text(await kit.WaitForMessageAsync(RoutingKit.PuAdmin, number));
+        await kit.SayAsync(RoutingKit.PuAdmin, $"/lihat {number}");
+        var agencyView = Text(await kit.WaitForMessageAsync(RoutingKit.PuAdmin, "Riwayat:"));
+        await kit.SayAsync(RoutingKit.Triage, $"/lihat {number}");
+        var triageView = Text(await kit.WaitForMessageAsync(RoutingKit.Triage, "Riwayat:"));
+
+        string[] identity = ["Siti", "Rahayu", "Jl. Merdeka", RoutingKit.Citizen.ToString(), "maps.google.com", "-7.72", "109.01"];
+        foreach (var agencyText in new[] { notification, agencyView })
+        {
+            Assert.Contains("Pelapor: (identitas dirahasiakan atas permintaan pelapor)", agencyText);
+            Assert.Contains("Jalan rusak parah di depan pasar Sidanegara", agencyText);
+            foreach (var secret in identity)
+            {
+                Assert.DoesNotContain(secret, agencyText);
+            }
+        }
+        Assert.Contains($"Nomor: {number}", agencyView);
+        Assert.Contains("Pelapor: Siti Rahayu", triageView);
+        Assert.Contains("Alamat: Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", triageView);
+        Assert.Contains($"Kontak: telegram {RoutingKit.Citizen}", triageView);
+        Assert.Contains("Lokasi: https://maps.google.com/?q=-7.726952,109.015432", triageView);
+        Assert.Contains("Identitas dirahasiakan untuk instansi", triageView);
+        Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, number));
+    }
+
+    [Fact]
+    public async Task An_oversight_complaint_is_assigned_to_the_inspectorate_automatically()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+
+        var number = await kit.FileComplaintAsync("petugas kelurahan minta uang pungli untuk surat pengantar");
+
+        await kit.WaitForStatusAsync(number, "assigned");
+        Assert.Equal("INSPEKTORAT", await kit.AgencyAsync(number));
+        Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT oversight FROM complaints WHERE tracking_number = @number", new { number }));
+        var note = Text(await kit.WaitForMessageAsync(RoutingKit.InspAdmin, number));
+        Assert.StartsWith("📋 Aduan baru untuk Inspektorat Daerah", note);
+        Assert.Contains("Jenis: berkadar pengawasan (dugaan pelanggaran oleh aparatur)", note);
+        Assert.Empty(kit.SentTo(RoutingKit.PuAdmin));
+        Assert.Empty(kit.SentTo(RoutingKit.DlhAdmin));
+        var timeline = await kit.TimelineAsync(number);
+        Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], timeline.Select(e => (e.Actor, e.Kind)).ToList());
+        // The note says which misconduct words triggered the rule, so triage can check the decision.
+        Assert.Contains("aturan pengawasan: pungli", timeline[1].Note);
+    }
+
+    [Fact]
+    public async Task Triage_closes_spam_and_the_citizen_is_told()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        var number = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja");
+        await kit.WaitForStatusAsync(number, "triage");
+
+        await kit.SayAsync(RoutingKit.Triage, $"/tutup {number} spam");
+
+        await kit.WaitForStatusAsync(number, "closed");
+        Assert.Null(await kit.AgencyAsync(number));
+        await kit.WaitForExactMessageAsync(RoutingKit.Triage, $"🔒 Aduan {number} ditutup.");
+        await kit.WaitForExactMessageAsync(RoutingKit.Citizen, $"Aduan Anda {number} ditutup oleh petugas. spam");
+        var timeline = await kit.TimelineAsync(number);
+        Assert.Equal(
+            [("citizen", "submitted"), ("sistem:routing", "to_triage"), (TriageActor, "closed_by_staff")],
+            timeline.Select(e => (e.Actor, e.Kind)).ToList());
+        Assert.Equal("spam", timeline[2].Note);
+    }
+
+    [Fact]
+    public async Task Daftar_lists_an_agency_its_own_open_cases_overdue_first_and_triage_all_open_cases()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        var road = await kit.FileComplaintAsync("Jalan rusak di Jl. Ketapang dekat masjid, lubang besar sekali dan berbahaya untuk motor", citizen: 6100000001);
+        var bridge = await kit.FileComplaintAsync("Jembatan kecil di Desa Karangkandri retak dan jalan berlubang di ujungnya, mohon segera diperbaiki", citizen: 6100000002);
+        var rubbish = await kit.FileComplaintAsync("Sampah menumpuk di pinggir pasar Gumilir sudah dua minggu tidak diangkut dan bau sekali", citizen: 6100000003);
+        var unclear = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja", citizen: 6100000004);
+        await kit.WaitForStatusAsync(road, "assigned");
+        await kit.WaitForStatusAsync(bridge, "assigned");
+        await kit.WaitForStatusAsync(rubbish, "assigned");
+        await kit.WaitForStatusAsync(unclear, "triage");
+        Assert.Equal("DPUPR", await kit.AgencyAsync(bridge));
+        // A closed DPUPR case is not open any more.
+        var done = await kit.FileComplaintAsync("Lampu jalan di perempatan Gumilir mati sejak seminggu, jalan gelap dan rawan kejahatan", citizen: 6100000005);
+        await kit.WaitForStatusAsync(done, "assigned");
+        await kit.SayAsync(RoutingKit.Triage, $"/tutup {done} sudah ditangani");
+        await kit.WaitForStatusAsync(done, "closed");
+        // The later case is made overdue: it must still come first.
+        var past = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        await Db.ExecuteAsync(kit.DatabasePath, "UPDATE complaints SET due_at = @past, overdue_at = @past WHERE tracking_number = @bridge", new { past, bridge });
+
+        await kit.SayAsync(RoutingKit.PuAdmin, "/daftar");
+
+        var list = Text(await kit.WaitForMessageAsync(RoutingKit.PuAdmin, "Aduan terbuka"));
+        var lines = list.Split('\n');
+        Assert.Equal("Aduan terbuka (2), yang terlambat di atas:", lines[0]);
+        Assert.StartsWith($"⚠️ {bridge} — didisposisikan, menunggu diterima — DPUPR — batas {StaffTexts.When(past)}", lines[1]);
+        Assert.StartsWith($"• {road} — didisposisikan, menunggu diterima — DPUPR — batas ", lines[3]);
+        Assert.Equal(5, lines.Length);
+        Assert.DoesNotContain(rubbish, list);
+        Assert.DoesNotContain(unclear, list);
+        Assert.DoesNotContain(done, list);
+
+        await kit.SayAsync(RoutingKit.Triage, "/daftar");
+
+        var all = Text(await kit.WaitForMessageAsync(RoutingKit.Triage, "Aduan terbuka"));
+        Assert.StartsWith("Aduan terbuka (4), yang terlambat di atas:\n⚠️ " + bridge, all);
+        foreach (var n in new[] { road, rubbish, unclear })
+        {
+            Assert.Contains($"• {n} — ", all);
+        }
+        Assert.Contains($"• {unclear} — menunggu disposisi — batas ", all);
+        Assert.DoesNotContain(done, all);
+        // Listing changes nothing.
+        Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, road));
+    }
+
+    [Fact]
+    public async Task An_invite_code_links_a_new_agency_admin_once_and_expired_or_unknown_codes_do_not()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        const long newAdmin = 9101, latecomer = 9102, tooLate = 9103, citizen = 6200000001;
+        var db = kit.Telegram.App.Service<LaporBot.Data.IDatabase>();
+        var now = DateTimeOffset.UtcNow;
+        var code = await AgencyStore.CreateInviteAsync(db, StaffRole.Agency, "DPUPR", "test", TimeSpan.FromDays(3), now);
+        var expired = await AgencyStore.CreateInviteAsync(db, StaffRole.Agency, "DPUPR", "test", TimeSpan.FromMinutes(1), now.AddHours(-1));
+
+        await kit.SayAsync(newAdmin, $"/start {code}", firstName: "Rudi");
+
+        var linked = Text(await kit.WaitForMessageAsync(newAdmin, "terhubung"));
+        Assert.Equal($"✅ Akun Telegram Anda terhubung sebagai admin DPUPR.\n\n{StaffTexts.Help}", linked);
+        Assert.Equal("DPUPR", await Db.ScalarAsync<string>(kit.DatabasePath,
+            "SELECT agency_code FROM staff_members WHERE telegram_user_id = '9101' AND role = 'agency' AND source = 'invite'"));
+
+        // Linked staff get new cases and may act on them.
+        var number = await kit.FileComplaintAsync("Jalan rusak parah di depan pasar Sidanegara, banyak lubang besar dan motor sering jatuh");
+        await kit.WaitForStatusAsync(number, "assigned");
+        await kit.WaitForMessageAsync(newAdmin, $"📋 Aduan baru untuk {Pu}");
+        await kit.SayAsync(newAdmin, $"/terima {number}");
+        await kit.WaitForStatusAsync(number, "accepted");
+        await kit.WaitForExactMessageAsync(newAdmin,
+            $"✅ Aduan {number} diterima. Kirim jawaban dengan /balas {number} <jawaban> atau balas pesan notifikasinya.");
+        Assert.Equal(("staf:9101 (DPUPR)", "accepted"), (await EventsAsync(kit, number))[^1]);
+
+        await kit.SayAsync(latecomer, $"/start {code}");
+        await kit.WaitForExactMessageAsync(latecomer, "Kode undangan ini sudah dipakai. Minta kode baru ke Diskominfo.");
+        await kit.SayAsync(tooLate, $"/start {expired}");
+        await kit.WaitForExactMessageAsync(tooLate, "Kode undangan ini sudah kedaluwarsa. Minta kode baru ke Diskominfo.");
+        Assert.Equal(0, await Db.ScalarAsync<long>(kit.DatabasePath,
+            "SELECT COUNT(*) FROM staff_members WHERE telegram_user_id IN ('9102', '9103')"));
+
+        // A citizen's deep link is not a staff matter: the dialog greets them.
+        await kit.SayAsync(citizen, "/start iklan-koran");
+        await kit.WaitForMessageAsync(citizen, "Halo! Selamat datang di layanan pengaduan masyarakat.");
+        Assert.DoesNotContain(kit.TextsTo(citizen), t => t.Contains("Maaf", StringComparison.Ordinal));
+    }
+}
