@@ -4,6 +4,7 @@ using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
 using LaporBot.Routing;
+using LaporBot.StatusPage;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ builder.AddTwilio();
 builder.AddTelegram();
 builder.AddMeta();
 builder.AddRouting();
+builder.AddStatusPage();
 
 var app = builder.Build();
 
@@ -30,6 +32,7 @@ app.MapHealth();
 app.MapTwilioWebhooks();
 app.MapTelegramWebhooks();
 app.MapMetaWebhooks();
+app.MapStatusPage();
 if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Simulator:Enabled", true))
 {
     app.MapSimulator();

@@ -3,16 +3,25 @@ using LaporBot.Data;
 using LaporBot.Routing;
 using Microsoft.Extensions.Options;
 
+using LaporBot.StatusPage;
+
 namespace LaporBot.Hosting;
 
 /// <summary>
 /// Command-line tasks for the IT team, run with the same configuration as the service:
-/// <c>dotnet run --project src/LaporBot -- invite DPUPR</c> (or <c>invite triage</c>).
+/// <c>dotnet run --project src/LaporBot -- invite DPUPR</c> (or <c>invite triage</c>), and
+/// <c>staff add &lt;username&gt; &lt;viewer|operator&gt;</c> for status page accounts.
 /// </summary>
 internal static class Cli
 {
     public static async Task<int?> TryRunAsync(WebApplication app, string[] args)
     {
+        if (args.Length > 0 && args[0] == "staff")
+        {
+            await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+            return await StaffCli.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error,
+                Environment.GetEnvironmentVariable, Console.IsInputRedirected);
+        }
         if (args.Length == 0 || args[0] != "invite")
         {
             return null;
@@ -30,6 +39,7 @@ internal static class Cli
         {
             await AgencyStore.SeedAsync(s, services.GetRequiredService<IOptions<List<AgencyConfig>>>().Value,
                 services.GetRequiredService<IOptions<TriageOptions>>().Value, clock.GetUtcNow());
+            await StatusPage.AgencyAdmin.ReactivatePageAgenciesAsync(s.Connection, s.Transaction);
             await s.CommitAsync();
         }
         var target = args[1].Trim();

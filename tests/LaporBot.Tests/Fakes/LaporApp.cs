@@ -33,11 +33,19 @@ internal sealed class LaporApp : WebApplicationFactory<Program>
             ["Attachments:Directory"] = Path.Combine(Dir, "attachments"),
             ["Logging:Console:FormatterName"] = "simple",
         };
+        if (environment != "Development")
+        {
+            // Outside Development the app refuses to start without a status page account or a
+            // bootstrap password; tests about other things should not have to know that.
+            _settings["Staff:BootstrapPassword"] = BootstrapPassword;
+        }
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
             _settings[k] = v;
         }
     }
+
+    public const string BootstrapPassword = "laporapp-bootstrap-pw";
 
     public string Dir { get; }
     public string DatabasePath { get; }

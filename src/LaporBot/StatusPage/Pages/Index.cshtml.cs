@@ -1,0 +1,12 @@
+namespace LaporBot.StatusPage.Pages;
+
+public sealed class IndexModel : StaffPageModel
+{
+    internal Dashboard Data { get; private set; } = null!;
+
+    public async Task OnGetAsync()
+    {
+        await using var c = await Db.OpenAsync(HttpContext.RequestAborted);
+        Data = await StatusQueries.DashboardAsync(c, Time, Now);
+    }
+}

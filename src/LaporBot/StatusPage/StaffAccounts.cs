@@ -1,0 +1,209 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Dapper;
+using LaporBot.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace LaporBot.StatusPage;
+
+internal sealed class StaffOptions
+{
+    public const string Section = "Staff";
+
+    /// <summary>Account created at start-up when there is none yet (role operator).</summary>
+    public string BootstrapUser { get; set; } = "admin";
+
+    /// <summary>Its password; required outside Development when no account exists. Development default: admin-dev-only.</summary>
+    public string BootstrapPassword { get; set; } = "";
+
+    /// <summary>Failed logins in a row that lock an account.</summary>
+    public int MaxFailedLogins { get; set; } = 5;
+
+    /// <summary>How long a locked account refuses every login, even with the right password.</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>An idle session ends after this long (sliding).</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    public const string DevelopmentPassword = "admin-dev-only";
+}
+
+internal static class StaffRoles
+{
+    public const string Viewer = "viewer";
+    public const string Operator = "operator";
+
+    public static bool IsValid(string? role) => role is Viewer or Operator;
+}
+
+internal sealed record StaffAccount
+{
+    public long Id { get; init; }
+    public string Username { get; init; } = "";
+    public string PasswordHash { get; init; } = "";
+    public string Role { get; init; } = "";
+    public int FailedAttempts { get; init; }
+    public long? LockedUntil { get; init; }
+    public long CreatedAt { get; init; }
+    public long? LastLoginAt { get; init; }
+}
+
+internal enum LoginResult { Success, WrongCredentials, Locked }
+
+/// <summary>Staff accounts of the status page: creation, password check with lockout.</summary>
+internal sealed partial class StaffAccounts(IDatabase db, TimeProvider clock, IOptions<StaffOptions> options)
+{
+    private const string Columns = "id, username, password_hash, role, failed_attempts, locked_until, created_at, last_login_at";
+    private static readonly PasswordHasher<StaffAccount> Hasher = new();
+
+    // A hash of a throwaway password, verified when the username is unknown so that a wrong name
+    // takes as long as a wrong password and does not reveal which accounts exist.
+    private static readonly string DummyHash = Hasher.HashPassword(new StaffAccount(), Guid.NewGuid().ToString());
+
+    public const int MinPasswordLength = 8;
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{2,40}$")]
+    private static partial Regex UsernamePattern();
+
+    /// <summary>Why a new account cannot be created, or null when it can.</summary>
+    public static string? Problem(string username, string role, string password)
+    {
+        if (!UsernamePattern().IsMatch(username))
+        {
+            return "username must be 2–40 characters: letters, digits, '.', '_' or '-'";
+        }
+        if (!StaffRoles.IsValid(role))
+        {
+            return $"role must be '{StaffRoles.Viewer}' or '{StaffRoles.Operator}'";
+        }
+        if (password.Length < MinPasswordLength)
+        {
+            return $"password must be at least {MinPasswordLength} characters";
+        }
+        return null;
+    }
+
+    public static async Task<long> CountAsync(DbConnection c) =>
+        await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staff_accounts");
+
+    public static Task<StaffAccount?> FindAsync(DbConnection c, string username) =>
+        c.QuerySingleOrDefaultAsync<StaffAccount>(
+            $"SELECT {Columns} FROM staff_accounts WHERE lower(username) = lower(@username)", new { username = username.Trim() });
+
+    public static Task<StaffAccount?> FindByIdAsync(DbConnection c, long id) =>
+        c.QuerySingleOrDefaultAsync<StaffAccount>($"SELECT {Columns} FROM staff_accounts WHERE id = @id", new { id });
+
+    /// <summary>Creates the account; false when the username is taken (ignoring case).</summary>
+    public async Task<bool> CreateAsync(string username, string role, string password, CancellationToken ct = default)
+    {
+        if (Problem(username, role, password) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+        await using var c = await db.OpenAsync(ct);
+        return await CreateAsync(c, username, role, password, clock.GetUtcNow());
+    }
+
+    private static async Task<bool> CreateAsync(DbConnection c, string username, string role, string password, DateTimeOffset now, DbTransaction? tx = null)
+    {
+        var hash = Hasher.HashPassword(new StaffAccount { Username = username }, password);
+        return await c.ExecuteAsync(
+            """
+            INSERT INTO staff_accounts (username, password_hash, role, created_at)
+            VALUES (@username, @hash, @role, @now)
+            ON CONFLICT DO NOTHING
+            """,
+            new { username, hash, role, now = now.ToUnixTimeMilliseconds() }, tx) == 1;
+    }
+
+    /// <summary>
+    /// Checks a login. A locked account is refused without looking at the password; each wrong
+    /// password counts, and the MaxFailedLogins-th in a row locks the account for LockoutDuration.
+    /// </summary>
+    public async Task<(LoginResult Result, StaffAccount? Account, DateTimeOffset? LockedUntil)> LoginAsync(
+        string username, string password, CancellationToken ct = default)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        var ms = now.ToUnixTimeMilliseconds();
+        await using var s = await db.BeginAsync(ct);
+        var account = await s.Connection.QuerySingleOrDefaultAsync<StaffAccount>(
+            $"SELECT {Columns} FROM staff_accounts WHERE lower(username) = lower(@username)", new { username = username.Trim() }, s.Transaction);
+        if (account is null)
+        {
+            Hasher.VerifyHashedPassword(new StaffAccount(), DummyHash, password);
+            return (LoginResult.WrongCredentials, null, null);
+        }
+        if (account.LockedUntil is { } until && until > ms)
+        {
+            return (LoginResult.Locked, null, DateTimeOffset.FromUnixTimeMilliseconds(until));
+        }
+        var verdict = Hasher.VerifyHashedPassword(account, account.PasswordHash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            var failed = account.FailedAttempts + 1;
+            var lockNow = failed >= o.MaxFailedLogins;
+            long? lockedUntil = lockNow ? (now + o.LockoutDuration).ToUnixTimeMilliseconds() : null;
+            await s.Connection.ExecuteAsync(
+                "UPDATE staff_accounts SET failed_attempts = @failed, locked_until = @lockedUntil WHERE id = @id",
+                new { id = account.Id, failed = lockNow ? 0 : failed, lockedUntil }, s.Transaction);
+            await s.CommitAsync(ct);
+            return lockNow
+                ? (LoginResult.Locked, null, DateTimeOffset.FromUnixTimeMilliseconds(lockedUntil!.Value))
+                : (LoginResult.WrongCredentials, null, null);
+        }
+        var hash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(account, password) : account.PasswordHash;
+        await s.Connection.ExecuteAsync(
+            "UPDATE staff_accounts SET failed_attempts = 0, locked_until = NULL, last_login_at = @ms, password_hash = @hash WHERE id = @id",
+            new { id = account.Id, ms, hash }, s.Transaction);
+        await s.CommitAsync(ct);
+        return (LoginResult.Success, account with { LastLoginAt = ms, FailedAttempts = 0, LockedUntil = null }, null);
+    }
+
+    /// <summary>Creates the bootstrap operator when no account exists; inside one transaction so two instances create it once.</summary>
+    public static async Task<string?> BootstrapAsync(IDatabase db, StaffOptions o, bool development, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var s = await db.BeginAsync(ct);
+        if (await s.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staff_accounts", transaction: s.Transaction) > 0)
+        {
+            return null;
+        }
+        var user = string.IsNullOrWhiteSpace(o.BootstrapUser) ? "admin" : o.BootstrapUser.Trim();
+        var password = o.BootstrapPassword;
+        if (string.IsNullOrEmpty(password))
+        {
+            if (!development)
+            {
+                throw new InvalidOperationException(
+                    "No staff account exists for the status page and Staff:BootstrapPassword is empty. Set Staff:BootstrapPassword " +
+                    "(environment variable Staff__BootstrapPassword; optionally Staff:BootstrapUser, default 'admin') to create the first " +
+                    "operator at start-up, or add one with: LaporBot staff add <username> operator");
+            }
+            password = StaffOptions.DevelopmentPassword;
+        }
+        if (Problem(user, StaffRoles.Operator, password) is { } problem)
+        {
+            throw new InvalidOperationException($"Staff:BootstrapUser / Staff:BootstrapPassword cannot be used: {problem}.");
+        }
+        await CreateAsync(s.Connection, user, StaffRoles.Operator, password, now, s.Transaction);
+        await s.CommitAsync(ct);
+        return user;
+    }
+}
+
+/// <summary>Creates the bootstrap account after migrations; stops start-up with a readable message when it cannot.</summary>
+internal sealed class StaffBootstrap(IDatabase db, IOptions<StaffOptions> options, IHostEnvironment env, TimeProvider clock, ILogger<StaffBootstrap> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var created = await StaffAccounts.BootstrapAsync(db, options.Value, env.IsDevelopment(), clock.GetUtcNow(), cancellationToken);
+        if (created is not null)
+        {
+            logger.LogWarning("Created the status page account {User} (operator) from Staff:BootstrapUser/Staff:BootstrapPassword; add named accounts with 'staff add'", created);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
