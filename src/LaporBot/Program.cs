@@ -4,6 +4,9 @@ using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
 using LaporBot.Routing;
+using LaporBot.StatusPage.Api;
+using LaporBot.StatusPage.Recaps;
+using LaporBot.StatusPage.Tracking;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +19,9 @@ builder.AddTwilio();
 builder.AddTelegram();
 builder.AddMeta();
 builder.AddRouting();
+builder.AddRecaps();
+builder.AddTracking();
+builder.AddCasesApi();
 
 var app = builder.Build();
 
@@ -25,11 +31,15 @@ if (await Cli.TryRunAsync(app, args) is { } exitCode)
 }
 
 app.UseLaporErrorHandling();
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapTwilioWebhooks();
 app.MapTelegramWebhooks();
 app.MapMetaWebhooks();
+app.MapRecaps();
+app.MapTracking();
+app.MapCasesApi();
 if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Simulator:Enabled", true))
 {
     app.MapSimulator();
