@@ -233,6 +233,27 @@ public class RecapTests(StatusPageKit kit) : IClassFixture<StatusPageKit>
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/status/rekap/999999")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_monthly_job_is_scheduled_for_the_first_of_the_month_at_01_00_WIB()
+    {
+        await using var app = new LaporApp();
+        try
+        {
+            app.CreateClient();
+            var scheduler = await app.Service<Quartz.ISchedulerFactory>().GetScheduler();
+            var trigger = await scheduler.GetTrigger(new Quartz.TriggerKey("monthly-recap", "laporbot"));
+            Assert.NotNull(trigger);
+            Assert.Equal(MonthlyRecapJob.Key, trigger.JobKey);
+            var next = TimeZoneInfo.ConvertTime(trigger.NextFireTimeUtc!.Value, Wib);
+            Assert.Equal((1, 1, 0, 0), (next.Day, next.Hour, next.Minute, next.Second));
+            Assert.True(next > DateTimeOffset.UtcNow && next < DateTimeOffset.UtcNow.AddDays(32));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+
     [Theory]
     [InlineData("2025-01-15", "2024-12")]
     [InlineData("2025-08-01", "2025-07")]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading.RateLimiting;
@@ -59,7 +58,7 @@ internal static partial class TrackingApi
     public static IEndpointRouteBuilder MapTracking(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/lacak").RequireRateLimiting(RateLimitPolicy);
-        group.MapGet("/", async (string? nomor, IDatabase db, DialogCatalog dialogs, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/", async (string? nomor, IDatabase db, DialogCatalog dialogs, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(nomor)
                 ? Results.Content(Page("Lacak aduan", SearchForm("")), Html.ContentType)
                 : await ShowAsync(nomor, db, dialogs, ct));
