@@ -5,6 +5,9 @@ using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
 using LaporBot.Routing;
 using LaporBot.StatusPage;
+using LaporBot.StatusPage.Api;
+using LaporBot.StatusPage.Recaps;
+using LaporBot.StatusPage.Tracking;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +21,9 @@ builder.AddTelegram();
 builder.AddMeta();
 builder.AddRouting();
 builder.AddStatusPage();
+builder.AddRecaps();
+builder.AddTracking();
+builder.AddCasesApi();
 
 var app = builder.Build();
 
@@ -27,12 +33,16 @@ if (await Cli.TryRunAsync(app, args) is { } exitCode)
 }
 
 app.UseLaporErrorHandling();
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapTwilioWebhooks();
 app.MapTelegramWebhooks();
 app.MapMetaWebhooks();
 app.MapStatusPage();
+app.MapRecaps();
+app.MapTracking();
+app.MapCasesApi();
 if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Simulator:Enabled", true))
 {
     app.MapSimulator();

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace LaporBot.StatusPage.Recaps;
+
+/// <summary>
+/// A span of local (WIB) calendar days, both ends inclusive, with the label printed on the recap.
+/// <see cref="Key"/> names stored recaps: 2025-07 (month), 2025-S1 (semester), 2025 (year) or a range.
+/// </summary>
+internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Key, string Label)
+{
+    internal static readonly string[] MonthNames =
+        ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
+
+    public static RecapPeriod Month(int year, int month)
+    {
+        var from = new DateOnly(year, month, 1);
+        return new(from, from.AddMonths(1).AddDays(-1), $"{year:D4}-{month:D2}", $"{MonthNames[month - 1]} {year}");
+    }
+
+    public static RecapPeriod Semester(int year, int half) => half switch
+    {
+        1 => new(new DateOnly(year, 1, 1), new DateOnly(year, 6, 30), $"{year:D4}-S1", $"Semester I {year}"),
+        2 => new(new DateOnly(year, 7, 1), new DateOnly(year, 12, 31), $"{year:D4}-S2", $"Semester II {year}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(half), half, "A semester is 1 or 2."),
+    };
+
+    public static RecapPeriod Year(int year) => new(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), $"{year:D4}", $"Tahun {year}");
+
+    /// <summary>Any range; named as a month, semester or year when it is exactly one.</summary>
+    public static RecapPeriod Range(DateOnly from, DateOnly to)
+    {
+        if (to < from)
+        {
+            throw new ArgumentException("The end of the period is before its start.", nameof(to));
+        }
+        if (from.Day == 1 && to == from.AddMonths(1).AddDays(-1))
+        {
+            return Month(from.Year, from.Month);
+        }
+        if (from.Year == to.Year && from.DayOfYear == 1 && to.Month == 12 && to.Day == 31)
+        {
+            return Year(from.Year);
+        }
+        if (from.Year == to.Year && from.Day == 1 && (from.Month, to.Month, to.Day) is (1, 6, 30) or (7, 12, 31))
+        {
+            return Semester(from.Year, from.Month == 1 ? 1 : 2);
+        }
+        return new(from, to, $"{from:yyyy-MM-dd}_{to:yyyy-MM-dd}", $"{FormatDay(from)} – {FormatDay(to)}");
+    }
+
+    /// <summary>The month before the one <paramref name="localToday"/> is in: what the job on the 1st reports.</summary>
+    public static RecapPeriod PreviousMonth(DateOnly localToday)
+    {
+        var first = new DateOnly(localToday.Year, localToday.Month, 1).AddMonths(-1);
+        return Month(first.Year, first.Month);
+    }
+
+    [GeneratedRegex(@"^(\d{4})(?:-(\d{2})|-S([12]))?$")]
+    private static partial Regex KeyPattern();
+
+    /// <summary>Parses 2025-07, 2025-S1 or 2025.</summary>
+    public static bool TryParseKey(string? text, out RecapPeriod period)
+    {
+        period = null!;
+        var m = KeyPattern().Match(text?.Trim() ?? "");
+        if (!m.Success)
+        {
+            return false;
+        }
+        var year = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (year is < 2000 or > 9999)
+        {
+            return false;
+        }
+        if (m.Groups[2].Success)
+        {
+            var month = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (month is < 1 or > 12)
+            {
+                return false;
+            }
+            period = Month(year, month);
+        }
+        else
+        {
+            period = m.Groups[3].Success ? Semester(year, m.Groups[3].Value == "1" ? 1 : 2) : Year(year);
+        }
+        return true;
+    }
+
+    public static bool TryParseDay(string? text, out DateOnly day) =>
+        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+
+    /// <summary>The instants the period covers in <paramref name="zone"/>: [start, end).</summary>
+    public (DateTimeOffset Start, DateTimeOffset End) Instants(TimeZoneInfo zone) =>
+        (StartOf(From, zone), StartOf(To.AddDays(1), zone));
+
+    public static string FormatDay(DateOnly d) => $"{d.Day} {MonthNames[d.Month - 1]} {d.Year}";
+
+    private static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+}
