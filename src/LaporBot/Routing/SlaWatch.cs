@@ -83,7 +83,8 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
         {
             return false;
         }
-        var day = TimeZoneInfo.ConvertTime(now, TrackingNumbers.FindZone("Asia/Jakarta")).ToString("yyyy-MM-dd");
+        // The deployment's own zone: in Jayapura (UTC+9) 00:30 is a new day while Jakarta is still on the old one.
+        var day = sla.Calendar.Local(now).Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await using (var s = await db.BeginAsync(ct))
         {
             var first = await s.Connection.ExecuteAsync("INSERT INTO digests (day, sent_at) VALUES (@day, @at) ON CONFLICT DO NOTHING",
