@@ -56,6 +56,8 @@ internal static class RoutingRegistration
                 o.InstanceId = "AUTO";
             });
             // Quartz is the clock that wakes jobs; business time comes from the app's TimeProvider inside them.
+            // On the default (unnamed) scheduler this registers the container's TimeProvider, i.e. the same
+            // one the app uses: whoever replaces TimeProvider (a test's manual clock) moves Quartz's clock too.
             q.UseTimeProvider(TimeProvider.System);
             q.UsePersistentStore(store =>
             {
