@@ -15,8 +15,17 @@ public class RestartTests
     // sweep race for the same complaint: the guarded update must let only one of them act.
     private static readonly Dictionary<string, string?> Fast = new() { ["Routing:SweepAfter"] = "00:00:01" };
 
-    private static async Task StandbyAsync(RoutingKit kit) =>
-        await (await kit.Telegram.App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).Standby();
+    /// <summary>
+    /// The scheduler keeps storing triggers but fires none. The hosted service may start it after the
+    /// host is up, which would undo an earlier standby, so wait for that start first.
+    /// </summary>
+    private static async Task StandbyAsync(RoutingKit kit)
+    {
+        var scheduler = await kit.Telegram.App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await Db.EventuallyAsync(() => Task.FromResult(scheduler.Status == SchedulerStatus.Running), "the scheduler has started");
+        await scheduler.Standby();
+        Assert.Equal(SchedulerStatus.Standby, scheduler.Status);
+    }
 
     private static Task<long> RouteTriggersAsync(RoutingKit kit, string number) =>
         Db.ScalarAsync<long>(kit.DatabasePath,
