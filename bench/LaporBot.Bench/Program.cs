@@ -15,10 +15,16 @@ using Microsoft.Extensions.Options;
 // Usage:
 //   dotnet run -c Release --project bench/LaporBot.Bench -- turn [turns]   one turn = engine + one SQLite transaction
 //   dotnet run -c Release --project bench/LaporBot.Bench -- engine         the pure dialog engine (BenchmarkDotNet)
+//   dotnet run -c Release --project bench/LaporBot.Bench -- routing [n]    submission → agency notification queued, real Quartz
 var mode = args.FirstOrDefault() ?? "turn";
 if (mode == "engine")
 {
     BenchmarkRunner.Run<EngineBenchmarks>(args: args.Skip(1).ToArray());
+    return;
+}
+if (mode == "routing")
+{
+    await RoutingBench.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 100);
     return;
 }
 var turns = args.Length > 1 ? int.Parse(args[1]) : 5000;

@@ -56,6 +56,8 @@ internal static class RoutingRegistration
                 o.InstanceId = "AUTO";
             });
             // Quartz is the clock that wakes jobs; business time comes from the app's TimeProvider inside them.
+            // On the default (unnamed) scheduler this registers the container's TimeProvider, i.e. the same
+            // one the app uses: whoever replaces TimeProvider (a test's manual clock) moves Quartz's clock too.
             q.UseTimeProvider(TimeProvider.System);
             q.UsePersistentStore(store =>
             {
@@ -69,10 +71,27 @@ internal static class RoutingRegistration
             q.AddJob<OverdueDigestJob>(j => j.WithIdentity(OverdueDigestJob.Key).StoreDurably().RequestRecovery());
             q.AddTrigger(t => t.ForJob(OverdueDigestJob.Key).WithIdentity("overdue-digest", "laporbot")
                 .WithSchedule(CronScheduleBuilder.Create($"0 {sla.DigestTime.Minutes} {sla.DigestTime.Hours} * * ?")
-                    .InTimeZone(TrackingNumbers.FindZone("Asia/Jakarta"))));
+                    .InTimeZone(DigestZone(config))));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
+    }
+
+    /// <summary>
+    /// The digest fires at DigestTime on the deployment's wall clock (Calendar:TimeZone), not Jakarta's.
+    /// An unknown zone falls back to Jakarta here so that the options validator, not this lambda, reports it.
+    /// </summary>
+    private static TimeZoneInfo DigestZone(IConfiguration config)
+    {
+        var id = (config.GetSection(CalendarOptions.Section).Get<CalendarOptions>() ?? new CalendarOptions()).TimeZone;
+        try
+        {
+            return TrackingNumbers.FindZone(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return TrackingNumbers.FindZone("Asia/Jakarta");
+        }
     }
 
     private static string QuartzConnectionString(WebApplicationBuilder builder)

@@ -27,7 +27,15 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
             at, (s, c) => workflow.MarkOverdueAsync(s, c, now), ct);
         var closed = await ForEachAsync(
             "status = 'answered' AND auto_close_at <= @at",
-            at, (s, c) => workflow.CloseAsync(s, c, "sistem:sla", "auto_closed", "tidak ada tanggapan pelapor setelah jawaban", now, "auto_closed"), ct);
+            at, async (s, c) =>
+            {
+                // A rating or a comment is a reply, just not one that takes the case further (that is
+                // "tidak puas"), so the case still closes — but telling that citizen nobody replied would be false.
+                var replied = await CitizenRepliedAsync(s, c);
+                return await workflow.CloseAsync(s, c, "sistem:sla", "auto_closed",
+                    replied ? "batas waktu tanggapan pelapor setelah jawaban habis" : "tidak ada tanggapan pelapor setelah jawaban",
+                    now, replied ? "auto_closed_after_reply" : "auto_closed");
+            }, ct);
         if (reminded + overdue + closed > 0)
         {
             signal.Notify();
@@ -35,6 +43,13 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
         }
         return new Round(reminded, overdue, closed);
     }
+
+    /// <summary>Whether the citizen rated or commented on the current answer (a new answer clears the rating).</summary>
+    private static async Task<bool> CitizenRepliedAsync(DbSession s, ComplaintRow c) =>
+        c.Rating is not null
+        || await s.Connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM complaint_events WHERE complaint_id = @id AND actor = 'pelapor' AND kind IN ('rated', 'citizen_comment') AND at >= @answeredAt",
+            new { id = c.Id, answeredAt = c.AnsweredAt ?? 0 }, s.Transaction) > 0;
 
     private async Task<int> ForEachAsync(string where, long at, Func<DbSession, ComplaintRow, Task<bool>> act, CancellationToken ct)
     {
@@ -68,7 +83,8 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
         {
             return false;
         }
-        var day = TimeZoneInfo.ConvertTime(now, TrackingNumbers.FindZone("Asia/Jakarta")).ToString("yyyy-MM-dd");
+        // The deployment's own zone: in Jayapura (UTC+9) 00:30 is a new day while Jakarta is still on the old one.
+        var day = sla.Calendar.Local(now).Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await using (var s = await db.BeginAsync(ct))
         {
             var first = await s.Connection.ExecuteAsync("INSERT INTO digests (day, sent_at) VALUES (@day, @at) ON CONFLICT DO NOTHING",

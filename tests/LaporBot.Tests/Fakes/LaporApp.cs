@@ -18,6 +18,12 @@ internal sealed class LaporApp : WebApplicationFactory<Program>
     private readonly string _environment;
     private readonly Action<IServiceCollection>? _services;
 
+    /// <param name="clock">
+    /// Replaces the app's TimeProvider. Quartz resolves the same registration, so with the scheduler
+    /// on (the default) it runs on this clock too, and a frozen clock never reaches the real-time
+    /// "now" that triggers such as the routing job's are made for: pair it with Scheduler:Enabled=false
+    /// and drive the jobs' work directly.
+    /// </param>
     public LaporApp(string? databasePath = null, string environment = "Development",
         IDictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {

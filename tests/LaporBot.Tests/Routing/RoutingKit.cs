@@ -63,8 +63,8 @@ internal sealed class RoutingKit : IAsyncDisposable
         return s;
     }
 
-    public static async Task<RoutingKit> StartAsync(IDictionary<string, string?>? extra = null) =>
-        new(await TelegramTestKit.StartAsync(AgencySettings(extra)));
+    public static async Task<RoutingKit> StartAsync(IDictionary<string, string?>? extra = null, TimeProvider? clock = null) =>
+        new(await TelegramTestKit.StartAsync(AgencySettings(extra), clock: clock));
 
     public async Task SayAsync(long from, string text, long? replyTo = null, string firstName = "Siti")
     {

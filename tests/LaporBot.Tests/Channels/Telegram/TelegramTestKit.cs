@@ -27,11 +27,12 @@ internal sealed class TelegramTestKit : IAsyncDisposable
     /// the throttle itself is the outbox's and is tested there.
     /// </summary>
     public static async Task<TelegramTestKit> StartAsync(
-        IDictionary<string, string?>? settings = null, string environment = "Development", Action<FakeTelegramServer>? arrange = null)
+        IDictionary<string, string?>? settings = null, string environment = "Development", Action<FakeTelegramServer>? arrange = null,
+        TimeProvider? clock = null)
     {
         var kit = new TelegramTestKit(await FakeTelegramServer.StartAsync(), TestPaths.NewTempDir());
         arrange?.Invoke(kit.Fake); // before the app starts, so start-up calls (setWebhook, getUpdates) see it
-        kit.StartApp(settings, environment);
+        kit.StartApp(settings, environment, clock);
         return kit;
     }
 
@@ -54,10 +55,13 @@ internal sealed class TelegramTestKit : IAsyncDisposable
         return s;
     }
 
-    /// <summary>Starts (or, after <see cref="StopAppAsync"/>, restarts) the app on the same database file.</summary>
-    public void StartApp(IDictionary<string, string?>? settings = null, string environment = "Development")
+    /// <summary>
+    /// Starts (or, after <see cref="StopAppAsync"/>, restarts) the app on the same database file;
+    /// <paramref name="clock"/> replaces the app's TimeProvider (Quartz keeps the system clock).
+    /// </summary>
+    public void StartApp(IDictionary<string, string?>? settings = null, string environment = "Development", TimeProvider? clock = null)
     {
-        App = new LaporApp(DatabasePath, environment, Settings(settings));
+        App = new LaporApp(DatabasePath, environment, Settings(settings), clock);
         Http = App.CreateClient(); // starts the host, and with it polling / setWebhook
         _running = true;
     }

@@ -1,0 +1,81 @@
+using LaporBot.Complaints;
+using LaporBot.Routing;
+using LaporBot.Tests.Fakes;
+
+namespace LaporBot.Tests.Routing;
+
+/// <summary>
+/// The routing kit with Quartz off and a <see cref="ManualClock"/>: complaints come in over the
+/// fake Telegram, and the test routes them and runs the SLA rounds itself after moving the clock,
+/// so every deadline is checked to the minute without sleeping.
+/// </summary>
+internal sealed class DeadlineKit : IAsyncDisposable
+{
+    public const string Jalan = "Jalan rusak parah di depan pasar Sidanegara, banyak lubang besar dan motor sering jatuh";
+    public const string Sampah = "Sampah menumpuk di pinggir pasar Gumilir sudah dua minggu tidak diangkut dan bau sekali";
+    public const string Pungli = "Ada pungli di puskesmas saat mengurus surat sehat, petugas minta uang tanpa kuitansi";
+    public const string Unclear = "Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan oleh petugas setempat";
+
+    public static readonly Dictionary<string, string?> WorkingTime = new()
+    {
+        ["Calendar:Enabled"] = "true",
+        ["Sla:UseWorkingTime"] = "true",
+        ["Calendar:Holidays:0"] = "2026-12-24", // cuti bersama Natal
+        ["Calendar:Holidays:1"] = "2026-12-25", // Natal
+    };
+
+    private DeadlineKit(RoutingKit kit, ManualClock clock) => (Kit, Clock) = (kit, clock);
+
+    public RoutingKit Kit { get; }
+    public ManualClock Clock { get; }
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    /// <summary>A wall-clock time in Western Indonesia (WIB, UTC+7, no daylight saving).</summary>
+    public static DateTimeOffset Wib(int year, int month, int day, int hour, int minute, int second = 0) =>
+        new(year, month, day, hour, minute, second, TimeSpan.FromHours(7));
+
+    public static async Task<DeadlineKit> StartAsync(DateTimeOffset start, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[k] = v;
+        }
+        var clock = new ManualClock(start);
+        return new DeadlineKit(await RoutingKit.StartAsync(settings, clock), clock);
+    }
+
+    public T Service<T>() where T : notnull => Kit.Telegram.App.Service<T>();
+
+    public void At(DateTimeOffset t) => Clock.Set(t);
+
+    /// <summary>Files the complaint over Telegram and routes it now, as the routing job would.</summary>
+    public async Task<string> FileAndRouteAsync(string text, long citizen = RoutingKit.Citizen)
+    {
+        var number = await Kit.FileComplaintAsync(text, citizen);
+        Assert.False(string.IsNullOrEmpty(number), "the complaint was not stored");
+        Assert.Equal(ComplaintStatus.Submitted, await Kit.StatusAsync(number)); // nothing routes it but the test
+        Assert.True(await Service<RoutingService>().RouteAsync((await RowAsync(number)).Id, CancellationToken.None));
+        return number;
+    }
+
+    public Task<SlaWatch.Round> RoundAsync() => Service<SlaWatch>().RunOnceAsync(CancellationToken.None);
+
+    public Task<bool> DigestAsync() => Service<SlaWatch>().SendDigestAsync(CancellationToken.None);
+
+    public async Task<ComplaintRow> RowAsync(string number) =>
+        (await Db.QueryAsync<ComplaintRow>(Kit.DatabasePath, $"SELECT {ComplaintStore.Columns} FROM complaints WHERE tracking_number = @number",
+            new { number })).Single();
+
+    public static DateTimeOffset? Time(long? unixMs) => unixMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    public async Task<List<(string Actor, string Kind, string? Note)>> EventsAsync(string number, string kind) =>
+        (await Kit.TimelineAsync(number)).Where(e => e.Kind == kind).ToList();
+
+    /// <summary>Messages queued for a chat whose text contains <paramref name="contains"/> (the outbox, so nothing is missed in flight).</summary>
+    public Task<long> QueuedAsync(long chat, string contains) =>
+        Db.ScalarAsync<long>(Kit.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE recipient = @chat AND instr(body, @contains) > 0",
+            new { chat = chat.ToString(), contains });
+
+    public ValueTask DisposeAsync() => Kit.DisposeAsync();
+}
