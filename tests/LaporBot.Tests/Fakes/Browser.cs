@@ -19,9 +19,14 @@ internal sealed class Browser : IDisposable
 
     private readonly string _profile = TestPaths.NewTempDir();
 
-    public Browser()
+    public Browser(string? downloadDirectory = null)
     {
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
+        if (downloadDirectory is not null)
+        {
+            options.AddUserProfilePreference("download.default_directory", downloadDirectory);
+            options.AddUserProfilePreference("download.prompt_for_download", false);
+        }
         options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
             "--window-size=1280,900", $"--user-data-dir={_profile}");
