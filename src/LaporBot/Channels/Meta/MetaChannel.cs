@@ -26,6 +26,11 @@ internal sealed partial class MetaChannel(MetaClient client, IOptions<MetaOption
 
     public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
+        if (!options.Value.Enabled)
+        {
+            // Never fall back to the provider's real API from a deployment (or test) that has not configured it.
+            return new SendResult.Permanent("Meta is not enabled (Meta:Enabled=false); message not sent");
+        }
         var inWindow = message.LastInboundAt is { } last && clock.GetUtcNow() - last < Window;
         if (!inWindow)
         {

@@ -21,6 +21,11 @@ internal sealed class TelegramChannel(TelegramClients clients, IOptions<Telegram
 
     public Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
+        if (!options.Value.Enabled)
+        {
+            // Never fall back to the provider's real API from a deployment (or test) that has not configured it.
+            return Task.FromResult<SendResult>(new SendResult.Permanent("Telegram is not enabled (Telegram:Enabled=false); message not sent"));
+        }
         if (!long.TryParse(message.Recipient, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chatId))
         {
             return Task.FromResult<SendResult>(new SendResult.Permanent($"'{message.Recipient}' is not a Telegram chat id"));

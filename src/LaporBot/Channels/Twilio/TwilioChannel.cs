@@ -24,6 +24,11 @@ internal sealed class TwilioChannel(TwilioClient client, IOptions<TwilioOptions>
 
     public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
+        if (!options.Value.Enabled)
+        {
+            // Never fall back to the provider's real API from a deployment (or test) that has not configured it.
+            return new SendResult.Permanent("Twilio is not enabled (Twilio:Enabled=false); message not sent");
+        }
         var o = options.Value;
         var inWindow = message.LastInboundAt is { } last && clock.GetUtcNow() - last < Window;
         if (!inWindow && !string.IsNullOrEmpty(o.TemplateContentSid))
