@@ -82,7 +82,7 @@ public class StatusPageBrowserTests
         Assert.Contains("/status/aduan", d.Url); // back to the page first asked for
         d.Navigate().GoToUrl(baseUrl + "/status");
         browser.WaitFor(By.Id("dashboard"));
-        Assert.Contains(number, d.PageSource);
+        browser.WaitUntil(_ => d.PageSource.Contains(number));
         browser.Screenshot(Path.Combine(TestPaths.RepoRoot, "docs", "screenshots", "dashboard.png"));
 
         // Filter the list down to the one case.
@@ -90,15 +90,15 @@ public class StatusPageBrowserTests
         var q = browser.WaitFor(By.Id("q"));
         q.SendKeys("Gumilir");
         d.FindElement(By.CssSelector("#case-filter button[type=submit], #case-filter input[type=submit]")).Click();
-        browser.WaitUntil(_ => d.Url.Contains("q=Gumilir"));
+        browser.WaitUntil(_ => d.Url.Contains("q=Gumilir") && d.FindElements(By.Id("case-count")).Count == 1);
         var rows = d.FindElements(By.CssSelector("#case-list tbody tr"));
-        Assert.Single(rows);
+        Assert.Single(rows); // the other citizen's case is filtered out
         Assert.Contains(number, rows[0].Text);
 
         // Open it: the timeline shows the submission.
         rows[0].FindElement(By.CssSelector("a")).Click();
         var timeline = browser.WaitFor(By.Id("timeline"));
-        Assert.Contains("submitted", timeline.Text);
+        browser.WaitUntil(_ => d.FindElement(By.Id("timeline")).Text.Contains("submitted"));
         Assert.Equal("Budi Santoso", d.FindElement(By.Id("case-name")).Text);
 
         // An operator action: assign to DPUPR.

@@ -62,10 +62,10 @@ internal sealed class Browser : IDisposable
         return addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/');
     }
 
-    public IWebElement WaitFor(By by, int seconds = 15) =>
+    public IWebElement WaitFor(By by, int seconds = 30) =>
         new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)).Until(d => d.FindElements(by).FirstOrDefault(e => e.Displayed));
 
-    public void WaitUntil(Func<IWebDriver, bool> condition, int seconds = 15) =>
+    public void WaitUntil(Func<IWebDriver, bool> condition, int seconds = 30) =>
         new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)).Until(condition);
 
     /// <summary>Saves a PNG of the current page (for the README and for looking at).</summary>

@@ -105,7 +105,7 @@ public class MetaChannelTests
         {
             AccessToken = "t", PhoneNumberId = "106540352242922", ApiBaseUrl = "http://127.0.0.1:5996", TemplateName = template,
         })),
-        Options.Create(new MetaOptions { TemplateName = template, TemplateLanguage = "id" }),
+        Options.Create(new MetaOptions { Enabled = true, TemplateName = template, TemplateLanguage = "id" }),
         new FixedTime(Start));
 
     private static OutboundMessage Message(string text, params string[] quickReplies) =>
