@@ -23,6 +23,26 @@ internal sealed class DeliveryThrottle
     private readonly object _gate = new();
     private readonly TimeProvider _time = TimeProvider.System;
 
+    /// <summary>
+    /// After a send finished: the chat's next slot counts from now, so the gap holds between the
+    /// provider receiving one message and the next even when the first call was slow.
+    /// </summary>
+    public void Completed(IChannel channel, string recipient)
+    {
+        if (channel is not IRateLimitedChannel { PerChatInterval: var gap } || gap <= TimeSpan.Zero)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            var next = _time.GetUtcNow() + gap;
+            if (!_nextChat.TryGetValue((channel.Name, recipient), out var current) || current < next)
+            {
+                _nextChat[(channel.Name, recipient)] = next;
+            }
+        }
+    }
+
     public async Task WaitAsync(IChannel channel, string recipient, CancellationToken ct)
     {
         if (channel is not IRateLimitedChannel limits || limits.MessagesPerSecond <= 0)

@@ -76,7 +76,14 @@ internal sealed class OutboxDispatcher(
         try
         {
             await throttle.WaitAsync(channel, row.Recipient, ct);
-            result = await channel.SendAsync(message, ct);
+            try
+            {
+                result = await channel.SendAsync(message, ct);
+            }
+            finally
+            {
+                throttle.Completed(channel, row.Recipient);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -354,6 +354,22 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         return true;
     }
 
+    /// <summary>Past the total standard (submission → answer): one timeline event and the triage desk told, once per case.</summary>
+    public async Task<bool> MarkTotalOverdueAsync(DbSession s, ComplaintRow c, DateTimeOffset now)
+    {
+        var seen = await s.Connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM complaint_events WHERE complaint_id = @id AND kind = 'total_overdue'", new { id = c.Id }, s.Transaction);
+        if (seen > 0 || c.TotalDueAt is null)
+        {
+            return false;
+        }
+        var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "total_overdue",
+            $"melewati standar waktu total (batas {StaffTexts.When(c.TotalDueAt)})");
+        await NotifyTriageAsync(s, c, StaffTexts.TotalOverdue(c, agency?.Name), [], now);
+        return true;
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     public static AgencySla? Overrides(AgencyRow agency) =>

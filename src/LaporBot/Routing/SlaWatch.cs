@@ -13,7 +13,11 @@ namespace LaporBot.Routing;
 /// </summary>
 internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPolicy sla, OutboxSignal signal, TimeProvider clock, ILogger<SlaWatch> logger)
 {
-    public sealed record Round(int Reminded, int Overdue, int AutoClosed);
+    public sealed record Round(int Reminded, int Overdue, int AutoClosed)
+    {
+        /// <summary>Cases that passed the SOP's total standard (submission → answer) in this round.</summary>
+        public int TotalOverdue { get; init; }
+    }
 
     public async Task<Round> RunOnceAsync(CancellationToken ct)
     {
@@ -36,12 +40,20 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
                     replied ? "batas waktu tanggapan pelapor setelah jawaban habis" : "tidak ada tanggapan pelapor setelah jawaban",
                     now, replied ? "auto_closed_after_reply" : "auto_closed");
             }, ct);
-        if (reminded + overdue + closed > 0)
+        // The total standard (Cilacap: 2 h 15 min from submission to answer) is watched on its own:
+        // every step can be on time while the whole still runs late (e.g. after a return to triage).
+        var totalLate = await ForEachAsync(
+            // Reopened cases were answered within the standard once; their new answer has its own step deadline.
+            "status IN ('submitted', 'triage', 'assigned', 'accepted') AND total_due_at <= @at " +
+            "AND NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = complaints.id AND e.kind = 'total_overdue')",
+            at, (s, c) => workflow.MarkTotalOverdueAsync(s, c, now), ct);
+        if (reminded + overdue + closed + totalLate > 0)
         {
             signal.Notify();
-            logger.LogInformation("SLA round: {Reminded} reminded, {Overdue} overdue, {Closed} auto-closed", reminded, overdue, closed);
+            logger.LogInformation("SLA round: {Reminded} reminded, {Overdue} overdue, {Closed} auto-closed, {TotalLate} past the total standard",
+                reminded, overdue, closed, totalLate);
         }
-        return new Round(reminded, overdue, closed);
+        return new Round(reminded, overdue, closed) { TotalOverdue = totalLate };
     }
 
     /// <summary>Whether the citizen rated or commented on the current answer (a new answer clears the rating).</summary>

@@ -102,6 +102,9 @@ internal static class StaffTexts
     public static string Overdue(ComplaintRow c, string step, string? agencyName) =>
         $"⚠️ Aduan {c.TrackingNumber} melewati batas waktu ({step}){(agencyName is null ? "" : $" di {agencyName}")}. Batas: {When(c.DueAt)}.";
 
+    public static string TotalOverdue(ComplaintRow c, string? agencyName) =>
+        $"⚠️ Aduan {c.TrackingNumber} belum dijawab dan melewati standar waktu total{(agencyName is null ? "" : $" ({agencyName})")}. Batas total: {When(c.TotalDueAt)}. Status: {StatusName(c.Status)}.";
+
     public static string Digest(IReadOnlyList<(ComplaintRow C, string? Agency)> overdue, DateTimeOffset now) =>
         overdue.Count == 0
             ? $"📊 Rekap harian {ReplyComposer.FormatDate(now)}: tidak ada aduan yang terlambat. 👍"
