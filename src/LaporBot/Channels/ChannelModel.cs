@@ -33,7 +33,8 @@ internal sealed record OutboundMessage(
     IReadOnlyList<string> QuickReplies,
     DateTimeOffset? LastInboundAt,
     int Attempt,
-    IReadOnlyList<OutboundButton>? Buttons = null);
+    IReadOnlyList<OutboundButton>? Buttons = null,
+    string? AttachmentPath = null);
 
 /// <summary>An inline button under a staff message (Telegram callback data).</summary>
 internal sealed record OutboundButton(string Text, string Data);

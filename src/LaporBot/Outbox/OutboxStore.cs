@@ -35,6 +35,7 @@ internal sealed record OutboxRow
     public long? LastInboundAt { get; init; }
     public string? Buttons { get; init; }
     public string? Purpose { get; init; }
+    public string? Attachment { get; init; }
 
     public IReadOnlyList<OutboundButton> ButtonList =>
         Buttons is null ? [] : JsonSerializer.Deserialize<List<OutboundButton>>(Buttons) ?? [];
@@ -47,16 +48,18 @@ internal sealed record OutboxRow
 internal static class OutboxStore
 {
     private const string Columns =
-        "o.id, o.channel, o.recipient, o.reporter_id, o.complaint_id, o.body, o.quick_replies, o.status, o.attempts, o.next_attempt_at, o.last_error, o.provider_message_id, o.created_at, o.sent_at, o.buttons, o.purpose";
+        "o.id, o.channel, o.recipient, o.reporter_id, o.complaint_id, o.body, o.quick_replies, o.status, o.attempts, o.next_attempt_at, o.last_error, o.provider_message_id, o.created_at, o.sent_at, o.buttons, o.purpose, o.attachment";
 
     public static Task<long> EnqueueAsync(
         DbSession s, string channel, string recipient, long? reporterId, long? complaintId, string body,
-        IReadOnlyList<string> quickReplies, DateTimeOffset now, IReadOnlyList<OutboundButton>? buttons = null, string? purpose = null) =>
+        IReadOnlyList<string> quickReplies, DateTimeOffset now, IReadOnlyList<OutboundButton>? buttons = null, string? purpose = null,
+        string? attachment = null) =>
         s.Connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO outbox (channel, recipient, reporter_id, complaint_id, body, quick_replies, buttons, purpose, status, attempts,
-                                next_attempt_at, created_at, updated_at)
-            VALUES (@channel, @recipient, @reporterId, @complaintId, @body, @quick, @buttons, @purpose, 'pending', 0, @now, @now, @now)
+            INSERT INTO outbox (channel, recipient, reporter_id, complaint_id, body, quick_replies, buttons, purpose, attachment, status,
+                                attempts, next_attempt_at, created_at, updated_at)
+            VALUES (@channel, @recipient, @reporterId, @complaintId, @body, @quick, @buttons, @purpose, @attachment, 'pending',
+                    0, @now, @now, @now)
             RETURNING id
             """,
             new
@@ -64,7 +67,7 @@ internal static class OutboxStore
                 channel, recipient, reporterId, complaintId, body,
                 quick = quickReplies.Count == 0 ? null : JsonSerializer.Serialize(quickReplies),
                 buttons = buttons is null || buttons.Count == 0 ? null : JsonSerializer.Serialize(buttons),
-                purpose, now = now.ToUnixTimeMilliseconds(),
+                purpose, attachment, now = now.ToUnixTimeMilliseconds(),
             },
             s.Transaction);
 
@@ -89,7 +92,7 @@ internal static class OutboxStore
                 ORDER BY o.id
                 LIMIT @batch{s.Dialect.SkipLockedSuffix})
             RETURNING id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
-                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose,
+                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment,
                       (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
             """,
             new { until = (now + lease).ToUnixTimeMilliseconds(), now = n, batch },

@@ -123,9 +123,18 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
             new("↩️ Tolak", $"tolak:{c.TrackingNumber}"),
             new("✍️ Balas", $"balas:{c.TrackingNumber}"),
         ];
+        var photos = (await s.Connection.QueryAsync<string>(
+            "SELECT local_path FROM complaint_attachments WHERE complaint_id = @id AND local_path IS NOT NULL AND content_type LIKE 'image/%' ORDER BY id",
+            new { id = c.Id }, s.Transaction)).AsList();
         foreach (var admin in admins)
         {
             await EnqueueStaffAsync(s, admin, fresh.Id, text, buttons, "notify", now);
+            // The photos the citizen sent, right after the case (the SOP's disposition carries the evidence).
+            for (var i = 0; i < photos.Count; i++)
+            {
+                await OutboxStore.EnqueueAsync(s, StaffChannel, admin, null, fresh.Id, $"Foto {i + 1}/{photos.Count} aduan {c.TrackingNumber}",
+                    [], now, null, "photo", photos[i]);
+            }
         }
         if (admins.Count == 0)
         {

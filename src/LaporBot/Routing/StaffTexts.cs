@@ -59,7 +59,7 @@ internal static class StaffTexts
         }
         if (attachments > 0)
         {
-            lines.Add($"Lampiran: {attachments} foto/berkas (lihat di halaman status)");
+            lines.Add($"Lampiran: {attachments} foto/berkas (foto menyusul di pesan berikut; semuanya di halaman status)");
         }
         if (c.Oversight)
         {

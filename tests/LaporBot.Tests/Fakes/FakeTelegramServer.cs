@@ -121,6 +121,19 @@ internal sealed class FakeTelegramServer : IAsyncDisposable
             await WriteAsync(context, scripted.Status, scripted.Body);
             return;
         }
+        if (method == "sendPhoto")
+        {
+            // multipart/form-data: chat_id, caption and the file; answer like Telegram with a Message.
+            var chat = System.Text.RegularExpressions.Regex.Match(body, "name=\"?chat_id\"?\\r\\n\\r\\n(-?\\d+)");
+            var photo = new JsonObject
+            {
+                ["message_id"] = Interlocked.Increment(ref _nextMessageId),
+                ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["chat"] = new JsonObject { ["id"] = chat.Success ? long.Parse(chat.Groups[1].Value) : 0, ["type"] = "private" },
+            };
+            await WriteAsync(context, 200, new JsonObject { ["ok"] = true, ["result"] = photo }.ToJsonString());
+            return;
+        }
         var request = body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!.AsObject();
         switch (method)
         {

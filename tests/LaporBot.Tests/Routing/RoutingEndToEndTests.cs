@@ -94,4 +94,31 @@ public class RoutingEndToEndTests
         await kit.WaitForMessageAsync(RoutingKit.DlhAdmin, "masih ada di sisi timur");
         await kit.WaitForMessageAsync(RoutingKit.Citizen, "kami buka kembali");
     }
+
+    [Fact]
+    public async Task The_citizens_photo_reaches_the_agency_admin_right_after_the_case()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        const long budi = 6987654321;
+        // A photo with the complaint as its caption (getFile + download come from the fake Bot API).
+        var posted = await kit.Telegram.PostAsync(TestData.Text("telegram/update-photo.json"));
+        Assert.True(posted.IsSuccessStatusCode);
+        await kit.SayAsync(budi, "ya", firstName: "Budi");  // the offered profile name "Budi"
+        await kit.SayAsync(budi, "Pasar Gede, Kelurahan Sidakaya, Cilacap Selatan", firstName: "Budi");
+        await kit.SayAsync(budi, "ya", firstName: "Budi");
+        var number = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT tracking_number FROM complaints");
+
+        await kit.WaitForStatusAsync(number, "assigned");
+        Assert.Equal("DLH", await kit.AgencyAsync(number));
+        Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT COUNT(*) FROM complaint_attachments WHERE local_path IS NOT NULL"));
+        await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("sendPhoto").Count == 1), "the photo sent to the DLH admin");
+        var photo = kit.Fake.CallsTo("sendPhoto")[0];
+        Assert.Contains($"{RoutingKit.DlhAdmin}", photo.Body);
+        Assert.Contains($"Foto 1/1 aduan {number}", photo.Body);
+        Assert.Contains("name=photo", photo.Body.Replace("\"", ""));
+        var card = await kit.WaitForMessageAsync(RoutingKit.DlhAdmin, number);
+        Assert.Contains("Lampiran: 1 foto", card.GetProperty("text").GetString());
+        await Db.EventuallyAsync(async () => await Db.ScalarAsync<string>(kit.DatabasePath,
+            "SELECT status FROM outbox WHERE purpose = 'photo'") == "sent", "the photo row marked sent");
+    }
 }

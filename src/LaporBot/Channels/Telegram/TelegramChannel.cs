@@ -11,7 +11,7 @@ namespace LaporBot.Channels.Telegram;
 /// cannot answer the wrong question. 429 is retried after retry_after; 403 (blocked,
 /// deactivated) is permanent and marks the reporter unreachable (see TelegramClient.MapError).
 /// </summary>
-internal sealed class TelegramChannel(TelegramClients clients, IOptions<TelegramOptions> options) : IChannel, IRateLimitedChannel
+internal sealed class TelegramChannel(TelegramClients clients, IOptions<TelegramOptions> options, AttachmentStore attachments) : IChannel, IRateLimitedChannel
 {
     public string Name => TelegramUpdateParser.ChannelName;
 
@@ -30,6 +30,10 @@ internal sealed class TelegramChannel(TelegramClients clients, IOptions<Telegram
         {
             return Task.FromResult<SendResult>(new SendResult.Permanent($"'{message.Recipient}' is not a Telegram chat id"));
         }
+        if (message.AttachmentPath is { } attachment)
+        {
+            return SendPhotoAsync(chatId, attachment, message.Text, cancellationToken);
+        }
         // Staff notifications carry inline buttons (one row); citizens get a reply keyboard of quick answers.
         var sendOptions = message.Buttons is { Count: > 0 } buttons
             ? new TelegramSendOptions(InlineKeyboard: [buttons.Select(b => new InlineKeyboardButton(b.Text, b.Data)).ToList()])
@@ -37,5 +41,18 @@ internal sealed class TelegramChannel(TelegramClients clients, IOptions<Telegram
                 ? new TelegramSendOptions(QuickReplies: message.QuickReplies, OneTimeKeyboard: true, ResizeKeyboard: true)
                 : new TelegramSendOptions(RemoveKeyboard: true);
         return clients.Create().SendMessageAsync(chatId, message.Text, sendOptions, cancellationToken);
+    }
+
+    /// <summary>A citizen's photo forwarded to staff; the message text is its caption.</summary>
+    private async Task<SendResult> SendPhotoAsync(long chatId, string relativePath, string caption, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(Path.Combine(attachments.Root, relativePath));
+        // Only files inside the attachment folder: the path comes from our own database, but stay strict.
+        if (!full.StartsWith(attachments.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
+        {
+            return new SendResult.Permanent($"attachment '{relativePath}' is not in the attachment folder any more");
+        }
+        var bytes = await File.ReadAllBytesAsync(full, cancellationToken);
+        return await clients.Create().SendPhotoAsync(chatId, bytes, Path.GetFileName(full), caption, cancellationToken);
     }
 }

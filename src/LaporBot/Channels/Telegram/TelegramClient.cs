@@ -84,6 +84,27 @@ internal sealed class TelegramClient(
     }
 
     /// <summary>
+    /// sendPhoto with the file uploaded as multipart/form-data (a local file has no URL Telegram could
+    /// fetch). https://core.telegram.org/bots/api#sendphoto — captions are limited to 1024 characters.
+    /// </summary>
+    public async Task<SendResult> SendPhotoAsync(long chatId, byte[] photo, string fileName, string? caption, CancellationToken cancellationToken)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(chatId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "chat_id" },
+            { new ByteArrayContent(photo), "photo", fileName },
+        };
+        if (!string.IsNullOrWhiteSpace(caption))
+        {
+            form.Add(new StringContent(caption.Length <= 1024 ? caption : caption[..1023] + "…"), "caption");
+        }
+        var result = await CallAsync<Message>("sendPhoto", form, cancellationToken);
+        return result.Error is { } error
+            ? error.ToSendResult()
+            : new SendResult.Sent(result.Result?.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
     /// Long polling. <paramref name="offset"/> = highest update_id seen + 1 confirms everything before it.
     /// The HttpClient's Timeout must be longer than <paramref name="timeoutSeconds"/>.
     /// </summary>
@@ -168,12 +189,15 @@ internal sealed class TelegramClient(
 
     private string BaseUrl => _options.ApiBaseUrl.TrimEnd('/');
 
-    private async Task<TelegramCallResult<T>> CallAsync<T>(string method, object payload, CancellationToken cancellationToken)
+    private Task<TelegramCallResult<T>> CallAsync<T>(string method, object payload, CancellationToken cancellationToken) =>
+        CallAsync<T>(method, JsonContent.Create(payload, payload.GetType(), options: Json), cancellationToken);
+
+    private async Task<TelegramCallResult<T>> CallAsync<T>(string method, HttpContent content, CancellationToken cancellationToken)
     {
         var uri = new Uri($"{BaseUrl}/bot{_options.BotToken}/{method}");
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
-            Content = JsonContent.Create(payload, payload.GetType(), options: Json),
+            Content = content,
         };
         try
         {
