@@ -14,22 +14,17 @@ namespace LaporBot.Tests.BrowserTests;
 /// </summary>
 public class StatusPageBrowserTests
 {
-    private static Dictionary<string, string?> Settings(string twilioApi) => new()
+    private static Dictionary<string, string?> Settings(string twilioApi)
     {
-        ["Agencies:0:Code"] = "DPUPR",
-        ["Agencies:0:Name"] = "Dinas Pekerjaan Umum dan Penataan Ruang",
-        ["Agencies:0:Keywords:0"] = "lampu jalan",
-        ["Agencies:1:Code"] = "DLH",
-        ["Agencies:1:Name"] = "Dinas Lingkungan Hidup",
-        ["Agencies:1:Keywords:0"] = "sampah",
-        ["Routing:AutoAssign"] = "false",
-        ["Twilio:Enabled"] = "true",
-        ["Twilio:AccountSid"] = TwilioHarness.AccountSid,
-        ["Twilio:AuthToken"] = TwilioHarness.AuthToken,
-        ["Twilio:WhatsAppNumber"] = TwilioHarness.Sender,
-        ["Twilio:ApiBaseUrl"] = twilioApi,
-        ["Twilio:WebhookUrl"] = TwilioHarness.PublicBase + "/webhooks/twilio",
-    };
+        var s = StatusPage.StatusPageKit.AgencySettings();
+        s["Twilio:Enabled"] = "true";
+        s["Twilio:AccountSid"] = TwilioHarness.AccountSid;
+        s["Twilio:AuthToken"] = TwilioHarness.AuthToken;
+        s["Twilio:WhatsAppNumber"] = TwilioHarness.Sender;
+        s["Twilio:ApiBaseUrl"] = twilioApi;
+        s["Twilio:WebhookUrl"] = TwilioHarness.PublicBase + "/webhooks/twilio";
+        return s;
+    }
 
     /// <summary>A citizen's whole report over the signed Twilio webhook, as WhatsApp delivers it.</summary>
     private static async Task FileOverTwilioAsync(HttpClient http, string from, params string[] texts)

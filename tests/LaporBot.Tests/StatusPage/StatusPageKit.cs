@@ -12,19 +12,22 @@ internal sealed class StatusPageKit : IAsyncDisposable
     public LaporApp App { get; }
     public string DatabasePath => App.DatabasePath;
 
+    /// <summary>Two agencies and auto-assignment off, so cases wait for the triage desk.</summary>
+    public static Dictionary<string, string?> AgencySettings() => new()
+    {
+        ["Agencies:0:Code"] = "DPUPR",
+        ["Agencies:0:Name"] = "Dinas Pekerjaan Umum dan Penataan Ruang",
+        ["Agencies:0:Keywords:0"] = "lampu jalan",
+        ["Agencies:1:Code"] = "DLH",
+        ["Agencies:1:Name"] = "Dinas Lingkungan Hidup",
+        ["Agencies:1:Keywords:0"] = "sampah",
+        ["Routing:AutoAssign"] = "false",
+        ["Scheduler:WatchInterval"] = "00:00:01",
+    };
+
     public static StatusPageKit Start(TimeProvider? clock = null, IDictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Agencies:0:Code"] = "DPUPR",
-            ["Agencies:0:Name"] = "Dinas Pekerjaan Umum dan Penataan Ruang",
-            ["Agencies:0:Keywords:0"] = "lampu jalan",
-            ["Agencies:1:Code"] = "DLH",
-            ["Agencies:1:Name"] = "Dinas Lingkungan Hidup",
-            ["Agencies:1:Keywords:0"] = "sampah",
-            ["Routing:AutoAssign"] = "false",
-            ["Scheduler:WatchInterval"] = "00:00:01",
-        };
+        var settings = AgencySettings();
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
             settings[k] = v;

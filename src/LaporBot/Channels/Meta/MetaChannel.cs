@@ -12,12 +12,6 @@ namespace LaporBot.Channels.Meta;
 /// </summary>
 internal sealed partial class MetaChannel(MetaClient client, IOptions<MetaOptions> options, TimeProvider clock) : IChannel, IRateLimitedChannel
 {
-    /// <summary>WhatsApp's window is 24 h; keep a margin so a message queued at 23:59 is not refused in flight.</summary>
-    internal static readonly TimeSpan Window = TimeSpan.FromHours(24) - TimeSpan.FromMinutes(5);
-
-    /// <summary>A template parameter this long is plenty for a notice; a longer text is cut with an ellipsis.</summary>
-    internal const int MaxTemplateParameter = 1000;
-
     public string Name => MetaWebhookParser.ChannelName;
 
     public double MessagesPerSecond => options.Value.MessagesPerSecond;
@@ -31,7 +25,7 @@ internal sealed partial class MetaChannel(MetaClient client, IOptions<MetaOption
             // Never fall back to the provider's real API from a deployment (or test) that has not configured it.
             return new SendResult.Permanent("Meta is not enabled (Meta:Enabled=false); message not sent");
         }
-        var inWindow = message.LastInboundAt is { } last && clock.GetUtcNow() - last < Window;
+        var inWindow = WhatsAppWindow.IsOpen(message.LastInboundAt, clock.GetUtcNow());
         if (!inWindow)
         {
             // Free text would only come back as 131047, so go straight to the template.
@@ -80,9 +74,9 @@ internal sealed partial class MetaChannel(MetaClient client, IOptions<MetaOption
     internal static string TemplateParameter(string text)
     {
         var flat = Whitespace().Replace(text, " ").Trim();
-        if (flat.Length <= MaxTemplateParameter)
+        if (flat.Length <= WhatsAppWindow.MaxTemplateText)
             return flat;
-        var cut = MaxTemplateParameter - 1;
+        var cut = WhatsAppWindow.MaxTemplateText - 1;
         if (char.IsHighSurrogate(flat[cut - 1]))
             cut--;
         return flat[..cut].TrimEnd() + "…";

@@ -10,12 +10,6 @@ namespace LaporBot.Channels.Twilio;
 /// </summary>
 internal sealed class TwilioChannel(TwilioClient client, IOptions<TwilioOptions> options, TimeProvider clock) : IChannel, IRateLimitedChannel
 {
-    /// <summary>WhatsApp's window is 24 h; keep a margin so a message queued at 23:59 is not refused in flight.</summary>
-    internal static readonly TimeSpan Window = TimeSpan.FromHours(24) - TimeSpan.FromMinutes(5);
-
-    /// <summary>A template variable is capped by WhatsApp; a longer text is cut with an ellipsis.</summary>
-    internal const int MaxTemplateVariable = 1000;
-
     public string Name => TwilioWebhook.ChannelName;
 
     public double MessagesPerSecond => options.Value.MessagesPerSecond;
@@ -30,7 +24,7 @@ internal sealed class TwilioChannel(TwilioClient client, IOptions<TwilioOptions>
             return new SendResult.Permanent("Twilio is not enabled (Twilio:Enabled=false); message not sent");
         }
         var o = options.Value;
-        var inWindow = message.LastInboundAt is { } last && clock.GetUtcNow() - last < Window;
+        var inWindow = WhatsAppWindow.IsOpen(message.LastInboundAt, clock.GetUtcNow());
         if (!inWindow && !string.IsNullOrEmpty(o.TemplateContentSid))
         {
             return await SendTemplateAsync(message, cancellationToken);
@@ -45,7 +39,7 @@ internal sealed class TwilioChannel(TwilioClient client, IOptions<TwilioOptions>
 
     private Task<SendResult> SendTemplateAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        var text = message.Text.Length <= MaxTemplateVariable ? message.Text : message.Text[..(MaxTemplateVariable - 1)] + "…";
+        var text = message.Text.Length <= WhatsAppWindow.MaxTemplateText ? message.Text : message.Text[..(WhatsAppWindow.MaxTemplateText - 1)] + "…";
         return client.SendTemplateAsync(message.Recipient, options.Value.TemplateContentSid,
             new Dictionary<string, string> { ["1"] = text }, cancellationToken);
     }

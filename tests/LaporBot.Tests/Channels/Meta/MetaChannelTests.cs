@@ -164,6 +164,6 @@ public class MetaChannelTests
     {
         var p = MetaChannel.TemplateParameter(new string('a', 998) + "😀" + new string('b', 10));
         Assert.Equal(new string('a', 998) + "…", p); // never half an emoji
-        Assert.True(p.Length <= MetaChannel.MaxTemplateParameter);
+        Assert.True(p.Length <= WhatsAppWindow.MaxTemplateText);
     }
 }
