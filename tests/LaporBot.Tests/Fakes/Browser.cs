@@ -68,11 +68,20 @@ internal sealed class Browser : IDisposable
     public void WaitUntil(Func<IWebDriver, bool> condition, int seconds = 30) =>
         new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)).Until(condition);
 
-    /// <summary>Saves a PNG of the current page (for the README and for looking at).</summary>
+    /// <summary>
+    /// Saves a PNG of the current page. The README's screenshots (docs/screenshots/) are refreshed
+    /// only when LAPORBOT_UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the work tree clean;
+    /// otherwise the picture goes to the temp folder (the capture itself is still exercised).
+    /// </summary>
     public void Screenshot(string path)
     {
+        if (Environment.GetEnvironmentVariable("LAPORBOT_UPDATE_SCREENSHOTS") != "1")
+        {
+            path = Path.Combine(Path.GetTempPath(), "laporbot-tests", "screenshots", Path.GetFileName(path));
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         Driver.GetScreenshot().SaveAsFile(path);
+        Assert.True(new FileInfo(path).Length > 1000, $"screenshot {path} is empty");
     }
 
     public void Dispose()
