@@ -16,6 +16,8 @@ internal sealed record AgencyRow
     public long? AcceptSeconds { get; init; }
     public long? AnswerSeconds { get; init; }
     public bool Active { get; init; }
+    /// <summary>config (seeded at start-up) or status_page (added by staff on the status page).</summary>
+    public string Source { get; init; } = "config";
 
     public IReadOnlyList<string> KeywordList => JsonSerializer.Deserialize<List<string>>(Keywords) ?? [];
     public IReadOnlyList<string> CategoryList => JsonSerializer.Deserialize<List<string>>(Categories) ?? [];
@@ -43,7 +45,7 @@ internal enum InviteResult { Linked, Unknown, Expired, AlreadyUsed }
 /// <summary>The agency directory: agencies, the staff who act for them on Telegram, and invite codes.</summary>
 internal static class AgencyStore
 {
-    private const string AgencyColumns = "code, name, keywords, categories, is_inspectorate, accept_seconds, answer_seconds, active";
+    private const string AgencyColumns = "code, name, keywords, categories, is_inspectorate, accept_seconds, answer_seconds, active, source";
 
     /// <summary>
     /// Upserts the configured agencies by code and replaces the staff that came from configuration

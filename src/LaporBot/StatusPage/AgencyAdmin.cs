@@ -2,25 +2,9 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using LaporBot.Data;
+using LaporBot.Routing;
 
 namespace LaporBot.StatusPage;
-
-internal sealed record AgencyListRow
-{
-    public string Code { get; init; } = "";
-    public string Name { get; init; } = "";
-    public string Keywords { get; init; } = "[]";
-    public string Categories { get; init; } = "[]";
-    public bool IsInspectorate { get; init; }
-    public long? AcceptSeconds { get; init; }
-    public long? AnswerSeconds { get; init; }
-    public bool Active { get; init; }
-    public string Source { get; init; } = "config";
-    public long Admins { get; init; }
-
-    public IReadOnlyList<string> KeywordList => JsonSerializer.Deserialize<List<string>>(Keywords) ?? [];
-    public IReadOnlyList<string> CategoryList => JsonSerializer.Deserialize<List<string>>(Categories) ?? [];
-}
 
 /// <summary>
 /// Agencies as the status page edits them. The routing core's AgencyStore owns seeding from
@@ -29,13 +13,18 @@ internal sealed record AgencyListRow
 /// </summary>
 internal static class AgencyAdmin
 {
-    public static async Task<IReadOnlyList<AgencyListRow>> ListAsync(DbConnection c) =>
-        (await c.QueryAsync<AgencyListRow>(
+    public static async Task<IReadOnlyList<AgencyRow>> ListAsync(DbConnection c) =>
+        (await c.QueryAsync<AgencyRow>(
             """
-            SELECT a.code, a.name, a.keywords, a.categories, a.is_inspectorate, a.accept_seconds, a.answer_seconds, a.active, a.source,
-                   (SELECT COUNT(*) FROM staff_members m WHERE m.role = 'agency' AND m.agency_code = a.code) AS admins
-            FROM agencies a ORDER BY a.active DESC, a.code
+            SELECT code, name, keywords, categories, is_inspectorate, accept_seconds, answer_seconds, active, source
+            FROM agencies ORDER BY active DESC, code
             """)).AsList();
+
+    /// <summary>How many admins each agency has linked (by configuration or invite).</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> AdminCountsAsync(DbConnection c) =>
+        (await c.QueryAsync<(string Code, long Admins)>(
+            "SELECT agency_code, COUNT(*) FROM staff_members WHERE role = 'agency' AND agency_code IS NOT NULL GROUP BY agency_code"))
+        .ToDictionary(r => r.Code, r => r.Admins);
 
     /// <summary>Adds an agency; false when the code exists already.</summary>
     public static async Task<bool> AddAsync(IDatabase db, AgencyInput a, DateTimeOffset now)

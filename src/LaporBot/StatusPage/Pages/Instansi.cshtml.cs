@@ -7,7 +7,9 @@ namespace LaporBot.StatusPage.Pages;
 
 public sealed class AgenciesModel : StaffPageModel
 {
-    internal IReadOnlyList<AgencyListRow> Agencies { get; private set; } = [];
+    internal IReadOnlyList<AgencyRow> Agencies { get; private set; } = [];
+
+    internal IReadOnlyDictionary<string, long> AdminCounts { get; private set; } = new Dictionary<string, long>();
     internal HashSet<string> Configured { get; private set; } = [];
     internal List<string> Errors { get; } = [];
 
@@ -97,6 +99,7 @@ public sealed class AgenciesModel : StaffPageModel
     {
         await using var c = await Db.OpenAsync(HttpContext.RequestAborted);
         Agencies = await AgencyAdmin.ListAsync(c);
+        AdminCounts = await AgencyAdmin.AdminCountsAsync(c);
         Configured = HttpContext.RequestServices.GetRequiredService<IOptions<List<AgencyConfig>>>().Value
             .Select(a => a.Code.Trim().ToUpperInvariant()).ToHashSet();
     }
