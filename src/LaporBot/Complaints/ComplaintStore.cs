@@ -14,7 +14,10 @@ internal sealed record ComplaintRow
     public long ReporterId { get; init; }
     public string Channel { get; init; } = "";
     public string Name { get; init; } = "";
+    /// <summary>The applicant's own address.</summary>
     public string Address { get; init; } = "";
+    /// <summary>Where the problem is (text); coordinates, when shared, in <see cref="Latitude"/>/<see cref="Longitude"/>.</summary>
+    public string ProblemLocation { get; init; } = "";
     public string Text { get; init; } = "";
     public double? Latitude { get; init; }
     public double? Longitude { get; init; }
@@ -66,7 +69,7 @@ internal static class ComplaintStore
     internal const string Columns =
         "id, tracking_number, reporter_id, channel, name, address, text, latitude, longitude, location_label, language, status, agency_code, confidential, created_at, updated_at, " +
         "oversight, suggestions, assigned_at, accepted_at, answered_at, closed_at, step, step_started_at, due_at, remind_at, reminded_at, overdue_at, " +
-        "total_due_at, answer, answered_by, auto_close_at, rating, satisfied, return_reason";
+        "total_due_at, answer, answered_by, auto_close_at, rating, satisfied, return_reason, problem_location";
 
     public static async Task<ComplaintRow> InsertAsync(
         DbSession s, string trackingNumber, long reporterId, string channel, ComplaintDraft draft, DateTimeOffset now)
@@ -74,15 +77,15 @@ internal static class ComplaintStore
         var at = now.ToUnixTimeMilliseconds();
         var id = await s.Connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO complaints (tracking_number, reporter_id, channel, name, address, text, latitude, longitude,
+            INSERT INTO complaints (tracking_number, reporter_id, channel, name, address, problem_location, text, latitude, longitude,
                                     location_label, language, status, confidential, created_at, updated_at)
-            VALUES (@trackingNumber, @reporterId, @channel, @name, @address, @text, @lat, @lon,
+            VALUES (@trackingNumber, @reporterId, @channel, @name, @address, @problemLocation, @text, @lat, @lon,
                     @label, @language, @status, @confidential, @at, @at)
             RETURNING id
             """,
             new
             {
-                trackingNumber, reporterId, channel, name = draft.Name, address = draft.Address, text = draft.Text,
+                trackingNumber, reporterId, channel, name = draft.Name, address = draft.Address, problemLocation = draft.ProblemLocation, text = draft.Text,
                 lat = draft.Location?.Latitude, lon = draft.Location?.Longitude, label = draft.Location?.Label,
                 language = draft.Language, status = ComplaintStatus.Submitted, confidential = draft.Confidential ? 1 : 0, at,
             },
@@ -97,7 +100,7 @@ internal static class ComplaintStore
         return new ComplaintRow
         {
             Id = id, TrackingNumber = trackingNumber, ReporterId = reporterId, Channel = channel, Name = draft.Name,
-            Address = draft.Address, Text = draft.Text, Latitude = draft.Location?.Latitude, Longitude = draft.Location?.Longitude,
+            Address = draft.Address, ProblemLocation = draft.ProblemLocation, Text = draft.Text, Latitude = draft.Location?.Latitude, Longitude = draft.Location?.Longitude,
             LocationLabel = draft.Location?.Label, Language = draft.Language, Status = ComplaintStatus.Submitted,
             Confidential = draft.Confidential, CreatedAt = at, UpdatedAt = at,
         };
@@ -108,6 +111,33 @@ internal static class ComplaintStore
             "INSERT INTO complaint_events (complaint_id, at, actor, kind, note) VALUES (@complaintId, @at, @actor, @kind, @note)",
             new { complaintId, at = at.ToUnixTimeMilliseconds(), actor, kind, note },
             s.Transaction);
+
+    /// <summary>Adds the attachments a citizen sent with a complaint (at submission, or completing a returned case).</summary>
+    public static async Task AddAttachmentsAsync(DbSession s, long id, IReadOnlyList<Channels.InboundAttachment> attachments, DateTimeOffset now)
+    {
+        foreach (var a in attachments)
+        {
+            await s.Connection.ExecuteAsync(
+                "INSERT INTO complaint_attachments (complaint_id, source_url, content_type, local_path, created_at) VALUES (@id, @url, @type, @path, @at)",
+                new { id, url = a.SourceUrl, type = a.ContentType, path = a.LocalPath, at = now.ToUnixTimeMilliseconds() },
+                s.Transaction);
+        }
+    }
+
+    /// <summary>
+    /// The reporter's cases the conversation may talk about, newest first: those waiting for the
+    /// citizen (returned; answered inside the reply window) and the latest answered ones for a rating.
+    /// </summary>
+    public static async Task<IReadOnlyList<ComplaintRow>> FollowUpCandidatesAsync(DbSession s, long reporterId, DateTimeOffset answeredSince) =>
+        (await s.Connection.QueryAsync<ComplaintRow>(
+            $"""
+            SELECT {Columns} FROM complaints
+            WHERE reporter_id = @reporterId
+              AND (status = 'returned' OR (answered_at >= @since AND status IN ('answered', 'closed')))
+            ORDER BY updated_at DESC, id DESC LIMIT 10
+            """,
+            new { reporterId, since = answeredSince.ToUnixTimeMilliseconds() },
+            s.Transaction)).AsList();
 
     public static Task<ComplaintRow?> FindForReporterAsync(DbSession s, long reporterId, string trackingNumber) =>
         s.Connection.QuerySingleOrDefaultAsync<ComplaintRow>(

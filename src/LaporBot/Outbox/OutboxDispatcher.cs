@@ -71,7 +71,7 @@ internal sealed class OutboxDispatcher(
             return;
         }
         var message = new OutboundMessage(row.Id, row.Channel, row.Recipient, row.Body, row.QuickReplyList,
-            row.LastInboundAt is { } li ? DateTimeOffset.FromUnixTimeMilliseconds(li) : null, row.Attempts, row.ButtonList, row.Attachment);
+            row.LastInboundAt is { } li ? DateTimeOffset.FromUnixTimeMilliseconds(li) : null, row.Attempts, row.ButtonList, row.Attachment, row.TextFormat);
         SendResult result;
         try
         {

@@ -36,6 +36,9 @@ internal sealed record OutboxRow
     public string? Buttons { get; init; }
     public string? Purpose { get; init; }
     public string? Attachment { get; init; }
+    public string Format { get; init; } = "plain";
+
+    public TextFormat TextFormat => Format == "markup" ? TextFormat.Markup : TextFormat.Plain;
 
     public IReadOnlyList<OutboundButton> ButtonList =>
         Buttons is null ? [] : JsonSerializer.Deserialize<List<OutboundButton>>(Buttons) ?? [];
@@ -48,17 +51,17 @@ internal sealed record OutboxRow
 internal static class OutboxStore
 {
     private const string Columns =
-        "o.id, o.channel, o.recipient, o.reporter_id, o.complaint_id, o.body, o.quick_replies, o.status, o.attempts, o.next_attempt_at, o.last_error, o.provider_message_id, o.created_at, o.sent_at, o.buttons, o.purpose, o.attachment";
+        "o.id, o.channel, o.recipient, o.reporter_id, o.complaint_id, o.body, o.quick_replies, o.status, o.attempts, o.next_attempt_at, o.last_error, o.provider_message_id, o.created_at, o.sent_at, o.buttons, o.purpose, o.attachment, o.format";
 
     public static Task<long> EnqueueAsync(
         DbSession s, string channel, string recipient, long? reporterId, long? complaintId, string body,
         IReadOnlyList<string> quickReplies, DateTimeOffset now, IReadOnlyList<OutboundButton>? buttons = null, string? purpose = null,
-        string? attachment = null) =>
+        string? attachment = null, TextFormat format = TextFormat.Plain) =>
         s.Connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO outbox (channel, recipient, reporter_id, complaint_id, body, quick_replies, buttons, purpose, attachment, status,
+            INSERT INTO outbox (channel, recipient, reporter_id, complaint_id, body, quick_replies, buttons, purpose, attachment, format, status,
                                 attempts, next_attempt_at, created_at, updated_at)
-            VALUES (@channel, @recipient, @reporterId, @complaintId, @body, @quick, @buttons, @purpose, @attachment, 'pending',
+            VALUES (@channel, @recipient, @reporterId, @complaintId, @body, @quick, @buttons, @purpose, @attachment, @format, 'pending',
                     0, @now, @now, @now)
             RETURNING id
             """,
@@ -67,7 +70,7 @@ internal static class OutboxStore
                 channel, recipient, reporterId, complaintId, body,
                 quick = quickReplies.Count == 0 ? null : JsonSerializer.Serialize(quickReplies),
                 buttons = buttons is null || buttons.Count == 0 ? null : JsonSerializer.Serialize(buttons),
-                purpose, attachment, now = now.ToUnixTimeMilliseconds(),
+                purpose, attachment, format = format == TextFormat.Markup ? "markup" : "plain", now = now.ToUnixTimeMilliseconds(),
             },
             s.Transaction);
 
@@ -92,7 +95,7 @@ internal static class OutboxStore
                 ORDER BY o.id
                 LIMIT @batch{s.Dialect.SkipLockedSuffix})
             RETURNING id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
-                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment,
+                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment, format,
                       (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
             """,
             new { until = (now + lease).ToUnixTimeMilliseconds(), now = n, batch },

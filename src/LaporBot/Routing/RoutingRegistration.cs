@@ -39,7 +39,7 @@ internal static class RoutingRegistration
         services.AddSingleton<RoutingService>();
         services.AddSingleton<SlaWatch>();
         services.AddSingleton<StaffDesk>();
-        services.AddSingleton<ITurnInterceptor, CitizenFollowUp>();
+        services.AddSingleton<ICaseFollowUp, CitizenFollowUp>();
         services.AddHostedService<AgencySeeder>();
 
         var scheduler = config.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();

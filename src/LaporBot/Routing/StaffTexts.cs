@@ -43,7 +43,7 @@ internal static class StaffTexts
         lines.Add(hideIdentity ? "Pelapor: (identitas dirahasiakan atas permintaan pelapor)" : $"Pelapor: {c.Name}");
         if (!hideIdentity)
         {
-            lines.Add($"Alamat: {c.Address}");
+            lines.Add($"Alamat pemohon: {c.Address}");
             if (contact is not null)
             {
                 lines.Add($"Kontak: {contact}");
@@ -53,9 +53,14 @@ internal static class StaffTexts
                 lines.Add("⚠️ Identitas dirahasiakan untuk instansi atas permintaan pelapor");
             }
         }
-        if (c.Latitude is { } lat && c.Longitude is { } lon && !hideIdentity)
+        // Where the problem is: never hidden, a confidential report hides who reported it, not where to act.
+        if (!string.IsNullOrWhiteSpace(c.ProblemLocation))
         {
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"Lokasi: https://maps.google.com/?q={lat:0.######},{lon:0.######}"));
+            lines.Add($"Lokasi masalah: {c.ProblemLocation}");
+        }
+        if (MapLink(c) is { } map)
+        {
+            lines.Add($"Peta: {map}");
         }
         if (attachments > 0)
         {
@@ -74,6 +79,12 @@ internal static class StaffTexts
         }
         return string.Join("\n", lines);
     }
+
+    /// <summary>A map link for the shared coordinates, when there are any.</summary>
+    public static string? MapLink(ComplaintRow c) =>
+        c.Latitude is { } lat && c.Longitude is { } lon
+            ? string.Create(CultureInfo.InvariantCulture, $"https://maps.google.com/?q={lat:0.######},{lon:0.######}")
+            : null;
 
     public static string Assigned(ComplaintRow c, string agencyName, bool hideIdentity, int attachments) =>
         $"📋 Aduan baru untuk {agencyName}\n\n{Card(c, null, hideIdentity, attachments)}\n\n" +

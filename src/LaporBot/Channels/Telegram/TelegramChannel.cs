@@ -40,7 +40,8 @@ internal sealed class TelegramChannel(TelegramClients clients, IOptions<Telegram
             : message.QuickReplies.Count > 0
                 ? new TelegramSendOptions(QuickReplies: message.QuickReplies, OneTimeKeyboard: true, ResizeKeyboard: true)
                 : new TelegramSendOptions(RemoveKeyboard: true);
-        return clients.Create().SendMessageAsync(chatId, message.Text, sendOptions, cancellationToken);
+        // Always HTML: the dialogs' bold comes through, and any text a citizen or staff member typed is escaped (Markup).
+        return clients.Create().SendMessageAsync(chatId, message.TelegramHtml, sendOptions with { ParseMode = Markup.TelegramParseMode }, cancellationToken);
     }
 
     /// <summary>A citizen's photo forwarded to staff; the message text is its caption.</summary>

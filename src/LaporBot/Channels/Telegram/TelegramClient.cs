@@ -32,7 +32,8 @@ internal sealed record TelegramSendOptions(
     bool ResizeKeyboard = true,
     IReadOnlyList<IReadOnlyList<InlineKeyboardButton>>? InlineKeyboard = null,
     long? ReplyToMessageId = null,
-    bool RemoveKeyboard = false);
+    bool RemoveKeyboard = false,
+    string? ParseMode = null);
 
 /// <summary>
 /// The few Bot API methods LaporBot uses, over a plain HttpClient (Telegram.Bot does not restore here).
@@ -75,7 +76,8 @@ internal sealed class TelegramClient(
                 chatId, part,
                 ReplyMarkup: i == partCount - 1 ? markup : null,
                 ReplyParameters: i == 0 && sendOptions?.ReplyToMessageId is long replyTo
-                    ? new ReplyParameters(replyTo, AllowSendingWithoutReply: true) : null);
+                    ? new ReplyParameters(replyTo, AllowSendingWithoutReply: true) : null,
+                ParseMode: sendOptions?.ParseMode);
             var result = await CallAsync<Message>("sendMessage", request, cancellationToken);
             return result.Error is { } error
                 ? error.ToSendResult()

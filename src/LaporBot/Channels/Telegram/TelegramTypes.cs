@@ -127,4 +127,5 @@ internal sealed record SendMessageRequest(
     // object: one of ReplyKeyboardMarkup, InlineKeyboardMarkup, ReplyKeyboardRemove (serialised by runtime type).
     [property: JsonPropertyName("reply_markup")] object? ReplyMarkup = null,
     [property: JsonPropertyName("reply_parameters")] ReplyParameters? ReplyParameters = null,
-    [property: JsonPropertyName("link_preview_options")] LinkPreviewOptions? LinkPreviewOptions = null);
+    [property: JsonPropertyName("link_preview_options")] LinkPreviewOptions? LinkPreviewOptions = null,
+    [property: JsonPropertyName("parse_mode")] string? ParseMode = null);
