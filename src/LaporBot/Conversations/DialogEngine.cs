@@ -1011,13 +1011,12 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
 
         private IEnumerable<KeyValuePair<string, string>> IdentityValues(KnownIdentity known)
         {
-            var fields = _d.Fields.Values.Where(f => f.Validator.Name is "person_name" or "address").ToList();
-            foreach (var f in fields)
+            // The identity is the fields "name" and "address" (the applicant's; never the problem location).
+            foreach (var (name, v) in new[] { ("name", known.Name), ("address", known.Address) })
             {
-                var v = f.Validator.Name == "person_name" ? known.Name : known.Address;
-                if (f.Validator.Check(v).Ok)
+                if (_d.Fields.TryGetValue(name, out var f) && f.Validator.Check(v).Ok)
                 {
-                    yield return new(f.Name, v);
+                    yield return new(name, v);
                 }
             }
         }

@@ -72,7 +72,7 @@ internal sealed class PersonNameValidator : IFieldValidator
         "melaporkan", "aduan", "mengadu", "adukan", "keluhan", "rusak", "mati", "padam", "bocor", "banjir", "macet", "berlubang",
         "lubang", "menumpuk", "sampah", "jalan", "jalannya", "belum", "sudah", "tidak", "ada", "sejak", "karena", "yang", "dan",
         "di", "ke", "dari", "untuk", "dengan", "sekali", "parah", "kenapa", "bagaimana", "kapan", "gimana",
-        "i", "my", "want", "please", "broken", "the", "is", "not", "report", "complaint", "street", "road",
+        "my", "want", "please", "broken", "the", "is", "not", "report", "complaint", "street", "road",
     };
 
     public string Name => "person_name";
