@@ -401,14 +401,15 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
         private void OnIdle(string text)
         {
             var hasMedia = _in.Location is not null || _in.Attachments is { Count: > 0 };
+            // A reporter with earlier cases is never a first contact, even if their conversation state was lost.
+            if ((!_firstContact || _ctx.Cases.Count > 0) && TryFollowUp(text, hasMedia))
+            {
+                return;
+            }
             if (_firstContact)
             {
                 Say("welcome");
                 StartForm(text);
-                return;
-            }
-            if (TryFollowUp(text, hasMedia))
-            {
                 return;
             }
             if (hasMedia)

@@ -15,12 +15,12 @@ public class LogHygieneTests
             ? new(400, "{\"code\":21211,\"message\":\"The 'To' number whatsapp:+6281234567890 is not a valid phone number.\"}")
             : h.DefaultReply(r));
 
-        foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap", "ya" })
+        foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "sama", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap", "ya" })
         {
             await h.SayAsync(text);
         }
         await h.PostAsync("/webhooks/twilio", TestData.Form("twilio/inbound-text.form"), "invalid");
-        await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE status IN ('sent','dead')") == 5,
+        await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE status IN ('sent','dead')") == 6,
             "every reply sent or dead");
 
         var logs = h.App.Logs.All;

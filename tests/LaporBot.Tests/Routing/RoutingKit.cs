@@ -107,12 +107,16 @@ internal sealed class RoutingKit : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"webhook answered {(int)response.StatusCode}");
     }
 
+    /// <summary>Where the kit's citizens say the problem is.</summary>
+    public const string ProblemLocation = "Depan Pasar Sidanegara, Cilacap Tengah";
+
     /// <summary>A citizen on Telegram files a complete complaint; returns its tracking number.</summary>
     public async Task<string> FileComplaintAsync(string text, long citizen = Citizen, string name = "Siti Rahayu", bool confidential = false)
     {
         await SayAsync(citizen, text);
-        await SayAsync(citizen, name);
-        await SayAsync(citizen, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await Db.AnswerIdentityAsync(DatabasePath, citizen.ToString(System.Globalization.CultureInfo.InvariantCulture), t => SayAsync(citizen, t),
+            name, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await SayAsync(citizen, ProblemLocation);
         if (confidential)
         {
             await SayAsync(citizen, "rahasia");
@@ -274,8 +278,8 @@ internal sealed class RoutingKit : IAsyncDisposable
     public async Task<string> FileWhatsAppComplaintAsync(string text, string from = TwilioHarness.Citizen)
     {
         await WhatsAppSayAsync(text, from);
-        await WhatsAppSayAsync("Budi Santoso", from);
-        await WhatsAppSayAsync("Jl. Gatot Subroto No. 12, Gunungsimping, Cilacap Tengah", from);
+        await Db.AnswerIdentityAsync(DatabasePath, from, t => WhatsAppSayAsync(t, from), "Budi Santoso", "Jl. Gatot Subroto No. 12, Gunungsimping, Cilacap Tengah");
+        await WhatsAppSayAsync(ProblemLocation, from);
         await WhatsAppSayAsync("ya", from);
         return await Db.ScalarAsync<string>(DatabasePath,
             "SELECT tracking_number FROM complaints c JOIN reporters r ON r.id = c.reporter_id WHERE r.address = @from ORDER BY c.id DESC LIMIT 1",

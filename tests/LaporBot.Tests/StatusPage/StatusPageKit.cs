@@ -43,9 +43,9 @@ internal sealed class StatusPageKit : IAsyncDisposable
     public async Task<string> FileAsync(string citizen, string name, string address, string text)
     {
         var c = new SimulatorCitizen(App.CreateClient(), citizen);
-        await c.SayAsync("halo");
-        await c.SayAsync(name);
-        await c.SayAsync(address);
+        await c.SayAsync("lapor");
+        await Db.AnswerIdentityAsync(DatabasePath, citizen, t => c.SayAsync(t), name, address);
+        await c.SayAsync("sama");
         await c.SayAsync(text);
         await c.SayAsync("ya");
         var numbers = await Db.QueryAsync<string>(DatabasePath,
