@@ -27,6 +27,7 @@ public class TurnPipelineTests : IAsyncLifetime
         await c.SayAsync("halo");
         await c.SayAsync(name);
         await c.SayAsync("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await c.SayAsync("sama");
         await c.SayAsync("Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
         await c.SayAsync("ya");
     }
@@ -85,7 +86,7 @@ public class TurnPipelineTests : IAsyncLifetime
     [InlineData("", "kosong")]
     [InlineData("   ", "kosong")]
     [InlineData("😀😀😀", "huruf")]
-    [InlineData("<b>Budi</b>", "Di mana lokasi")] // accepted as a name; stored verbatim, shown encoded by pages
+    [InlineData("<b>Budi</b>", "Di mana alamat")] // accepted as a name; stored verbatim, shown encoded by pages
     [InlineData("/perintahaneh", "tidak dikenal")]
     public async Task Bad_input_at_the_name_question_gets_a_sensible_reply(string text, string expected)
     {
@@ -131,6 +132,7 @@ public class TurnPipelineTests : IAsyncLifetime
         await c.SayAsync(nasty);
         await c.SayAsync("Robert'); DROP TABLE reporters;--");
         await c.SayAsync("Jl. \"Kutilang\" <No. 5>, Sidanegara, Cilacap");
+        await c.SayAsync("sama");
         await c.SayAsync("ya");
 
         var row = (await Db.QueryAsync<(string Name, string Address, string Text)>(_app.DatabasePath, "SELECT name, address, text FROM complaints")).Single();
@@ -167,6 +169,7 @@ public class TurnPipelineTests : IAsyncLifetime
         await c.SayAsync("halo");
         await c.SayAsync("Budi Santoso");
         await c.SayAsync("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await c.SayAsync("sama");
         await c.SayAsync("Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
         // Make the reply to the confirmation impossible to store: the whole turn must roll back.
         await Db.ExecuteAsync(_app.DatabasePath,

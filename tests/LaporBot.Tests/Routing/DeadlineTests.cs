@@ -397,7 +397,8 @@ public class AutoCloseTests
         var (k, number) = await AnsweredAsync(T);
         await using var _ = k;
         k.At(T.AddDays(1));
-        await k.Kit.SayAsync(RoutingKit.Citizen, "5 puas");
+        await k.Kit.SayAsync(RoutingKit.Citizen, "puas");
+        await k.Kit.SayAsync(RoutingKit.Citizen, "5");
         var row = await k.RowAsync(number);
         Assert.Equal((ComplaintStatus.Closed, 5, true), (row.Status, row.Rating, row.Satisfied));
 
