@@ -59,6 +59,10 @@ internal sealed record OutboxProblem
     public string? TrackingNumber { get; init; }
     public string? Purpose { get; init; }
     public string? DeliveryStatus { get; init; }
+    public string Format { get; init; } = "plain";
+
+    /// <summary>The body as staff read it: the dialogs' markup as plain text.</summary>
+    public string Text => Format == "markup" ? Channels.Markup.ToPlain(Body) : Body;
 
     public bool Retryable => Status is "dead" or "failed";
 }
@@ -226,7 +230,7 @@ internal static class StatusQueries
         (int)await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = @complaintId", new { complaintId });
 
     private const string OutboxCols =
-        "o.id, o.channel, o.recipient, o.body, o.status, o.attempts, o.last_error, o.created_at, o.updated_at, o.next_attempt_at, o.purpose, o.delivery_status, " +
+        "o.id, o.channel, o.recipient, o.body, o.status, o.attempts, o.last_error, o.created_at, o.updated_at, o.next_attempt_at, o.purpose, o.delivery_status, o.format, " +
         "c.tracking_number";
 
     public static async Task<IReadOnlyList<OutboxProblem>> OutboxForComplaintAsync(DbConnection c, long complaintId) =>
