@@ -48,10 +48,10 @@ public class TurnPipelineTests : IAsyncLifetime
         // The first timeline event commits with the complaint; routing (a job started right after) adds the next.
         var events = await Db.QueryAsync<(string Actor, string Kind)>(_app.DatabasePath, "SELECT actor, kind FROM complaint_events ORDER BY id");
         Assert.Equal(("citizen", "submitted"), events[0]);
-        Assert.Equal(5, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM inbound_messages"));
+        Assert.Equal(6, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM inbound_messages"));
 
-        await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 5,
-            "all five replies delivered");
+        await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 6,
+            "all six replies delivered");
         Assert.Contains(row.TrackingNumber, await c.LastReplyAsync());
     }
 

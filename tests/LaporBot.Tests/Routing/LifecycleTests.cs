@@ -144,9 +144,12 @@ public class LifecycleTests
         await kit.WaitForStatusAsync(number, "answered");
         Assert.Equal("DLH", await kit.AgencyAsync(number));
         await kit.WaitForExactMessageAsync(RoutingKit.DlhAdmin, $"📨 Jawaban untuk {number} sudah dikirim ke pelapor.");
-        await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
-            $"Jawaban untuk aduan Anda *{number}* dari {Dlh}:\n\nTruk sampah sudah mengangkut tumpukan itu pagi ini.\n\n" +
-            "Apakah jawaban ini membantu? Balas PUAS, atau TIDAK PUAS disertai alasannya. Beri juga nilai 1–5 (5 = sangat baik).");
+        var relayed = await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
+            $"Jawaban untuk aduan Anda <b>{number}</b> dari {Dlh}:\n\nTruk sampah sudah mengangkut tumpukan itu pagi ini.\n\n" +
+            "Apakah jawaban ini membantu? Balas PUAS atau TIDAK PUAS, dan beri nilai 1–5 (5 = sangat baik). Ada masalah lain? Balas ADUAN BARU.");
+        // The rating question's quick replies.
+        Assert.Equal(["Puas", "Tidak puas", "Aduan baru"],
+            relayed.GetProperty("reply_markup").GetProperty("keyboard").EnumerateArray().Select(r => r[0].GetProperty("text").GetString()));
         Assert.Equal(
             [("citizen", "submitted"), ("sistem:routing", "assigned"), (DlhActor, "accepted"), (DlhActor, "answered")],
             await EventsAsync(kit, number));
@@ -180,7 +183,7 @@ public class LifecycleTests
 
         await kit.WaitForStatusAsync(number, "answered");
         var expected = $"Jawaban untuk aduan Anda *{number}* dari {Pu}:\n\nLubang sudah ditambal tim UPT jalan hari ini.\n\n" +
-            "Apakah jawaban ini membantu? Balas PUAS, atau TIDAK PUAS disertai alasannya. Beri juga nilai 1–5 (5 = sangat baik).";
+            "Apakah jawaban ini membantu? Balas PUAS atau TIDAK PUAS, dan beri nilai 1–5 (5 = sangat baik). Ada masalah lain? Balas ADUAN BARU.";
         Dictionary<string, string>? form = null;
         await Db.EventuallyAsync(() =>
         {
@@ -199,7 +202,8 @@ public class LifecycleTests
         }
         else
         {
-            Assert.Equal(expected, form["Body"]);
+            // Plain Twilio WhatsApp has no buttons: the quick replies are listed as words to reply.
+            Assert.Equal(expected + "\n\n• Puas\n• Tidak puas\n• Aduan baru", form["Body"]);
             Assert.False(form.ContainsKey("ContentSid"), "inside the 24-hour window the answer is free text");
         }
         await kit.WaitForExactMessageAsync(RoutingKit.PuAdmin, $"📨 Jawaban untuk {number} sudah dikirim ke pelapor.");
@@ -209,30 +213,51 @@ public class LifecycleTests
     }
 
     [Fact]
-    public async Task Triage_returns_a_case_to_the_citizen_whose_next_message_completes_it_and_it_is_then_assigned()
+    public async Task Triage_returns_a_case_and_the_citizen_completes_the_same_case_field_by_field_over_Telegram()
     {
         await using var kit = await RoutingKit.StartAsync();
         var number = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja");
         await kit.WaitForStatusAsync(number, "triage");
 
-        await kit.SayAsync(RoutingKit.Triage, $"/kembalikan {number} mohon sertakan nama desa");
+        await kit.SayAsync(RoutingKit.Triage, $"/kembalikan {number} mohon sertakan nama desa <RT/RW>");
 
         await kit.WaitForStatusAsync(number, "returned");
         await kit.WaitForExactMessageAsync(RoutingKit.Triage, $"📤 Aduan {number} dikembalikan ke pelapor untuk dilengkapi.");
-        await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
-            $"Aduan Anda {number} perlu dilengkapi sebelum dapat diteruskan: mohon sertakan nama desa\nMohon balas pesan ini dengan keterangan tambahan.");
+        // The citizen's notice: HTML parse mode, the staff-typed reason escaped, a button with the number.
+        var notice = await kit.WaitForMessageAsync(RoutingKit.Citizen, "perlu dilengkapi");
+        Assert.Equal("HTML", notice.GetProperty("parse_mode").GetString());
+        Assert.Contains($"Aduan Anda <b>{number}</b> perlu dilengkapi", Text(notice));
+        Assert.Contains("<b>Alasan petugas:</b> mohon sertakan nama desa &lt;RT/RW&gt;", Text(notice));
+        Assert.Equal([number, "Aduan baru"], notice.GetProperty("reply_markup").GetProperty("keyboard").EnumerateArray().Select(r => r[0].GetProperty("text").GetString()));
 
-        await kit.SayAsync(RoutingKit.Citizen, "Desa Karangsari, saluran air di depan SD tersumbat sampah");
+        // Free text is held and the citizen asked: nothing is appended to the case yet.
+        await kit.SayAsync(RoutingKit.Citizen, "Desa Karangsari <b>RT 3</b>, saluran air di depan SD tersumbat sampah");
+        var question = await kit.WaitForMessageAsync(RoutingKit.Citizen, "atau aduan baru?");
+        Assert.Contains("Desa Karangsari &lt;b&gt;RT 3&lt;/b&gt;", Text(question));
+        Assert.Equal("returned", await kit.StatusAsync(number));
+
+        // Picking the case shows its summary with the reason and the held words added to the complaint.
+        await kit.SayAsync(RoutingKit.Citizen, number);
+        var summary = await kit.WaitForMessageAsync(RoutingKit.Citizen, "dikembalikan petugas untuk dilengkapi");
+        Assert.Contains("mohon sertakan nama desa &lt;RT/RW&gt;", Text(summary));
+        Assert.Contains("<b>Nama:</b> Siti Rahayu", Text(summary));
+        await kit.SayAsync(RoutingKit.Citizen, "ubah lokasi");
+        await kit.WaitForMessageAsync(RoutingKit.Citizen, "Di mana lokasi masalahnya?");
+        await kit.SayAsync(RoutingKit.Citizen, "Depan SD Negeri Karangsari, Desa Karangsari");
+        await kit.WaitForMessageAsync(RoutingKit.Citizen, "<b>Lokasi masalah:</b> Depan SD Negeri Karangsari, Desa Karangsari");
+        Assert.Equal("returned", await kit.StatusAsync(number));
+        await kit.SayAsync(RoutingKit.Citizen, "ya");
 
         await kit.WaitForStatusAsync(number, "triage");
-        await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
-            $"Terima kasih, keterangan tambahan untuk aduan {number} sudah kami terima dan akan diperiksa kembali.");
-        await kit.WaitForExactMessageAsync(RoutingKit.Triage,
-            $"📝 Pelapor melengkapi aduan {number}:\nDesa Karangsari, saluran air di depan SD tersumbat sampah\n\n" +
-            $"/disposisi {number} <kode OPD> · /kembalikan {number} <alasan>");
-        var text = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT text FROM complaints WHERE tracking_number = @number", new { number });
-        Assert.EndsWith("\n\n[Tambahan pelapor] Desa Karangsari, saluran air di depan SD tersumbat sampah", text);
-        Assert.StartsWith("Tolong diperhatikan", text);
+        await kit.WaitForMessageAsync(RoutingKit.Citizen, $"aduan <b>{number}</b> sudah dilengkapi dan kami kirim kembali untuk diperiksa, dengan nomor yang sama");
+        var triage = await kit.WaitForMessageAsync(RoutingKit.Triage, $"📝 Pelapor melengkapi aduan {number}");
+        Assert.Contains("Lokasi masalah: Depan SD Negeri Karangsari, Desa Karangsari", Text(triage));
+        Assert.Contains("Desa Karangsari <b>RT 3</b>, saluran air", Text(triage)); // staff notices are plain text, shown as typed
+        Assert.False(triage.TryGetProperty("parse_mode", out _));
+        var row = (await Db.QueryAsync<(string Text, string Location)>(kit.DatabasePath,
+            "SELECT text, problem_location FROM complaints WHERE tracking_number = @number", new { number })).Single();
+        Assert.Equal("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja\nDesa Karangsari <b>RT 3</b>, saluran air di depan SD tersumbat sampah", row.Text);
+        Assert.Equal("Depan SD Negeri Karangsari, Desa Karangsari", row.Location);
         Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT COUNT(*) FROM complaints"));
 
         await kit.SayAsync(RoutingKit.Triage, $"/disposisi {number} DPUPR");
@@ -240,7 +265,8 @@ public class LifecycleTests
         await kit.WaitForStatusAsync(number, "assigned");
         Assert.Equal("DPUPR", await kit.AgencyAsync(number));
         var note = await kit.WaitForMessageAsync(RoutingKit.PuAdmin, number);
-        Assert.Contains("[Tambahan pelapor] Desa Karangsari", Text(note));
+        Assert.Contains("Lokasi masalah: Depan SD Negeri Karangsari, Desa Karangsari", Text(note));
+        Assert.Contains("Desa Karangsari <b>RT 3</b>", Text(note));
         Assert.Equal(
             [("citizen", "submitted"), ("sistem:routing", "to_triage"), (TriageActor, "returned_to_citizen"),
              ("pelapor", "completed_by_citizen"), (TriageActor, "assigned")],
@@ -254,6 +280,7 @@ public class LifecycleTests
         await kit.SayAsync(RoutingKit.Citizen, "Jalan rusak parah di depan pasar Sidanegara, banyak lubang besar dan motor sering jatuh");
         await kit.SayAsync(RoutingKit.Citizen, "Siti Rahayu");
         await kit.SayAsync(RoutingKit.Citizen, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        // The shared location answers "where is the problem".
         await kit.ShareLocationAsync(RoutingKit.Citizen, -7.726952, 109.015432);
         await kit.SayAsync(RoutingKit.Citizen, "rahasia");
         await kit.SayAsync(RoutingKit.Citizen, "ya");
@@ -268,10 +295,13 @@ public class LifecycleTests
         await kit.SayAsync(RoutingKit.Triage, $"/lihat {number}");
         var triageView = Text(await kit.WaitForMessageAsync(RoutingKit.Triage, "Riwayat:"));
 
-        string[] identity = ["Siti", "Rahayu", "Jl. Merdeka", RoutingKit.Citizen.ToString(), "maps.google.com", "-7.72", "109.01"];
+        // The identity is hidden (name, applicant address, number); where the problem is never is.
+        string[] identity = ["Siti", "Rahayu", "Jl. Merdeka", RoutingKit.Citizen.ToString()];
         foreach (var agencyText in new[] { notification, agencyView })
         {
             Assert.Contains("Pelapor: (identitas dirahasiakan atas permintaan pelapor)", agencyText);
+            Assert.Contains("Peta: https://maps.google.com/?q=-7.726952,109.015432", agencyText);
+            Assert.Contains("Lokasi masalah: -7.72695, 109.01543", agencyText);
             Assert.Contains("Jalan rusak parah di depan pasar Sidanegara", agencyText);
             foreach (var secret in identity)
             {
@@ -280,9 +310,9 @@ public class LifecycleTests
         }
         Assert.Contains($"Nomor: {number}", agencyView);
         Assert.Contains("Pelapor: Siti Rahayu", triageView);
-        Assert.Contains("Alamat: Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", triageView);
+        Assert.Contains("Alamat pemohon: Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", triageView);
         Assert.Contains($"Kontak: telegram {RoutingKit.Citizen}", triageView);
-        Assert.Contains("Lokasi: https://maps.google.com/?q=-7.726952,109.015432", triageView);
+        Assert.Contains("Peta: https://maps.google.com/?q=-7.726952,109.015432", triageView);
         Assert.Contains("Identitas dirahasiakan untuk instansi", triageView);
         Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, number));
     }
