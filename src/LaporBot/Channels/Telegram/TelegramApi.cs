@@ -5,7 +5,7 @@ namespace LaporBot.Channels.Telegram;
 
 /// <summary>
 /// POST /webhooks/telegram: Telegram POSTs one JSON Update per request and retries anything but 2xx.
-/// See docs/telegram.md "Webhook".
+/// See docs/telegram.md "Webhook mode".
 /// </summary>
 internal static class TelegramApi
 {

@@ -115,14 +115,17 @@ internal sealed class TelegramClient
 
     /// <summary>
     /// sendPhoto with the file uploaded as multipart/form-data (a local file has no URL Telegram could
-    /// fetch). Captions are limited to 1024 characters; a longer one is cut with an ellipsis.
+    /// fetch). Captions are limited to 1024 characters; a longer one is cut with an ellipsis (with
+    /// parse mode HTML, at a place that keeps the tags balanced).
     /// </summary>
-    public async Task<SendResult> SendPhotoAsync(long chatId, byte[] photo, string fileName, string? caption, CancellationToken cancellationToken)
+    public async Task<SendResult> SendPhotoAsync(
+        long chatId, byte[] photo, string fileName, string? caption, CancellationToken cancellationToken, ParseMode parseMode = ParseMode.None)
     {
-        var cut = string.IsNullOrWhiteSpace(caption) ? null
-            : caption.Length <= MaxCaptionLength ? caption : caption[..(MaxCaptionLength - 1)] + "…";
-        var sent = await CallAsync("sendPhoto", ct => _bot.SendPhoto(chatId, InputFile.FromStream(new MemoryStream(photo), fileName), cut,
-            cancellationToken: ct), cancellationToken);
+        var cut = string.IsNullOrWhiteSpace(caption) || caption.Length <= MaxCaptionLength ? caption
+            : parseMode == ParseMode.Html ? TelegramHtml.Split(caption, MaxCaptionLength - 1)[0] + "…"
+            : caption[..(MaxCaptionLength - 1)] + "…";
+        var sent = await CallAsync("sendPhoto", ct => _bot.SendPhoto(chatId, InputFile.FromStream(new MemoryStream(photo), fileName),
+            string.IsNullOrWhiteSpace(cut) ? null : cut, parseMode, cancellationToken: ct), cancellationToken);
         return sent.Error is { } error
             ? error.ToSendResult()
             : new SendResult.Sent(sent.Result!.Id.ToString(CultureInfo.InvariantCulture));

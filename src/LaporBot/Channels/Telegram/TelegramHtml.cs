@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace LaporBot.Channels.Telegram;
 
 /// <summary>
-/// Splitting a text sent with parse mode HTML (docs/telegram.md "Formatting"). A message is
+/// Splitting a text sent with parse mode HTML (docs/telegram.md, "Sending"). A message is
 /// limited to 4096 characters after the markup is parsed, so a raw part of at most 4096
 /// characters always fits; what must not happen is a cut inside a tag or an entity, or a part
 /// that opens <c>&lt;b&gt;</c> and leaves it open — Telegram refuses such a message with 400

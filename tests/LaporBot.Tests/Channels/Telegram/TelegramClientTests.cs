@@ -353,6 +353,27 @@ public class TelegramClientTests
     }
 
     [Fact]
+    public async Task SendPhoto_UploadsTheFileAsMultipart_AndCutsALongCaptionTo1024Characters()
+    {
+        _handler.Respond(HttpStatusCode.OK, TestData.Text("telegram/sendmessage-ok.json"));
+        var caption = "Foto 1/1 aduan LPR-2507-00042: " + new string('x', 1100);
+
+        var result = await Client().SendPhotoAsync(ChatId, FakeTelegramServer.FileBytes, "foto.jpg", caption, CancellationToken.None);
+
+        Assert.Equal(new SendResult.Sent("2045"), result);
+        var request = _handler.Single();
+        Assert.Equal($"/bot{Token}/sendPhoto", request.Uri.AbsolutePath);
+        Assert.Equal("multipart/form-data", request.ContentType);
+        var sent = System.Text.RegularExpressions.Regex.Match(request.Body, "name=\"?caption\"?\r\n\r\n([^\r]*)\r\n").Groups[1].Value;
+        Assert.Equal(1024, sent.Length);
+        Assert.StartsWith("Foto 1/1 aduan LPR-2507-00042: xxx", sent);
+        Assert.EndsWith("x…", sent);
+        Assert.Matches("name=\"?chat_id\"?\r\n\r\n5123456789\r\n", request.Body);
+        Assert.Contains("filename=\"foto.jpg\"", request.Body.Replace("filename=foto.jpg", "filename=\"foto.jpg\""));
+        Assert.False(request.Body.Contains("parse_mode"), "no parse mode unless asked");
+    }
+
+    [Fact]
     public async Task SendMessage_WithoutParseMode_SendsNoParseMode()
     {
         _handler.Respond(HttpStatusCode.OK, TestData.Text("telegram/sendmessage-ok.json"));
