@@ -120,7 +120,17 @@ internal sealed class TelegramPolling(
             try
             {
                 var stored = await ChannelCursors.GetAsync(db, CursorName, ct);
-                return long.TryParse(stored, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+                if (stored is null)
+                {
+                    return null;
+                }
+                // update_id is a 32-bit number in the Bot API types; anything else is not ours to resume from.
+                if (int.TryParse(stored, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                {
+                    return value;
+                }
+                logger.LogWarning("Telegram polling offset '{Offset}' in channel_cursors is not an update id; starting from Telegram's oldest unconfirmed update", stored);
+                return null;
             }
             catch (DbException ex)
             {

@@ -105,8 +105,11 @@ internal static class TelegramUpdateParser
         {
             update = element.Deserialize<Update>(JsonBotAPI.Options);
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or OverflowException)
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException
+                                      or OverflowException or global::Telegram.Bot.Exceptions.RequestException)
         {
+            // JsonException covers the library's converters too (e.g. "Unknown type" for a polymorphic
+            // field Telegram added after this library version); RequestException its file:// refusal.
             return new ParseOutcome<Update>.Rejected("update does not match the Bot API types: " + e.GetType().Name);
         }
         if (update is null)
