@@ -312,6 +312,32 @@ public class AutoCloseTests
     }
 
     [Fact]
+    public async Task A_returned_case_not_completed_is_reminded_at_half_its_3_days_then_closes_with_a_message_and_an_event()
+    {
+        await using var k = await StartAsync(T);
+        var number = await k.FileAndRouteAsync(Jalan);
+        await k.Kit.SayAsync(RoutingKit.Triage, $"/kembalikan {number} sebutkan RT/RW lokasinya");
+        Assert.Equal(ComplaintStatus.Returned, await k.Kit.StatusAsync(number));
+
+        k.At(T.AddHours(35));
+        Assert.Equal(0, (await k.RoundAsync()).ReturnedReminded);
+        k.At(T.AddHours(36));
+        Assert.Equal(1, (await k.RoundAsync()).ReturnedReminded);
+        Assert.Equal(0, (await k.RoundAsync()).ReturnedReminded); // once
+        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Citizen, "Pengingat: aduan"));
+        Assert.Single(await k.EventsAsync(number, "returned_reminder"));
+
+        k.At(T.AddDays(3).AddMinutes(-1));
+        Assert.Equal(0, (await k.RoundAsync()).ReturnedClosed);
+        k.At(T.AddDays(3));
+        Assert.Equal(1, (await k.RoundAsync()).ReturnedClosed);
+        Assert.Equal(ComplaintStatus.Closed, await k.Kit.StatusAsync(number));
+        Assert.Single(await k.EventsAsync(number, "returned_expired"));
+        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Citizen, "kami tutup karena tidak dilengkapi dalam batas waktu"));
+        Assert.Equal(0, (await k.RoundAsync()).ReturnedClosed);
+    }
+
+    [Fact]
     public async Task An_answer_without_a_reply_closes_after_10_days_and_the_citizen_is_told()
     {
         var (k, number) = await AnsweredAsync(T);

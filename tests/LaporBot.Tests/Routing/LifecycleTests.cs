@@ -213,6 +213,53 @@ public class LifecycleTests
     }
 
     [Fact]
+    public async Task A_new_complaint_right_after_an_answer_on_WhatsApp_becomes_a_new_case_and_nothing_reaches_the_old_one()
+    {
+        var sid = 0;
+        await using var twilio = await FakeProviderServer.StartAsync(r =>
+            r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
+                ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref sid):D32}\",\"status\":\"queued\"}}")
+                : new(404, "{\"code\":20404}"));
+        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl));
+        var first = await kit.FileWhatsAppComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
+        await kit.WaitForStatusAsync(first, "assigned");
+        await kit.SayAsync(RoutingKit.PuAdmin, $"/balas {first} Lubang sudah ditambal tim UPT jalan hari ini.");
+        await kit.WaitForStatusAsync(first, "answered");
+
+        // Two minutes later, the report from the issue.
+        await kit.WhatsAppSayAsync("Saya mau lapor masalah lain: lampu penerangan jalan umum di Jl. Gatot Subroto mati semua sejak seminggu");
+        await kit.WhatsAppSayAsync("ya");   // the remembered name and address
+        await kit.WhatsAppSayAsync("Jl. Gatot Subroto depan Pasar Gumilir");
+        await kit.WhatsAppSayAsync("ya");
+
+        var numbers = await Db.QueryAsync<string>(kit.DatabasePath, "SELECT tracking_number FROM complaints ORDER BY id");
+        Assert.Equal(2, numbers.Count);
+        var second = numbers[1];
+        var row = (await Db.QueryAsync<(string Name, string Address, string Location, string Text)>(kit.DatabasePath,
+            "SELECT name, address, problem_location, text FROM complaints WHERE tracking_number = @second", new { second })).Single();
+        Assert.Equal(("Budi Santoso", "Jl. Gatot Subroto No. 12, Gunungsimping, Cilacap Tengah", "Jl. Gatot Subroto depan Pasar Gumilir",
+            "lampu penerangan jalan umum di Jl. Gatot Subroto mati semua sejak seminggu"), row);
+        // The answered case got nothing: no comment event, no message to its agency about the lamp.
+        Assert.Equal(ComplaintStatus.Answered, await kit.StatusAsync(first));
+        Assert.DoesNotContain(await EventsAsync(kit, first), e => e.Kind is "citizen_comment" or "rated" or "reopened");
+        await kit.WaitForStatusAsync(second, "assigned");
+        var toAgency = await kit.WaitForMessageAsync(RoutingKit.PuAdmin, second);
+        Assert.Contains("Lokasi masalah: Jl. Gatot Subroto depan Pasar Gumilir", Text(toAgency));
+        Assert.DoesNotContain(kit.Fake.CallsTo("sendMessage"), c => c.Body.Contains("Tanggapan pelapor", StringComparison.Ordinal));
+
+        // What the citizen read on WhatsApp: the identity offer, the summary in WhatsApp's *bold*, the new number.
+        string[] bodies = [];
+        await Db.EventuallyAsync(() =>
+        {
+            bodies = twilio.To("/Messages.json").Select(r => r.Form.GetValueOrDefault("Body") ?? "").ToArray();
+            return Task.FromResult(bodies.Any(b => b.Contains(second, StringComparison.Ordinal)));
+        }, "the new tracking number sent to the citizen");
+        Assert.Contains(bodies, b => b.Contains("Apakah data Anda masih sama?", StringComparison.Ordinal) && b.Contains("*Nama:* Budi Santoso", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.Contains("*Lokasi masalah:* Jl. Gatot Subroto depan Pasar Gumilir", StringComparison.Ordinal));
+        Assert.DoesNotContain(bodies, b => b.Contains("sudah kami teruskan", StringComparison.Ordinal) || b.Contains("<b>", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Triage_returns_a_case_and_the_citizen_completes_the_same_case_field_by_field_over_Telegram()
     {
         await using var kit = await RoutingKit.StartAsync();
