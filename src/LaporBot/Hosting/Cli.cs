@@ -4,6 +4,7 @@ using LaporBot.Routing;
 using Microsoft.Extensions.Options;
 
 using LaporBot.StatusPage;
+using LaporBot.Workflow;
 
 namespace LaporBot.Hosting;
 

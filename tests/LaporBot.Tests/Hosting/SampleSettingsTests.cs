@@ -9,6 +9,7 @@ using LaporBot.Outbox;
 using LaporBot.Routing;
 using LaporBot.Tests.Fakes;
 using Microsoft.Extensions.Configuration;
+using LaporBot.Workflow;
 
 namespace LaporBot.Tests.Hosting;
 

@@ -2,6 +2,7 @@ using LaporBot.Complaints;
 using LaporBot.Outbox;
 using LaporBot.Routing;
 using Microsoft.AspNetCore.Mvc;
+using LaporBot.Workflow;
 
 namespace LaporBot.StatusPage.Pages.Aduan;
 

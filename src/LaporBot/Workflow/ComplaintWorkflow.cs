@@ -5,8 +5,10 @@ using LaporBot.Complaints;
 using LaporBot.Conversations;
 using LaporBot.Data;
 using LaporBot.Outbox;
+using LaporBot.Routing;
+using LaporBot.Staff;
 
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 /// <summary>
 /// Every move of a complaint through its life (DESIGN.md): one guarded UPDATE of the current state,
@@ -81,7 +83,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, kind, reason);
         var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
         var text = notice ?? StaffTexts.ToTriage(fresh, reason, await SuggestionsAsync(s, fresh), await AttachmentCountAsync(s, c.Id));
-        var buttons = (await SuggestionsAsync(s, fresh)).Select(x => new OutboundButton($"➡️ {x.Code}", $"disposisi:{c.TrackingNumber}:{x.Code}")).ToList();
+        var buttons = (await SuggestionsAsync(s, fresh)).Select(x => new OutboundButton(StaffTexts.T("button.assign", ("code", x.Code)), $"disposisi:{c.TrackingNumber}:{x.Code}")).ToList();
         await NotifyTriageAsync(s, fresh, text, buttons, now);
         return true;
     }
@@ -119,9 +121,9 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         var text = StaffTexts.Assigned(fresh, agency.Name, fresh.Confidential, await AttachmentCountAsync(s, c.Id));
         List<OutboundButton> buttons =
         [
-            new("✅ Terima", $"terima:{c.TrackingNumber}"),
-            new("↩️ Tolak", $"tolak:{c.TrackingNumber}"),
-            new("✍️ Balas", $"balas:{c.TrackingNumber}"),
+            new(StaffTexts.T("button.accept"), $"terima:{c.TrackingNumber}"),
+            new(StaffTexts.T("button.reject"), $"tolak:{c.TrackingNumber}"),
+            new(StaffTexts.T("button.answer"), $"balas:{c.TrackingNumber}"),
         ];
         var photos = (await s.Connection.QueryAsync<string>(
             "SELECT local_path FROM complaint_attachments WHERE complaint_id = @id AND local_path IS NOT NULL AND content_type LIKE 'image/%' ORDER BY id",
@@ -132,14 +134,14 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
             // The photos the citizen sent, right after the case (the SOP's disposition carries the evidence).
             for (var i = 0; i < photos.Count; i++)
             {
-                await OutboxStore.EnqueueAsync(s, StaffChannel, admin, null, fresh.Id, $"Foto {i + 1}/{photos.Count} aduan {c.TrackingNumber}",
+                await OutboxStore.EnqueueAsync(s, StaffChannel, admin, null, fresh.Id, StaffTexts.T("notify.photo", ("index", i + 1), ("count", photos.Count), ("number", c.TrackingNumber)),
                     [], now, null, "photo", photos[i]);
             }
         }
         if (admins.Count == 0)
         {
             await NotifyTriageAsync(s, fresh,
-                $"⚠️ {c.TrackingNumber} didisposisikan ke {agency.Name}, tetapi belum ada admin instansi itu yang terhubung ke bot. Buat kode undangan untuk mereka.",
+                StaffTexts.T("notify.nobody_linked", ("number", c.TrackingNumber), ("agency", agency.Name)),
                 [], now);
         }
         return true;
@@ -307,7 +309,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         await ComplaintStore.AppendEventAsync(s, c.Id, now, "pelapor", "reopened", comment);
         foreach (var admin in await AgencyStore.AgencyAdminsAsync(s.Connection, agency.Code, s.Transaction))
         {
-            await EnqueueStaffAsync(s, admin, c.Id, StaffTexts.Reopened(c, comment), [new("✍️ Balas", $"balas:{c.TrackingNumber}")], "notify", now);
+            await EnqueueStaffAsync(s, admin, c.Id, StaffTexts.Reopened(c, comment), [new(StaffTexts.T("button.answer"), $"balas:{c.TrackingNumber}")], "notify", now);
         }
         return true;
     }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Dapper;
 using LaporBot.Data;
 
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 internal sealed record AgencyRow
 {
