@@ -100,7 +100,7 @@ internal sealed class StaffDesk(
     private sealed record Actor(string UserId, IReadOnlyList<StaffRow> Roles)
     {
         public bool IsTriage => Roles.Any(r => r.Role == StaffRole.Triage);
-        public IEnumerable<string> Agencies => Roles.Where(r => r.Role == StaffRole.Agency && r.AgencyCode is not null).Select(r => r.AgencyCode!);
+        public IEnumerable<string> Agencies => Roles.Where(r => r.Role != StaffRole.Triage && r.AgencyCode is not null).Select(r => r.AgencyCode!);
         public string Name => $"staf:{UserId} ({(IsTriage ? "Admin Utama" : string.Join(",", Agencies))})";
         public bool MayActOn(ComplaintRow c) => IsTriage || (c.AgencyCode is not null && Agencies.Contains(c.AgencyCode));
     }
@@ -130,7 +130,7 @@ internal sealed class StaffDesk(
             {
                 case InviteResult.Linked:
                     logger.LogInformation("Telegram user linked as {Role} {Agency} by invite", role, agency);
-                    var who = role == StaffRole.Triage ? StaffTexts.T("invite.who_triage") : StaffTexts.T("invite.who_agency", ("agency", agency));
+                    var who = role == StaffRole.Triage ? StaffTexts.T("invite.who_triage") : StaffTexts.T("invite.who_agency", ("role", role == StaffRole.Agency ? "admin" : role), ("agency", agency));
                     return new(true, true, StaffTexts.T("invite.linked", ("who", who), ("help", StaffTexts.Help)));
                 case InviteResult.Expired:
                     return new(true, false, StaffTexts.T("invite.expired"));

@@ -34,6 +34,8 @@ internal static class WorkflowRegistration
         services.AddSingleton<IValidateOptions<SlaOptions>, SlaOptionsValidator>();
         services.AddSingleton<IValidateOptions<CalendarOptions>, CalendarOptionsValidator>();
         services.AddSingleton<IValidateOptions<List<AgencyConfig>>, AgencyConfigValidator>();
+        services.AddOptions<WorkflowOptions>().Bind(config.GetSection(WorkflowOptions.Section));
+        services.AddSingleton<WorkflowCatalog>();
         services.AddSingleton(sp => new WorkingCalendar(sp.GetRequiredService<IOptions<CalendarOptions>>().Value));
         services.AddSingleton(sp => new SlaPolicy(sp.GetRequiredService<IOptions<SlaOptions>>().Value, sp.GetRequiredService<WorkingCalendar>()));
         services.AddSingleton<ComplaintWorkflow>();
@@ -102,14 +104,31 @@ internal static class WorkflowRegistration
 }
 
 /// <summary>Upserts the configured agencies and staff after migrations, before the scheduler starts.</summary>
-internal sealed class AgencySeeder(IDatabase db, IOptions<List<AgencyConfig>> agencies, IOptions<TriageOptions> triage, TimeProvider clock, ILogger<AgencySeeder> logger) : IHostedService
+internal sealed class AgencySeeder(IDatabase db, IOptions<List<AgencyConfig>> agencies, IOptions<TriageOptions> triage, WorkflowCatalog workflows,
+    TimeProvider clock, ILogger<AgencySeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var s = await db.BeginAsync(cancellationToken);
-        await AgencyStore.SeedAsync(s, agencies.Value, triage.Value, clock.GetUtcNow());
-        await s.CommitAsync(cancellationToken);
+        // Resolving the catalog loads and validates the workflow files: a broken one stops start-up here with its file:line.
+        logger.LogInformation("Workflow {Workflow} ({Name}) from {File}", workflows.Default.Id, workflows.Default.Name, workflows.Default.SourcePath);
+        await using (var s = await db.BeginAsync(cancellationToken))
+        {
+            await AgencyStore.SeedAsync(s, agencies.Value, triage.Value, clock.GetUtcNow());
+            await s.CommitAsync(cancellationToken);
+        }
         logger.LogInformation("Agency directory: {Agencies} agencies, {Triage} triage admins from configuration", agencies.Value.Count, triage.Value.AdminTelegramIds.Count);
+        await WarnAsync(cancellationToken);
+    }
+
+    /// <summary>Nobody is forgotten: agencies without members, no inspectorate, a workflow role nobody holds.</summary>
+    public async Task<IReadOnlyList<string>> WarnAsync(CancellationToken cancellationToken)
+    {
+        var warnings = await DirectoryWarnings.CheckAsync(db, workflows, cancellationToken);
+        foreach (var w in warnings)
+        {
+            logger.LogWarning("Directory: {Warning}", w);
+        }
+        return warnings;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -135,6 +154,21 @@ internal sealed class AgencyConfigValidator : IValidateOptions<List<AgencyConfig
         foreach (var dup in agencies.GroupBy(a => a.Code?.Trim().ToUpperInvariant()).Where(g => g.Count() > 1))
         {
             errors.Add($"Agencies: the code '{dup.Key}' is used {dup.Count()} times; each agency needs its own code.");
+        }
+        for (var i = 0; i < agencies.Count; i++)
+        {
+            for (var m = 0; m < agencies[i].Members.Count; m++)
+            {
+                var member = agencies[i].Members[m];
+                if (member.TelegramId <= 0)
+                {
+                    errors.Add($"Agencies:{i}:Members:{m}:TelegramId is missing; give the member's numeric Telegram user id.");
+                }
+                if (!StaffRole.AgencyRoles.Contains(member.Role?.Trim().ToLowerInvariant()) || member.Role == StaffRole.Agency)
+                {
+                    errors.Add($"Agencies:{i}:Members:{m}:Role is '{member.Role}'; use one of admin, penghubung, kepala, pelaksana, inspektorat.");
+                }
+            }
         }
         if (agencies.Count(a => a.IsInspectorate) > 1)
         {

@@ -28,6 +28,8 @@ public class SampleSettingsTests
         { "Meta", typeof(MetaOptions) },
         { "Agencies:0", typeof(AgencyConfig) },
         { "Triage", typeof(TriageOptions) },
+        { "Workflow", typeof(WorkflowOptions) },
+        { "Agencies:0:Members:0", typeof(MemberConfig) },
         { "Routing", typeof(RoutingOptions) },
         { "Sla", typeof(SlaOptions) },
         { "Calendar", typeof(CalendarOptions) },
