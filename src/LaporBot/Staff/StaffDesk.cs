@@ -238,6 +238,11 @@ internal sealed class StaffDesk(
                     var codes = string.Join(", ", (await AgencyStore.ActiveAsync(s.Connection, s.Transaction)).Select(a => a.Code));
                     return new(true, false, StaffTexts.T("assign.unknown_agency", ("code", code), ("codes", codes)));
                 }
+                if (await workflow.NobodyCanActAsync(s, agency) is { } role)
+                {
+                    logger.LogInformation("Refused assign of complaint {ComplaintId} to {Agency}: nobody holds {Role}", c.Id, agency.Code, role);
+                    return new(true, false, StaffTexts.T("assign.nobody", ("number", c.TrackingNumber), ("agency", agency.Name), ("role", role), ("code", agency.Code)));
+                }
                 done = await workflow.AssignAsync(s, c, agency.Code, actor.Name, null, now);
                 ok = StaffTexts.T("assign.done", ("number", c.TrackingNumber), ("agency", agency.Name));
                 break;

@@ -20,7 +20,7 @@ internal static class StaffTexts
         "card.history", "card.event", "card.event_note",
         "notify.assigned", "notify.to_triage", "notify.to_triage_why", "notify.suggestions", "notify.no_suggestions", "notify.rejected_by_agency",
         "notify.citizen_completed", "notify.reopened", "notify.citizen_comment", "notify.reminder", "notify.overdue", "notify.overdue_where",
-        "notify.total_overdue", "notify.total_overdue_where", "notify.nobody_linked", "notify.photo",
+        "notify.total_overdue", "notify.total_overdue_where", "notify.photo", "assign.nobody", "routing.nobody",
         "digest.none", "digest.some", "digest.line", "digest.agency",
         "button.accept", "button.reject", "button.answer", "button.assign",
         "help", "not_staff", "not_your_agency", "triage_only", "invite.linked", "invite.who_triage", "invite.who_agency", "invite.expired", "invite.used",
