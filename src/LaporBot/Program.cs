@@ -6,7 +6,7 @@ using LaporBot.Hosting;
 using LaporBot.Routing;
 using LaporBot.StatusPage;
 using LaporBot.StatusPage.Api;
-using LaporBot.StatusPage.Recaps;
+using LaporBot.Reports;
 using LaporBot.StatusPage.Tracking;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -3,7 +3,7 @@ using System.Text;
 using Dapper;
 using LaporBot.Complaints;
 using LaporBot.Data;
-using LaporBot.StatusPage.Recaps;
+using LaporBot.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;

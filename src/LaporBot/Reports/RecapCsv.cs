@@ -1,7 +1,8 @@
+using LaporBot.StatusPage;
 using System.Globalization;
 using CsvHelper;
 
-namespace LaporBot.StatusPage.Recaps;
+namespace LaporBot.Reports;
 
 /// <summary>
 /// The recap's case list as CSV (CsvHelper, RFC 4180): comma-separated, invariant numbers, ISO local

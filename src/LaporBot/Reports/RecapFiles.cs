@@ -1,9 +1,10 @@
 using System.Text;
+using LaporBot.StatusPage;
 using Dapper;
 using LaporBot.Data;
 using Microsoft.Extensions.Options;
 
-namespace LaporBot.StatusPage.Recaps;
+namespace LaporBot.Reports;
 
 internal sealed class RecapOptions
 {

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace LaporBot.Tests.StatusPage;
+namespace LaporBot.Tests.Reports;
 
 /// <summary>
 /// Authenticates a request that carries "X-Test-User: viewer" or "X-Test-User: operator" as a staff

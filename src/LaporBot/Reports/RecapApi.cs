@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
+using LaporBot.StatusPage;
 using Microsoft.Extensions.Options;
 using static LaporBot.StatusPage.Html;
 
-namespace LaporBot.StatusPage.Recaps;
+namespace LaporBot.Reports;
 
 /// <summary>
 /// Staff recap pages under /status/rekap: the stored monthly recaps, a form for any range, and the

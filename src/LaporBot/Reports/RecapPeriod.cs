@@ -1,7 +1,8 @@
+using LaporBot.StatusPage;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace LaporBot.StatusPage.Recaps;
+namespace LaporBot.Reports;
 
 /// <summary>
 /// A span of local (WIB) calendar days, both ends inclusive, with the label printed on the recap.

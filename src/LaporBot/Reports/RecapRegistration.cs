@@ -1,3 +1,4 @@
+using LaporBot.StatusPage;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using LaporBot.Complaints;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Quartz;
 
-namespace LaporBot.StatusPage.Recaps;
+namespace LaporBot.Reports;
 
 /// <summary>Authorization policy names shared with the staff login (which issues ClaimTypes.Role = viewer | operator).</summary>
 internal static class StaffPolicies

@@ -1,3 +1,4 @@
+using LaporBot.StatusPage;
 using System.Data.Common;
 using Dapper;
 using LaporBot.Complaints;
@@ -5,7 +6,7 @@ using LaporBot.Data;
 using LaporBot.Routing;
 using Microsoft.Extensions.Options;
 
-namespace LaporBot.StatusPage.Recaps;
+namespace LaporBot.Reports;
 
 /// <summary>One case as the recap lists it. Times are local (WIB); durations in minutes from receipt.</summary>
 internal sealed record RecapCase(

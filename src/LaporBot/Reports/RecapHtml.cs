@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using LaporBot.StatusPage;
 using static LaporBot.StatusPage.Html;
 
-namespace LaporBot.StatusPage.Recaps;
+namespace LaporBot.Reports;
 
 /// <summary>
 /// The print copy the reporting SOP files with the workbook: a title block with the period, the

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
-using LaporBot.StatusPage.Recaps;
+using LaporBot.Reports;
 using LaporBot.Tests.Fakes;
-using static LaporBot.Tests.StatusPage.RecapReading;
+using static LaporBot.Tests.Reports.RecapReading;
 
-namespace LaporBot.Tests.StatusPage;
+namespace LaporBot.Tests.Reports;
 
 /// <summary>The recap exports read back and compared with the database the cases were moved through.</summary>
 public class RecapTests(RecapKit kit) : IClassFixture<RecapKit>

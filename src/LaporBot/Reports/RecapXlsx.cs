@@ -1,9 +1,10 @@
+using LaporBot.StatusPage;
 using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
-namespace LaporBot.StatusPage.Recaps;
+namespace LaporBot.Reports;
 
 /// <summary>
 /// The recap as a real workbook (Open XML SDK): sheet "Aduan" lists the cases, sheet "Statistik"
