@@ -1,5 +1,6 @@
-using System.Globalization;
 using System.Text;
+using Dapper;
+using LaporBot.Data;
 using LaporBot.StatusPage;
 using Microsoft.Extensions.Options;
 using static LaporBot.StatusPage.Html;
@@ -7,8 +8,9 @@ using static LaporBot.StatusPage.Html;
 namespace LaporBot.Reports;
 
 /// <summary>
-/// Staff recap pages under /status/rekap: the stored monthly recaps, a form for any range, and the
-/// download. Viewer or operator role; only operators may ask for reporters' identities.
+/// Report downloads under /status/rekap (the page itself is the Razor page Rekap): any period by key
+/// or range, one agency with instansi=KODE, and the stored files. Every staff role may download; only
+/// operators may ask for reporters' identities, and only with a reason.
 /// </summary>
 internal static class RecapApi
 {
@@ -19,14 +21,8 @@ internal static class RecapApi
     {
         var group = app.MapGroup("/status/rekap").RequireAuthorization(StaffPolicies.Viewer);
 
-        group.MapGet("/", async (StoredRecaps stored, RecapService recaps, HttpContext http, CancellationToken ct) =>
-        {
-            NoStore(http);
-            return Results.Content(IndexPage(await stored.ListAsync(ct), recaps.LocalToday(), http.User.IsOperator()), Html.ContentType);
-        });
-
-        group.MapGet("/unduh", async (string? from, string? to, string? periode, string? format, string? identitas,
-            RecapService recaps, IOptions<RecapOptions> options, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/unduh", async (string? from, string? to, string? periode, string? format, string? identitas, string? alasan, string? instansi,
+            RecapService recaps, IDatabase db, IOptions<RecapOptions> options, HttpContext http, CancellationToken ct) =>
         {
             NoStore(http);
             RecapPeriod period;
@@ -34,7 +30,7 @@ internal static class RecapApi
             {
                 if (!RecapPeriod.TryParseKey(periode, out period))
                 {
-                    return BadRequest("Periode tidak dikenali. Gunakan 2025-07 (bulan), 2025-S1 (semester) atau 2025 (tahun).");
+                    return BadRequest("Periode tidak dikenali. Gunakan 2026-11-24 (hari), 2026-11 (bulan), 2026-Q4 (triwulan), 2026-S2 (semester) atau 2026 (tahun).");
                 }
             }
             else if (RecapPeriod.TryParseDay(from, out var f) && RecapPeriod.TryParseDay(to, out var t))
@@ -45,30 +41,48 @@ internal static class RecapApi
                 }
                 if (t.DayNumber - f.DayNumber + 1 > MaxDays)
                 {
-                    return BadRequest($"Rentang paling panjang {MaxDays} hari; untuk rekap tahunan pilih satu tahun.");
+                    return BadRequest($"Rentang paling panjang {MaxDays} hari; untuk laporan tahunan pilih satu tahun.");
                 }
                 period = RecapPeriod.Range(f, t);
             }
             else
             {
-                return BadRequest("Isi tanggal mulai dan tanggal akhir dengan format TTTT-BB-HH, mis. 2025-07-01.");
+                return BadRequest("Isi periode (mis. 2026-11) atau tanggal mulai dan tanggal akhir dengan format TTTT-BB-HH, mis. 2026-11-01.");
             }
             var fmt = (format ?? RecapFormat.Xlsx).Trim().ToLowerInvariant();
             if (!RecapFormat.All.Contains(fmt))
             {
                 return BadRequest("Format harus xlsx, csv atau html.");
             }
-            var withIdentity = identitas is "1" or "true" or "ya";
-            if (withIdentity && !http.User.IsOperator())
+            string? agency = null;
+            if (!string.IsNullOrWhiteSpace(instansi))
             {
-                return Results.Content(Page("Tidak diizinkan", "<h1>Tidak diizinkan</h1><p>Hanya operator yang dapat mengunduh rekap dengan identitas pelapor.</p>"),
-                    Html.ContentType, Encoding.UTF8, StatusCodes.Status403Forbidden);
+                await using var c = await db.OpenAsync(ct);
+                agency = await c.ExecuteScalarAsync<string?>("SELECT code FROM agencies WHERE upper(code) = upper(@code)", new { code = instansi.Trim() });
+                if (agency is null)
+                {
+                    return BadRequest("Kode instansi tidak dikenal. Pilih instansi dari daftar di halaman Laporan.");
+                }
             }
-            var report = await recaps.BuildAsync(period, withIdentity, ct);
-            var bytes = RecapFormat.Render(report, fmt, options.Value.Institution);
+            IdentityRequest? identity = null;
+            if (identitas is "1" or "true" or "ya")
+            {
+                if (!http.User.IsOperator())
+                {
+                    return Results.Content(Page("Tidak diizinkan", "<h1>Tidak diizinkan</h1><p>Hanya operator yang dapat mengunduh laporan dengan identitas pelapor.</p>"),
+                        Html.ContentType, Encoding.UTF8, StatusCodes.Status403Forbidden);
+                }
+                if (string.IsNullOrWhiteSpace(alasan) || alasan.Trim().Length < 5)
+                {
+                    return BadRequest("Tuliskan alasan meminta identitas pelapor (paling sedikit 5 huruf); alasan dicetak pada laporan.");
+                }
+                identity = new IdentityRequest(http.User.Identity?.Name ?? "operator", alasan.Trim());
+            }
+            var report = await recaps.BuildAsync(period, identity, agency, cancellationToken: ct);
+            var bytes = RecapFormat.Render(report, fmt, new ReportContext(options.Value.Institution, []));
             return fmt == RecapFormat.Html
                 ? Results.Bytes(bytes, RecapFormat.ContentType(fmt))
-                : Results.File(bytes, RecapFormat.ContentType(fmt), RecapFormat.FileName(period, fmt));
+                : Results.File(bytes, RecapFormat.ContentType(fmt), RecapFormat.FileName(period, fmt, agency));
         });
 
         group.MapGet("/{id:long}", async (long id, StoredRecaps stored, HttpContext http, CancellationToken ct) =>
@@ -76,7 +90,7 @@ internal static class RecapApi
             NoStore(http);
             if (await stored.FindAsync(id, ct) is not { } found)
             {
-                return Results.Content(Page("Rekap tidak ditemukan", "<h1>Rekap tidak ditemukan</h1><p><a href=\"/status/rekap\">Kembali ke daftar rekap</a></p>"),
+                return Results.Content(Page("Laporan tidak ditemukan", "<h1>Laporan tidak ditemukan</h1><p><a href=\"/status/rekap\">Kembali ke daftar laporan</a></p>"),
                     Html.ContentType, Encoding.UTF8, StatusCodes.Status404NotFound);
             }
             var type = RecapFormat.ContentType(found.Recap.Format);
@@ -90,58 +104,6 @@ internal static class RecapApi
     private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
     private static IResult BadRequest(string message) =>
-        Results.Content(Page("Permintaan rekap tidak valid", $"<h1>Permintaan rekap tidak valid</h1><p>{E(message)}</p><p><a href=\"/status/rekap\">Kembali</a></p>"),
+        Results.Content(Page("Permintaan laporan tidak valid", $"<h1>Permintaan laporan tidak valid</h1><p>{E(message)}</p><p><a href=\"/status/rekap\">Kembali</a></p>"),
             Html.ContentType, Encoding.UTF8, StatusCodes.Status400BadRequest);
-
-    private static string IndexPage(IReadOnlyList<StoredRecap> stored, DateOnly today, bool isOperator)
-    {
-        var last = RecapPeriod.PreviousMonth(today);
-        var b = new StringBuilder();
-        b.Append("<p><a href=\"/status\">&larr; Status</a></p><h1>Rekap pengaduan</h1>");
-        b.Append("<h2>Rekap bulanan tersimpan</h2>");
-        if (stored.Count == 0)
-        {
-            b.Append("<p class=\"muted\">Belum ada. Rekap bulan lalu dibuat otomatis setiap tanggal 1 pukul 01.00 WIB.</p>");
-        }
-        else
-        {
-            b.Append("<table><thead><tr><th>Periode</th><th>Jumlah aduan</th><th>Dibuat</th><th>Berkas</th></tr></thead><tbody>");
-            foreach (var g in stored.GroupBy(r => r.Period))
-            {
-                var first = g.First();
-                var label = RecapPeriod.TryParseKey(g.Key, out var p) ? p.Label : g.Key;
-                b.Append("<tr><td>").Append(E(label)).Append("</td><td class=\"n\">").Append(first.CaseCount.ToString(CultureInfo.InvariantCulture))
-                    .Append("</td><td>").Append(E(Conversations.ReplyComposer.FormatDate(DateTimeOffset.FromUnixTimeMilliseconds(first.CreatedAt))))
-                    .Append("</td><td>");
-                foreach (var r in g.OrderBy(r => Array.IndexOf(RecapFormat.All, r.Format)))
-                {
-                    b.Append("<a href=\"/status/rekap/").Append(r.Id.ToString(CultureInfo.InvariantCulture)).Append("\">")
-                        .Append(E(r.Format.ToUpperInvariant())).Append("</a> ");
-                }
-                b.Append("</td></tr>");
-            }
-            b.Append("</tbody></table>");
-        }
-        b.Append("<h2>Buat rekap</h2><form method=\"get\" action=\"/status/rekap/unduh\">")
-            .Append("<label>Dari <input type=\"date\" name=\"from\" required value=\"").Append(E(last.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).Append("\"></label>")
-            .Append("<label>Sampai <input type=\"date\" name=\"to\" required value=\"").Append(E(last.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).Append("\"></label>")
-            .Append("<label>Format <select name=\"format\"><option value=\"xlsx\">Excel (.xlsx)</option><option value=\"csv\">CSV</option>")
-            .Append("<option value=\"html\">Halaman cetak</option></select></label>");
-        if (isOperator)
-        {
-            b.Append("<label><input type=\"checkbox\" name=\"identitas\" value=\"1\"> Tampilkan identitas pelapor (laporan rahasia tetap disamarkan)</label>");
-        }
-        b.Append(" <button type=\"submit\">Unduh</button></form>");
-        var y = today.Year;
-        b.Append("<p>Cepat: ")
-            .Append(Quick(last.Key, $"Bulan lalu ({last.Label})"))
-            .Append(Quick($"{y}-S{(today.Month <= 6 ? 1 : 2)}", "Semester ini"))
-            .Append(Quick($"{y - 1}", $"Tahun {y - 1}"))
-            .Append(Quick($"{y}", $"Tahun {y}"))
-            .Append("</p>");
-        return Page("Rekap pengaduan", b.ToString());
-    }
-
-    private static string Quick(string key, string label) =>
-        $"<a href=\"/status/rekap/unduh?periode={Uri.EscapeDataString(key)}&amp;format=xlsx\">{E(label)}</a> · ";
 }
