@@ -106,14 +106,14 @@ internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> comp
 
     public DateOnly LocalToday() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime);
 
-    internal sealed record AgencyInfo(string Code, string Name, string Categories, bool Active);
+    internal sealed record AgencyInfo(string Code, string Name, string Categories, long Active);
 
     public static async Task<Dictionary<string, string>> AgencyNamesAsync(DbConnection c) =>
         (await c.QueryAsync<(string Code, string Name)>("SELECT code, name FROM agencies")).ToDictionary(a => a.Code, a => a.Name);
 
     /// <summary>One case with agencies known by name only (the staff API's lists).</summary>
     public RecapCase ToCase(ComplaintRow r, IReadOnlyDictionary<string, string> agencyNames, bool includeIdentity) =>
-        ToCase(r, agencyNames.ToDictionary(a => a.Key, a => new AgencyInfo(a.Key, a.Value, "[]", true)), includeIdentity, null);
+        ToCase(r, agencyNames.ToDictionary(a => a.Key, a => new AgencyInfo(a.Key, a.Value, "[]", 1)), includeIdentity, null);
 
     /// <param name="identity">Show reporters' names and addresses; confidential reports stay masked whatever this says.</param>
     /// <param name="kind">Which report; by default the period's own kind (a daily report may span a weekend).</param>
@@ -143,7 +143,7 @@ internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> comp
         var reporterAddresses = identity is null ? null : await ChatAddressesAsync(c, rows);
         var cases = rows.Select(r => ToCase(r, agencies, identity is not null, reporterAddresses)).ToList();
         var overdue = overdueRows.Select(r => ToCase(r, agencies, false, null)).ToList();
-        var active = agencies.Values.Where(a => a.Active && (agencyCode is null || a.Code == agencyCode))
+        var active = agencies.Values.Where(a => a.Active == 1 && (agencyCode is null || a.Code == agencyCode))
             .Select(a => (a.Code, a.Name)).ToList();
         return Summarise(period, cases, overdue, active, agencyCode,
             agencyCode is null ? null : agencies.TryGetValue(agencyCode, out var a) ? a.Name : agencyCode, identity, reportKind);

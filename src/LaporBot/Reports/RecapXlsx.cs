@@ -31,9 +31,9 @@ internal static class RecapXlsx
 
     private static readonly Dictionary<string, double> Widths = new()
     {
-        ["no"] = 4, ["number"] = 15, ["received"] = 14, ["channel"] = 11, ["agency"] = 18, ["reporter"] = 13, ["reporterAddress"] = 18,
+        ["no"] = 4, ["number"] = 15, ["received"] = 16, ["channel"] = 11, ["agency"] = 18, ["reporter"] = 13, ["reporterAddress"] = 18,
         ["location"] = 14, ["summary"] = 34, ["status"] = 14, ["toAssign"] = 9, ["toAccept"] = 9, ["toAnswer"] = 9, ["standard"] = 9,
-        ["onTime"] = 8, ["answer"] = 30, ["answeredAt"] = 14, ["closedAt"] = 14, ["rating"] = 8,
+        ["onTime"] = 8, ["answer"] = 30, ["answeredAt"] = 16, ["closedAt"] = 16, ["rating"] = 9,
     };
 
     public static string[] AgencyHeaders =>
@@ -147,7 +147,7 @@ internal static class RecapXlsx
 
     private static SheetBuilder StatsSheetContent(RecapReport report, ReportContext context)
     {
-        var sheet = new SheetBuilder([10, 36, 11, 11, 13, 13, 12, 11], context.Institution);
+        var sheet = new SheetBuilder([28, 36, 11, 11, 13, 13, 12, 11], context.Institution);
         sheet.TitleBlock(report, null);
         sheet.Section(T("stats.summary"));
         sheet.Add([Text(T("stats.total"), Boxed), Number(report.Total, Integer)]);
@@ -158,7 +158,6 @@ internal static class RecapXlsx
         sheet.Add([Text(T("stats.oversight"), Boxed), Number(report.OversightCount, Integer)]);
         sheet.Skip();
         sheet.Section(T("stats.perAgency"));
-        sheet.HeaderRow = sheet.Next;
         sheet.Add(AgencyHeaders.Select(h => Text(h, Header)));
         foreach (var a in report.Agencies)
         {
@@ -246,7 +245,51 @@ internal static class RecapXlsx
         public uint? FreezeBelow { get; set; }
         public (uint From, uint To)? Filter { get; set; }
 
-        public void Add(IEnumerable<Cell?> cells) => _data.Append(Row(Next++, cells));
+        public void Add(IEnumerable<Cell?> cells)
+        {
+            var list = cells.ToList();
+            var row = Row(Next++, list);
+            // Spreadsheet programs do not agree on growing rows for wrapped text when a file is opened, so
+            // the height is set here: the most lines any wrapped cell needs at its column's width.
+            var lines = 1;
+            for (var i = 0; i < list.Count && i < widths.Length; i++)
+            {
+                if (list[i] is { StyleIndex.Value: Wrap or Header } cell && cell.InlineString?.Text?.Text is { Length: > 0 } text)
+                {
+                    lines = Math.Max(lines, WrappedLines(text, widths[i]));
+                }
+            }
+            if (lines > 1)
+            {
+                row.Height = lines * 12.6 + 2;
+                row.CustomHeight = true;
+            }
+            _data.Append(row);
+        }
+
+        /// <summary>Lines a text needs in a column of <paramref name="width"/> characters, breaking at spaces.</summary>
+        private static int WrappedLines(string text, double width)
+        {
+            var max = Math.Max(1, (int)(width * 1.05) - 1);
+            var lines = 1;
+            var used = 0;
+            foreach (var word in text.Split(' '))
+            {
+                var len = word.Length;
+                if (used > 0 && used + 1 + len > max)
+                {
+                    lines++;
+                    used = 0;
+                }
+                while (len > max)
+                {
+                    lines++;
+                    len -= max;
+                }
+                used += (used > 0 ? 1 : 0) + len;
+            }
+            return lines;
+        }
 
         public void Skip() => Next++;
 

@@ -232,7 +232,7 @@ internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService rec
         foreach (var r in late)
         {
             if (await s.Connection.ExecuteAsync("UPDATE reports SET reminded_at = @now WHERE period = @period AND reminded_at IS NULL AND stage = @stage",
-                    new { now = now.ToUnixTimeMilliseconds(), r.Period, r.Stage }, s.Transaction) == 0)
+                    new { now = now.ToUnixTimeMilliseconds(), period = r.Period, stage = r.Stage }, s.Transaction) == 0)
             {
                 continue;
             }

@@ -34,7 +34,7 @@ public class RecapTests(RecapKit kit) : IClassFixture<RecapKit>
         var book = ReadWorkbook(bytes);
         Assert.Equal(["Aduan", "Statistik"], book.Keys.ToArray());
         var rows = book["Aduan"];
-        Assert.Equal(RecapXlsx.CaseHeaders, rows[0].OrderBy(c => c.Key.Length).ThenBy(c => c.Key).Select(c => c.Value.Text).ToArray());
+        Assert.Equal(RecapXlsx.CaseHeaders(false), rows[0].OrderBy(c => c.Key.Length).ThenBy(c => c.Key).Select(c => c.Value.Text).ToArray());
         var db = await DbCase.AllAsync(kit.App.DatabasePath);
         Assert.Equal(4, db.Count);
         Assert.Equal(db.Count, rows.Count - 1);
@@ -108,7 +108,7 @@ public class RecapTests(RecapKit kit) : IClassFixture<RecapKit>
         var bytes = await r.Content.ReadAsByteArrayAsync();
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         var rows = ReadCsv(bytes);
-        Assert.Equal(RecapXlsx.CaseHeaders, rows[0].Select(h => h.TrimStart('\uFEFF')).ToArray());
+        Assert.Equal(RecapXlsx.CaseHeaders(false), rows[0].Select(h => h.TrimStart('\uFEFF')).ToArray());
         var db = await DbCase.AllAsync(kit.App.DatabasePath);
         Assert.Equal(db.Count + 1, rows.Count);
         for (var i = 0; i < db.Count; i++)
