@@ -23,7 +23,7 @@ internal static class ReportCharts
         var b = new StringBuilder();
         b.Append("<figure class=\"chart\" id=\"").Append(E(id)).Append("\"><figcaption>").Append(E(title)).Append("</figcaption>")
             .Append("<svg viewBox=\"0 0 ").Append(width).Append(' ').Append(height).Append("\" role=\"img\" aria-label=\"").Append(E(title))
-            .Append("\" xmlns=\"http://www.w3.org/2000/svg\">")
+            .Append("\">")
             .Append("<line x1=\"0\" y1=\"").Append(height - bottom).Append("\" x2=\"").Append(width).Append("\" y2=\"").Append(height - bottom)
             .Append("\" stroke=\"#999\"/>");
         for (var i = 0; i < bars.Count; i++)
