@@ -2,6 +2,7 @@ using Dapper;
 using LaporBot.Data;
 using LaporBot.Outbox;
 using LaporBot.Routing;
+using LaporBot.Workflow;
 using static LaporBot.Reports.ReportTexts;
 
 namespace LaporBot.Reports;

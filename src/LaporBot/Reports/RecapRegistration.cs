@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using LaporBot.Complaints;
 using LaporBot.Routing;
+using LaporBot.Workflow;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Quartz;

@@ -1,5 +1,6 @@
 using LaporBot.Reports;
 using LaporBot.Routing;
+using LaporBot.Workflow;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
