@@ -12,6 +12,7 @@ using LaporBot.StatusPage.Tracking;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLaporOptionsValidation();
+builder.AddHealth();
 builder.AddData();
 builder.AddConversations();
 builder.AddOutbox();

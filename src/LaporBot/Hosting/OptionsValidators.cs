@@ -95,10 +95,6 @@ internal sealed partial class LaporOptionsValidator :
         {
             errors.Add($"Outbox:SendersPerChannel is {o.SendersPerChannel}; use 1–64.");
         }
-        if (string.IsNullOrWhiteSpace(o.InstanceId))
-        {
-            errors.Add("Outbox:InstanceId is empty; name this instance (unique among instances sharing the database, stable across its restarts).");
-        }
         return Result(errors);
     }
 

@@ -45,5 +45,11 @@ internal sealed class OutboxOptions
     /// once. Must be unique among instances sharing a database and stable across restarts of one
     /// (default: the machine name; set it per instance when several run on one host).
     /// </summary>
-    public string InstanceId { get; set; } = Environment.MachineName;
+    public string InstanceId
+    {
+        get => string.IsNullOrWhiteSpace(_instanceId) ? Environment.MachineName : _instanceId;
+        set => _instanceId = value;
+    }
+
+    private string? _instanceId;
 }
