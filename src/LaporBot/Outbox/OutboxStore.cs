@@ -86,6 +86,21 @@ internal static class OutboxStore
         "NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.recipient = o.recipient AND p.status = 'pending' AND p.id < o.id)";
 
     /// <summary>
+    /// The next message to claim: walks ix_outbox_lane in order, one index seek per row for
+    /// <see cref="IsHead"/>, no sort. The unary plus keeps the planner from preferring the
+    /// (status, next_attempt_at) index, which would sort the whole due queue for every claim.
+    /// </summary>
+    internal const string NextCandidateSql =
+        $"""
+        SELECT o.id FROM outbox o
+        WHERE o.status = 'pending' AND o.channel = @channel
+          AND +o.next_attempt_at <= @now AND (o.claimed_until IS NULL OR o.claimed_until <= @now)
+          AND {IsHead}
+        ORDER BY o.priority, o.id
+        LIMIT 1
+        """;
+
+    /// <summary>
     /// Claims the next message of <paramref name="channel"/> to send now, or null when none is due:
     /// staff notifications first, then the oldest, one chat head at a time. Only what is about to be
     /// sent is claimed, so a crash holds at most the messages in flight. The candidate is found with a
@@ -98,16 +113,7 @@ internal static class OutboxStore
         await using var c = await db.OpenAsync(ct);
         for (var tries = 0; tries < 5; tries++)
         {
-            var id = await c.ExecuteScalarAsync<long?>(
-                $"""
-                SELECT o.id FROM outbox o
-                WHERE o.status = 'pending' AND o.channel = @channel
-                  AND o.next_attempt_at <= @now AND (o.claimed_until IS NULL OR o.claimed_until <= @now)
-                  AND {IsHead}
-                ORDER BY o.priority, o.id
-                LIMIT 1
-                """,
-                new { channel, now = n });
+            var id = await c.ExecuteScalarAsync<long?>(NextCandidateSql, new { channel, now = n });
             if (id is null)
             {
                 return null;
