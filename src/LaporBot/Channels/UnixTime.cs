@@ -10,10 +10,8 @@ internal static class UnixTime
     private static readonly long Min = DateTimeOffset.MinValue.ToUnixTimeSeconds();
     private static readonly long Max = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
-    public static DateTimeOffset? FromSeconds(long seconds) =>
-        seconds >= Min && seconds <= Max ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
-
     public static DateTimeOffset? FromSeconds(string? seconds) =>
         long.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s)
-            ? FromSeconds(s) : null;
+        && s >= Min && s <= Max
+            ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 }
