@@ -130,11 +130,11 @@ internal sealed class OutboxDispatcher(
 
     private static readonly TimeSpan MinSleep = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Claims and sends the next due message of one channel; false when none is due.</summary>
-    private async Task<bool> SendNextAsync(string channel, CancellationToken ct)
+    /// <summary>Claims and sends the next message of one channel due at <paramref name="asOf"/> (default: now); false when none is.</summary>
+    private async Task<bool> SendNextAsync(string channel, CancellationToken ct, DateTimeOffset? asOf = null)
     {
         var o = options.Value;
-        var row = await OutboxStore.ClaimNextAsync(db, channel, InstanceId, clock.GetUtcNow(), o.Lease, ct);
+        var row = await OutboxStore.ClaimNextAsync(db, channel, InstanceId, asOf ?? clock.GetUtcNow(), o.Lease, ct);
         if (row is null)
         {
             return false;
@@ -149,10 +149,13 @@ internal sealed class OutboxDispatcher(
     /// </summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
-        var handled = await OutboxStore.BuryUnknownChannelsAsync(db, _channels.Keys, clock.GetUtcNow(), ct);
+        // What is due when the call starts: a message that fails and is due again a moment later
+        // waits for the next call instead of being retried in this one.
+        var start = clock.GetUtcNow();
+        var handled = await OutboxStore.BuryUnknownChannelsAsync(db, _channels.Keys, start, ct);
         foreach (var channel in _channels.Keys)
         {
-            for (var i = 0; i < options.Value.BatchSize && await SendNextAsync(channel, ct); i++)
+            for (var i = 0; i < options.Value.BatchSize && await SendNextAsync(channel, ct, start); i++)
             {
                 handled++;
             }
