@@ -26,6 +26,8 @@ internal sealed partial class ChildApp : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
             ["Logging__Console__FormatterName"] = "simple",
+            // No inotify watcher per child: the per-user limit (128) is shared by every test process on the machine.
+            ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false",
         };
         foreach (var (k, v) in settings)
         {

@@ -90,7 +90,13 @@ public class ReadinessTests
         Chattr.Set("+i", files);
         try
         {
-            // New connections find the file read-only; pooled ones were opened writable before.
+            // New connections find the file read-only; a connection opened writable before the fault
+            // (pooled, or in use at this moment) keeps writing until it is closed: wait for that.
+            await Db.EventuallyAsync(async () =>
+            {
+                SqliteConnection.ClearAllPools();
+                return (await ReadyAsync(kit.Http)).Status == HttpStatusCode.ServiceUnavailable;
+            }, "readiness notices the unwritable database", 60_000);
             SqliteConnection.ClearAllPools();
             var (status, json) = await ReadyAsync(kit.Http);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
