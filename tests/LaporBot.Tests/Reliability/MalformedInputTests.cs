@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using LaporBot.Tests.Channels.Meta;
 using LaporBot.Tests.Channels.Telegram;
+using LaporBot.Tests.Reports;
 using LaporBot.Tests.StatusPage;
 
 namespace LaporBot.Tests.Reliability;
