@@ -49,7 +49,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             psi.Environment[k] = v;
         }
-        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var log = new StreamWriter(new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {fileName}");
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
@@ -62,7 +62,15 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             if (p.HasExited)
             {
-                throw new InvalidOperationException($"{Path.GetFileName(fileName)} exited with {p.ExitCode} at start; see {logPath}");
+                p.WaitForExit();
+                string tail;
+                lock (log)
+                {
+                    log.Flush();
+                    using var reader = new StreamReader(new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+                    tail = string.Join(Environment.NewLine, reader.ReadToEnd().Split(Environment.NewLine).TakeLast(60));
+                }
+                throw new InvalidOperationException($"{Path.GetFileName(fileName)} exited with {p.ExitCode} at start:{Environment.NewLine}{tail}");
             }
             try
             {
@@ -96,6 +104,9 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>CPU cores used on average since <see cref="Mark"/> (1.0 = one core busy).</summary>
     public double CoresSinceMark() => (CpuSeconds() - _cpuAtMark) / Stopwatch.GetElapsedTime(_markTicks).TotalSeconds;
+
+    /// <summary>CPU seconds (user + system) used since <see cref="Mark"/>.</summary>
+    public double CpuSecondsSinceMark() => CpuSeconds() - _cpuAtMark;
 
     /// <summary>Peak resident set size in MB since the process started.</summary>
     public double PeakRssMb() => StatusKb("VmHWM") / 1024.0;

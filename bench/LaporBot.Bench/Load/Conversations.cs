@@ -23,7 +23,8 @@ internal sealed class Conversations(string baseUrl, string twilioAuthToken, stri
         "Lampu lalu lintas mati di perempatan Gumilir sejak tiga hari, kendaraan saling serobot",
     ];
 
-    private long _updateId = 700_000_000;
+    // Telegram update ids are unique across every conversation this process plays (warm-up included).
+    private static long _updateId = 700_000_000;
 
     public string TwilioUrl => $"{baseUrl}/webhooks/twilio";
 
@@ -36,9 +37,9 @@ internal sealed class Conversations(string baseUrl, string twilioAuthToken, stri
     public static string Text(int citizen, int turn) => turn switch
     {
         0 => "halo",
-        1 => Complaints[citizen % Complaints.Length],
-        2 => "Budi Santoso",
-        3 => "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah",
+        1 => "Budi Santoso",
+        2 => "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah",
+        3 => Complaints[citizen % Complaints.Length],
         _ => "ya",
     };
 

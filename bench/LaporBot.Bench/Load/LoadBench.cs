@@ -18,6 +18,7 @@ internal sealed record LoadSettings
     public TimeSpan DrainLimit { get; init; } = TimeSpan.FromSeconds(120);
     public string Output { get; init; } = "";
     public bool Floor { get; init; } = true;
+    public bool Keep { get; init; }
 
     public static LoadSettings Parse(string[] args)
     {
@@ -36,6 +37,7 @@ internal sealed record LoadSettings
                 "--mps" => s with { MessagesPerSecond = double.Parse(v, CultureInfo.InvariantCulture) },
                 "--out" => s with { Output = v },
                 "--floor" => s with { Floor = v != "off" },
+                "--keep" => s with { Keep = v == "on" },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -70,41 +72,40 @@ internal static class LoadBench
             // 1. LaporBot, closed loop: as fast as 64 connections go.
             await using (var app = await StartAppAsync(dir, "closed", s, fake))
             {
-                await WarmUpAsync(app, fake);
-                var before = fake.Total;
-                fake.Reset();
+                var db = Path.Combine(dir, "closed.db");
+                var mark = await WarmUpAsync(app, fake, db);
                 app.Mark();
                 var conv = new Conversations(app.BaseUrl, AuthToken, Secret, "C" + Conversations.RunId());
                 var r = await LoadDriver.ClosedLoopAsync($"LaporBot closed loop ({s.Connections} conn)", conv.Request, 0, s.Citizens, s.Connections);
+                var cpu = app.CpuSecondsSinceMark();
                 Console.WriteLine(r);
-                var expected = s.Citizens * Conversations.Turns + s.Citizens; // a reply per turn + an agency notification per complaint
-                var drain = await DrainAsync(fake, expected, s.DrainLimit);
-                var cores = app.CoresSinceMark();
                 report.Closed = r;
-                report.ClosedOutbound = drain;
-                report.ClosedCores = cores;
+                report.ClosedCpuMsPerMessage = cpu * 1000 / r.Requests;
+                report.ClosedCores = app.CoresSinceMark();
+                report.ClosedOutbound = await DrainAsync(fake, db, mark, s.DrainLimit);
                 report.ClosedRssMb = app.PeakRssMb();
-                report.ClosedNotify = await NotificationLatencyAsync(Path.Combine(dir, "closed.db"), fake, "closed loop");
-                Console.WriteLine($"  outbound: {drain}; app CPU {cores:0.00} cores, peak RSS {report.ClosedRssMb:0} MB (warm-up sent {before})");
+                report.ClosedNotify = await NotificationLatencyAsync(db, fake, mark, "closed loop");
+                Console.WriteLine($"  outbound: {report.ClosedOutbound}; app CPU during the load {report.ClosedCores:0.00} cores = {report.ClosedCpuMsPerMessage:0.00} ms CPU per inbound message; peak RSS {report.ClosedRssMb:0} MB");
             }
 
             // 2. LaporBot, open loop at the chosen rate.
             await using (var app = await StartAppAsync(dir, "open", s, fake))
             {
-                await WarmUpAsync(app, fake);
-                fake.Reset();
+                var db = Path.Combine(dir, "open.db");
+                var mark = await WarmUpAsync(app, fake, db);
                 app.Mark();
                 var conv = new Conversations(app.BaseUrl, AuthToken, Secret, "O" + Conversations.RunId());
                 var citizens = (int)(s.Rate * s.OpenSeconds / Conversations.Turns);
                 var r = await LoadDriver.OpenLoopAsync($"LaporBot open loop at {s.Rate:0}/s", conv.Request, 0, citizens, s.Rate, s.Active);
+                var cpu = app.CpuSecondsSinceMark();
                 Console.WriteLine(r);
-                var drain = await DrainAsync(fake, citizens * (Conversations.Turns + 1), s.DrainLimit);
                 report.Open = r;
-                report.OpenOutbound = drain;
+                report.OpenCpuMsPerMessage = cpu * 1000 / r.Requests;
                 report.OpenCores = app.CoresSinceMark();
+                report.OpenOutbound = await DrainAsync(fake, db, mark, s.DrainLimit);
                 report.OpenRssMb = app.PeakRssMb();
-                report.OpenNotify = await NotificationLatencyAsync(Path.Combine(dir, "open.db"), fake, "open loop");
-                Console.WriteLine($"  outbound: {drain}; app CPU {report.OpenCores:0.00} cores, peak RSS {report.OpenRssMb:0} MB");
+                report.OpenNotify = await NotificationLatencyAsync(db, fake, mark, "open loop");
+                Console.WriteLine($"  outbound: {report.OpenOutbound}; app CPU during the load {report.OpenCores:0.00} cores = {report.OpenCpuMsPerMessage:0.00} ms CPU per inbound message; peak RSS {report.OpenRssMb:0} MB");
             }
 
             // 3. The floor at the same durability and at NORMAL, same requests.
@@ -134,7 +135,10 @@ internal static class LoadBench
             SqliteConnection.ClearAllPools();
             try
             {
-                Directory.Delete(dir, true);
+                if (!s.Keep)
+                {
+                    Directory.Delete(dir, true);
+                }
             }
             catch (IOException)
             {
@@ -173,6 +177,7 @@ internal static class LoadBench
             ["Telegram__PerChatInterval"] = "00:00:00",
             ["Triage__AdminTelegramIds__0"] = TriageAdmin.ToString(CultureInfo.InvariantCulture),
             ["Routing__AutoAssign"] = "true",
+            ["Staff__BootstrapPassword"] = "bench-Operator-Pass-2026",
         };
         string[][] agencies =
         [
@@ -200,8 +205,8 @@ internal static class LoadBench
             new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }, port, Path.Combine(dir, $"floor-{sync}.log"), "/healthz");
     }
 
-    /// <summary>JIT, pools, Quartz's first acquisition: 20 conversations not measured.</summary>
-    private static async Task WarmUpAsync(ChildProcess app, FakeProviders fake)
+    /// <summary>JIT, pools, Quartz's first acquisition: 20 conversations not measured. Returns the last outbox id before the measured run.</summary>
+    private static async Task<long> WarmUpAsync(ChildProcess app, FakeProviders fake, string db)
     {
         var conv = new Conversations(app.BaseUrl, AuthToken, Secret, "W" + Conversations.RunId());
         var r = await LoadDriver.ClosedLoopAsync("warm-up", conv.Request, 9_000_000, 20, 4);
@@ -209,16 +214,44 @@ internal static class LoadBench
         {
             throw new InvalidOperationException($"warm-up failed: {r.FirstError}");
         }
-        await DrainAsync(fake, 20 * (Conversations.Turns + 1), TimeSpan.FromSeconds(60));
+        await DrainAsync(fake, db, 0, TimeSpan.FromSeconds(60));
+        fake.Reset();
+        await using var c = await OpenAsync(db);
+        return await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(id), 0) FROM outbox");
     }
 
-    /// <summary>Waits (bounded) until the fake providers have seen the expected sends; measures the outbound rate.</summary>
-    private static async Task<Outbound> DrainAsync(FakeProviders fake, long expected, TimeSpan limit)
+    private static async Task<SqliteConnection> OpenAsync(string db)
+    {
+        var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=false");
+        await c.OpenAsync();
+        return c;
+    }
+
+    /// <summary>
+    /// Waits (bounded) until every complaint has its staff notification and nothing is left
+    /// pending in the outbox; measures what the fake providers saw.
+    /// </summary>
+    private static async Task<Outbound> DrainAsync(FakeProviders fake, string db, long mark, TimeSpan limit)
     {
         var sw = Stopwatch.StartNew();
-        while (fake.Total < expected && sw.Elapsed < limit)
+        long rows;
+        while (true)
         {
-            await Task.Delay(50);
+            await using (var c = await OpenAsync(db))
+            {
+                var (pending, unrouted, total) = await c.QuerySingleAsync<(long, long, long)>(
+                    """
+                    SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending'),
+                           (SELECT COUNT(*) FROM complaints k WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.complaint_id = k.id AND o.purpose = 'notify')),
+                           (SELECT COUNT(*) FROM outbox WHERE id > @mark)
+                    """, new { mark });
+                rows = total;
+                if ((pending == 0 && unrouted == 0) || sw.Elapsed > limit)
+                {
+                    break;
+                }
+            }
+            await Task.Delay(200);
         }
         var times = fake.SendTimes.ToArray();
         Array.Sort(times);
@@ -233,24 +266,24 @@ internal static class LoadBench
             peak = Math.Max(peak, i - j + 1);
         }
         var span = times.Length > 1 ? Stopwatch.GetElapsedTime(times[0], times[^1]).TotalSeconds : 0;
-        return new Outbound(fake.Total, expected, span > 0 ? times.Length / span : 0, peak);
+        return new Outbound(fake.Total, rows, span > 0 ? times.Length / span : 0, peak, sw.Elapsed.TotalSeconds);
     }
 
     /// <summary>
     /// Submission (the complaint's stored created_at) → the agency admin's notification: queued in
     /// the outbox (stored timestamps) and received by the fake Telegram (wall clock, same machine).
     /// </summary>
-    private static async Task<Notify> NotificationLatencyAsync(string db, FakeProviders fake, string what)
+    private static async Task<Notify> NotificationLatencyAsync(string db, FakeProviders fake, long mark, string what)
     {
-        await using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly");
-        await c.OpenAsync();
+        await using var c = await OpenAsync(db);
         var rows = (await c.QueryAsync<(string Number, long Created, long Queued)>(
             """
             SELECT k.tracking_number, k.created_at, MIN(o.created_at) FROM complaints k
-            JOIN outbox o ON o.complaint_id = k.id AND o.channel = 'telegram' AND o.recipient IN ('9101', '9102', '9103')
+            JOIN outbox o ON o.complaint_id = k.id AND o.channel = 'telegram' AND o.purpose = 'notify'
+            WHERE o.id > @mark
             GROUP BY k.id
-            """)).AsList();
-        var complaints = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM complaints");
+            """, new { mark })).AsList();
+        var complaints = rows.Count;
         var queued = rows.Select(r => (double)(r.Queued - r.Created)).Order().ToArray();
         var delivered = rows.Where(r => fake.AdminNotified.ContainsKey(r.Number))
             .Select(r => (double)(fake.AdminNotified[r.Number] - r.Created)).Order().ToArray();
@@ -260,9 +293,9 @@ internal static class LoadBench
     }
 }
 
-internal sealed record Outbound(long Seen, long Expected, double AveragePerSecond, int PeakPerSecond)
+internal sealed record Outbound(long Seen, long Expected, double AveragePerSecond, int PeakPerSecond, double DrainSeconds)
 {
-    public override string ToString() => $"{Seen}/{Expected} sends reached the fake providers, {AveragePerSecond:0}/s average (first to last), {PeakPerSecond}/s busiest second";
+    public override string ToString() => $"{Seen} sends reached the fake providers for {Expected} outbox rows, {AveragePerSecond:0}/s average (first to last), {PeakPerSecond}/s busiest second, drained {DrainSeconds:0.0} s after the last inbound ack";
 }
 
 internal sealed record Notify(long Complaints, double[] Queued, double[] Delivered)
@@ -279,6 +312,8 @@ internal sealed class Report(LoadSettings s)
     public LoadResult? Closed { get; set; }
     public Outbound? ClosedOutbound { get; set; }
     public double ClosedCores { get; set; }
+    public double ClosedCpuMsPerMessage { get; set; }
+    public double OpenCpuMsPerMessage { get; set; }
     public double ClosedRssMb { get; set; }
     public Notify? ClosedNotify { get; set; }
     public LoadResult? Open { get; set; }
@@ -323,7 +358,7 @@ internal sealed class Report(LoadSettings s)
         b.AppendLine(CultureInfo.InvariantCulture, $"outbound, open loop: {OpenOutbound}");
         b.AppendLine(CultureInfo.InvariantCulture, $"submission → agency notification, closed loop: {ClosedNotify}");
         b.AppendLine(CultureInfo.InvariantCulture, $"submission → agency notification, open loop: {OpenNotify}");
-        b.AppendLine(CultureInfo.InvariantCulture, $"app process: closed loop {ClosedCores:0.00} cores, peak RSS {ClosedRssMb:0} MB; open loop {OpenCores:0.00} cores, peak RSS {OpenRssMb:0} MB");
+        b.AppendLine(CultureInfo.InvariantCulture, $"app process: closed loop {ClosedCores:0.00} cores ({ClosedCpuMsPerMessage:0.00} ms CPU per inbound message), peak RSS {ClosedRssMb:0} MB; open loop {OpenCores:0.00} cores ({OpenCpuMsPerMessage:0.00} ms CPU per message), peak RSS {OpenRssMb:0} MB");
         return b.ToString();
     }
 

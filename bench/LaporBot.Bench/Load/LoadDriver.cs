@@ -85,9 +85,12 @@ internal static class LoadDriver
         var previous = new Task[citizens];
         Array.Fill(previous, Task.CompletedTask);
         var all = new List<Task>(n);
+        active = Math.Max(1, Math.Min(active, citizens));
         var wave = active * Conversations.Turns;
+        var slots = (citizens + active - 1) / active * wave;
+        var sent = 0;
         var t0 = Stopwatch.GetTimestamp();
-        for (var i = 0; i < n; i++)
+        for (var i = 0; i < slots; i++)
         {
             var w = i / wave;
             var j = i % wave;
@@ -95,17 +98,15 @@ internal static class LoadDriver
             var c = w * active + j % active;
             if (c >= citizens)
             {
-                // The last wave is partial: skip the slots of citizens who do not exist.
-                latencies[i] = double.NaN;
-                continue;
+                continue; // the last wave is partial
             }
-            var due = i / rate;
+            var index = sent++;
+            var due = index / rate;
             var wait = due - Stopwatch.GetElapsedTime(t0).TotalSeconds;
             if (wait > 0.001)
             {
                 await Task.Delay(TimeSpan.FromSeconds(wait));
             }
-            var index = i;
             var before = previous[c];
             var task = Task.Run(async () =>
             {
@@ -123,8 +124,8 @@ internal static class LoadDriver
         }
         await Task.WhenAll(all);
         var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        var measured = latencies.Where(double.IsFinite).Order().ToArray();
-        return new LoadResult(name, measured.Length, failures, seconds, measured, firstError);
+        Array.Sort(latencies);
+        return new LoadResult(name, latencies.Length, failures, seconds, latencies, firstError);
     }
 
     private static async Task<string?> SendAsync(HttpClient http, HttpRequestMessage request)
