@@ -157,6 +157,7 @@ internal static class LoadBench
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["DOTNET_gcServer"] = "0",
+            ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false", // no inotify watch per run on a shared machine
             ["ConnectionStrings__LaporBot"] = $"Data Source={Path.Combine(dir, name + ".db")}",
             ["Database__SqliteSynchronous"] = s.Synchronous,
             ["Conversations__DialogsDirectory"] = Path.Combine(repo, "dialogs"),
