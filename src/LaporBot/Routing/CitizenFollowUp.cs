@@ -21,7 +21,7 @@ internal sealed partial class CitizenFollowUp(ComplaintWorkflow workflow, Dialog
     {
         var c = await s.Connection.QuerySingleOrDefaultAsync<ComplaintRow>(
             $"""
-            SELECT {ComplaintStore.Columns} FROM complaints
+            SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View}
             WHERE reporter_id = @reporterId AND status IN ('returned', 'answered')
             ORDER BY updated_at DESC, id DESC LIMIT 1
             """,

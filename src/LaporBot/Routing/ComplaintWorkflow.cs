@@ -193,17 +193,18 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         var agency = (await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction))!;
         var changed = await s.Connection.ExecuteAsync(
             """
-            UPDATE complaints SET status = 'answered', answer = @answer, answered_by = @actor, answered_at = @now,
+            UPDATE complaints SET status = 'answered', answered_by = @actor, answered_at = @now,
                 accepted_at = COALESCE(accepted_at, @now), step = NULL, due_at = NULL, remind_at = NULL, auto_close_at = @close,
                 rating = NULL, satisfied = NULL, updated_at = @now
             WHERE id = @id AND status IN ('assigned', 'accepted', 'reopened')
             """,
-            new { id = c.Id, answer, actor, now = now.ToUnixTimeMilliseconds(), close = sla.AutoCloseAt(now).ToUnixTimeMilliseconds() },
+            new { id = c.Id, actor, now = now.ToUnixTimeMilliseconds(), close = sla.AutoCloseAt(now).ToUnixTimeMilliseconds() },
             s.Transaction);
         if (changed == 0)
         {
             return false;
         }
+        await ComplaintStore.SetAnswerAsync(s, c.Id, answer);
         if (c.Status == ComplaintStatus.Assigned)
         {
             await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", $"diterima {agency.Code} (langsung dijawab)");
@@ -239,8 +240,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         {
             return false;
         }
-        await s.Connection.ExecuteAsync("UPDATE complaints SET text = text || @add WHERE id = @id",
-            new { add = "\n\n[Tambahan pelapor] " + addition, id = c.Id }, s.Transaction);
+        await ComplaintStore.AppendTextAsync(s, c.Id, "\n\n[Tambahan pelapor] " + addition);
         return await ToTriageAsync(s, c, "pelapor", addition, now, restartClock: true, kind: "completed_by_citizen",
             notice: StaffTexts.CitizenCompleted(c, addition));
     }

@@ -279,8 +279,7 @@ internal sealed class StaffDesk(
         var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
         var attachments = (int)await s.Connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = @id", new { id = c.Id }, s.Transaction);
-        var events = await s.Connection.QueryAsync<TimelineEvent>(
-            "SELECT id, complaint_id, at, actor, kind, note FROM complaint_events WHERE complaint_id = @id ORDER BY id", new { id = c.Id }, s.Transaction);
+        var events = await ComplaintStore.TimelineAsync(s.Connection, c.Id, s.Transaction);
         var timeline = string.Join("\n", events.Select(e => $"• {StaffTexts.When(e.At)} — {e.Kind} — {e.Actor}{(e.Note is null ? "" : $": {e.Note}")}"));
         // Agencies never see a confidential reporter's identity. The triage desk does (it may have to
         // ask the citizen to complete the case), with a reminder that the identity is confidential.
@@ -295,7 +294,7 @@ internal sealed class StaffDesk(
         var agencies = actor.Agencies.ToList();
         var rows = (await s.Connection.QueryAsync<ComplaintRow>(
             $"""
-            SELECT {ComplaintStore.Columns} FROM complaints
+            SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View}
             WHERE status IN ('triage', 'assigned', 'accepted', 'reopened', 'submitted')
               AND (@triage = 1 OR agency_code IN @agencies)
             ORDER BY CASE WHEN overdue_at IS NULL THEN 1 ELSE 0 END, COALESCE(due_at, created_at), id

@@ -230,7 +230,7 @@ public class LifecycleTests
         await kit.WaitForExactMessageAsync(RoutingKit.Triage,
             $"📝 Pelapor melengkapi aduan {number}:\nDesa Karangsari, saluran air di depan SD tersumbat sampah\n\n" +
             $"/disposisi {number} <kode OPD> · /kembalikan {number} <alasan>");
-        var text = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT text FROM complaints WHERE tracking_number = @number", new { number });
+        var text = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT text FROM complaint_details WHERE tracking_number = @number", new { number });
         Assert.EndsWith("\n\n[Tambahan pelapor] Desa Karangsari, saluran air di depan SD tersumbat sampah", text);
         Assert.StartsWith("Tolong diperhatikan", text);
         Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT COUNT(*) FROM complaints"));
@@ -259,7 +259,7 @@ public class LifecycleTests
         await kit.SayAsync(RoutingKit.Citizen, "ya");
         var number = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT tracking_number FROM complaints");
         Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT confidential FROM complaints"));
-        Assert.NotNull(await Db.ScalarAsync<double?>(kit.DatabasePath, "SELECT latitude FROM complaints"));
+        Assert.NotNull(await Db.ScalarAsync<double?>(kit.DatabasePath, "SELECT latitude FROM complaint_details"));
         await kit.WaitForStatusAsync(number, "assigned");
 
         var notification = Text(await kit.WaitForMessageAsync(RoutingKit.PuAdmin, number));

@@ -126,7 +126,7 @@ internal static class CasesApi
         await using var c = await db.OpenAsync(ct);
         var total = await c.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM complaints {where}", args);
         var rows = await c.QueryAsync<ComplaintRow>(
-            $"SELECT {ComplaintStore.Columns} FROM complaints {where} ORDER BY created_at DESC, id DESC LIMIT @size OFFSET @offset", args);
+            $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} {where} ORDER BY created_at DESC, id DESC LIMIT @size OFFSET @offset", args);
         var agencies = await RecapService.AgencyNamesAsync(c);
         return TypedResults.Ok(new CasePage(p, PageSize, total, rows.Select(r => ToDto(r, agencies, recaps)).ToList()));
     }

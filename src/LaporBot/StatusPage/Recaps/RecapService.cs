@@ -67,7 +67,7 @@ internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> comp
         var (start, end) = period.Instants(Zone);
         await using var c = await db.OpenAsync(cancellationToken);
         var rows = (await c.QueryAsync<ComplaintRow>(new CommandDefinition(
-            $"SELECT {ComplaintStore.Columns} FROM complaints WHERE created_at >= @start AND created_at < @end ORDER BY created_at, id",
+            $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} WHERE created_at >= @start AND created_at < @end ORDER BY created_at, id",
             new { start = start.ToUnixTimeMilliseconds(), end = end.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken))).AsList();
         var agencies = await AgencyNamesAsync(c);
         var cases = rows.Select(r => ToCase(r, agencies, includeIdentity)).ToList();
