@@ -36,7 +36,8 @@ internal sealed record ApiError(string Error);
 /// <summary>
 /// A small read-only JSON API for staff tools: cases and statistics, behind an API key
 /// (X-Api-Key, keys from Api:Keys), described at /openapi/v1.json. Reporter identity is masked here
-/// as in the recaps; addresses and chat ids are never included.
+/// as in the recaps; addresses and chat ids are never included, and phone numbers written into the
+/// text or the answer are masked.
 /// </summary>
 internal static class CasesApi
 {
@@ -139,7 +140,8 @@ internal static class CasesApi
         {
             return TypedResults.NotFound(new ApiError($"No case {nomor.Trim().ToUpperInvariant()}."));
         }
-        return TypedResults.Ok(new CaseDetailDto(ToDto(row, await RecapService.AgencyNamesAsync(c), recaps), row.Answer));
+        return TypedResults.Ok(new CaseDetailDto(ToDto(row, await RecapService.AgencyNamesAsync(c), recaps),
+            row.Answer is null ? null : LaporBot.Channels.Redact.Phones(row.Answer)));
     }
 
     private static async Task<Results<Ok<StatsDto>, BadRequest<ApiError>>> StatsAsync(string? from, string? to, RecapService recaps, CancellationToken ct)

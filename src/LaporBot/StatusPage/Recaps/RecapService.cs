@@ -134,9 +134,10 @@ internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> comp
         return parts.Length == 0 ? Masked : string.Join(' ', parts.Select(p => p[..1].ToUpperInvariant() + new string('*', Math.Max(2, p.Length - 1))));
     }
 
+    /// <summary>One line of at most 120 characters, phone numbers masked (citizens often write theirs into the text).</summary>
     public static string Summarise(string text)
     {
-        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var flat = LaporBot.Channels.Redact.Phones(string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
         return flat.Length <= SummaryLength ? flat : flat[..(SummaryLength - 1)].TrimEnd() + "…";
     }
 
