@@ -3,6 +3,7 @@ using LaporBot.Channels.Simulator;
 using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
+using LaporBot.Privacy;
 using LaporBot.Routing;
 using LaporBot.StatusPage;
 using LaporBot.StatusPage.Api;
@@ -24,6 +25,7 @@ builder.AddStatusPage();
 builder.AddRecaps();
 builder.AddTracking();
 builder.AddCasesApi();
+builder.AddPrivacy();
 
 var app = builder.Build();
 

@@ -72,6 +72,7 @@ internal static class RoutingRegistration
             q.AddTrigger(t => t.ForJob(OverdueDigestJob.Key).WithIdentity("overdue-digest", "laporbot")
                 .WithSchedule(CronScheduleBuilder.Create($"0 {sla.DigestTime.Minutes} {sla.DigestTime.Hours} * * ?")
                     .InTimeZone(DigestZone(config))));
+            Privacy.PrivacyRegistration.AddRetentionJob(q, config);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
