@@ -213,6 +213,9 @@ internal sealed class StaffDesk(
         switch (command)
         {
             case "view":
+                // /lihat shows the citizen's personal data: on record, in the same transaction as the reply.
+                await Privacy.AccessLog.RecordAsync(s.Connection, s.Transaction, now, $"telegram:{actor.UserId}", Privacy.AccessLog.Telegram,
+                    c.Id, c.ReporterId, "/lihat");
                 return new(true, true, await ViewAsync(s, c, actor));
             case "accept":
                 done = await workflow.AcceptAsync(s, c, actor.Name, now);

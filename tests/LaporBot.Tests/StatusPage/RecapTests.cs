@@ -160,18 +160,18 @@ public class RecapTests(RecapKit kit) : IClassFixture<RecapKit>
         var forbidden = await GetAsync(July + "&format=xlsx&identitas=1", "viewer");
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
 
-        var shown = ReadWorkbook(await DownloadAsync(July + "&format=xlsx&identitas=1", "operator"))["Aduan"];
+        var shown = ReadWorkbook(await DownloadAsync(July + "&format=xlsx&identitas=1&alasan=permintaan+Ombudsman", "operator"))["Aduan"];
         Assert.Equal("Budi Santoso", shown[1]["G"].Text);
         Assert.Equal("Jl. Merdeka No. 5, Sidanegara", shown[1]["H"].Text);
         Assert.Equal("Ani Lestari", shown[2]["G"].Text);
         Assert.Equal(RecapService.Confidential, shown[3]["G"].Text);
         Assert.Equal(RecapService.Confidential, shown[3]["H"].Text);
 
-        var html = RecapReading.Utf8(await DownloadAsync(July + "&format=html&identitas=1", "operator"));
+        var html = RecapReading.Utf8(await DownloadAsync(July + "&format=html&identitas=1&alasan=uji", "operator"));
         Assert.Contains("Budi Santoso", html);
         Assert.DoesNotContain("Rahmat Hidayat", html);
         Assert.DoesNotContain("Jl. Kalimantan 7", html);
-        var csv = RecapReading.Utf8(await DownloadAsync(July + "&format=csv&identitas=1", "operator"));
+        var csv = RecapReading.Utf8(await DownloadAsync(July + "&format=csv&identitas=1&alasan=uji", "operator"));
         Assert.Contains("Budi Santoso", csv);
         Assert.DoesNotContain("Rahmat Hidayat", csv);
         Assert.DoesNotContain("Budi Santoso", RecapReading.Utf8(await DownloadAsync(July + "&format=csv")));

@@ -1,3 +1,4 @@
+using LaporBot.Data;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -24,8 +25,8 @@ internal static class RecapApi
             return Results.Content(IndexPage(await stored.ListAsync(ct), recaps.LocalToday(), http.User.IsOperator()), Html.ContentType);
         });
 
-        group.MapGet("/unduh", async (string? from, string? to, string? periode, string? format, string? identitas,
-            RecapService recaps, IOptions<RecapOptions> options, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/unduh", async (string? from, string? to, string? periode, string? format, string? identitas, string? alasan,
+            RecapService recaps, IOptions<RecapOptions> options, HttpContext http, IDatabase db, TimeProvider clock, CancellationToken ct) =>
         {
             NoStore(http);
             RecapPeriod period;
@@ -63,7 +64,15 @@ internal static class RecapApi
                 return Results.Content(Page("Tidak diizinkan", "<h1>Tidak diizinkan</h1><p>Hanya operator yang dapat mengunduh rekap dengan identitas pelapor.</p>"),
                     Html.ContentType, Encoding.UTF8, StatusCodes.Status403Forbidden);
             }
+            if (withIdentity && string.IsNullOrWhiteSpace(alasan))
+            {
+                return BadRequest("Rekap dengan identitas pelapor memerlukan alasan (mis. permintaan Ombudsman no. …); alasan dicatat. Tanpa identitas, rekap dapat diunduh langsung.");
+            }
             var report = await recaps.BuildAsync(period, withIdentity, ct);
+            if (withIdentity)
+            {
+                await RecordExportAsync(db, clock.GetUtcNow(), http.User.Identity?.Name ?? "?", report, alasan!.Trim(), ct);
+            }
             var bytes = RecapFormat.Render(report, fmt, options.Value.Institution);
             return fmt == RecapFormat.Html
                 ? Results.Bytes(bytes, RecapFormat.ContentType(fmt))
@@ -84,6 +93,25 @@ internal static class RecapApi
                 : Results.File(found.FullPath, type, Path.GetFileName(found.FullPath));
         });
         return app;
+    }
+
+    /// <summary>An export with identities is a view of every listed case's personal data: one access entry per case shown
+    /// with its identity (confidential cases stay masked and are not counted as viewed).</summary>
+    private static async Task RecordExportAsync(IDatabase db, DateTimeOffset now, string staff, RecapReport report, string reason, CancellationToken ct)
+    {
+        var numbers = report.Cases.Where(c => !c.Confidential).Select(c => c.Number).ToList();
+        await using var s = await db.BeginAsync(ct);
+        foreach (var chunk in numbers.Chunk(500))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(s.Connection,
+                """
+                INSERT INTO personal_data_access (at, staff, via, complaint_id, reporter_id, purpose, detail)
+                SELECT @at, @staff, 'export', c.id, c.reporter_id, @reason, @detail FROM complaints c WHERE c.tracking_number IN @chunk
+                """,
+                new { at = now.ToUnixTimeMilliseconds(), staff, reason = reason.Length > 500 ? reason[..500] : reason, detail = $"rekap {report.Period.Key}", chunk },
+                s.Transaction);
+        }
+        await s.CommitAsync(ct);
     }
 
     private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
@@ -128,7 +156,8 @@ internal static class RecapApi
             .Append("<option value=\"html\">Halaman cetak</option></select></label>");
         if (isOperator)
         {
-            b.Append("<label><input type=\"checkbox\" name=\"identitas\" value=\"1\"> Tampilkan identitas pelapor (laporan rahasia tetap disamarkan)</label>");
+            b.Append("<label><input type=\"checkbox\" name=\"identitas\" value=\"1\"> Tampilkan identitas pelapor (laporan rahasia tetap disamarkan)</label>")
+                .Append("<label>Alasan membuka identitas (wajib bila dicentang; dicatat) <input type=\"text\" name=\"alasan\" maxlength=\"500\"></label>");
         }
         b.Append(" <button type=\"submit\">Unduh</button></form>");
         var y = today.Year;
