@@ -39,7 +39,8 @@ internal sealed class TurnProcessor(
     IOptions<ConversationOptions> options,
     ILogger<TurnProcessor> logger,
     IEnumerable<ITurnInterceptor>? interceptors = null,
-    IEnumerable<IComplaintSubmittedHandler>? submittedHandlers = null)
+    IEnumerable<IComplaintSubmittedHandler>? submittedHandlers = null,
+    Privacy.PrivacyDesk? privacy = null)
 {
     private readonly ITurnInterceptor[] interceptors = interceptors?.ToArray() ?? [];
     private readonly IComplaintSubmittedHandler[] submittedHandlers = submittedHandlers?.ToArray() ?? [];
@@ -90,6 +91,17 @@ internal sealed class TurnProcessor(
                 return TurnOutcome.Duplicate; // disposing the session rolls back the reporter touch
             }
 
+            // The citizen's privacy words work at any point and leave the dialog where it was.
+            if (privacy is not null
+                && await privacy.TryHandleAsync(s, reporter, message.Text ?? message.QuickReplyPayload, now, cancellationToken) is { } privacyReply)
+            {
+                await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, null,
+                    await privacy.WithNoticeAsync(s, reporter, privacyReply, now), [], now);
+                await s.CommitAsync(cancellationToken);
+                outboxSignal.Notify();
+                return TurnOutcome.Accepted;
+            }
+
             var state = await TurnStore.LoadStateAsync(s, reporter.Id, dialog.Id);
             var o = options.Value;
             // Between complaints, a message may be about an earlier case (a rating, "tidak puas",
@@ -102,7 +114,8 @@ internal sealed class TurnProcessor(
                 {
                     if (await interceptor.TryHandleAsync(s, reporter, text.Trim(), now, cancellationToken) is { } answer)
                     {
-                        await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, answer.ComplaintId, answer.Text, [], now);
+                        await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, answer.ComplaintId,
+                            await WithNoticeAsync(s, reporter, answer.Text, now), [], now);
                         await s.CommitAsync(cancellationToken);
                         outboxSignal.Notify();
                         return TurnOutcome.Accepted;
@@ -124,7 +137,7 @@ internal sealed class TurnProcessor(
             if (reply is not null)
             {
                 await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id,
-                    created.Count > 0 ? created[^1] : null, reply.Text, reply.QuickReplies, now);
+                    created.Count > 0 ? created[^1] : null, await WithNoticeAsync(s, reporter, reply.Text, now), reply.QuickReplies, now);
             }
             await s.CommitAsync(cancellationToken);
         }
@@ -148,6 +161,10 @@ internal sealed class TurnProcessor(
         }
         return TurnOutcome.Accepted;
     }
+
+    /// <summary>The first message a new reporter receives carries the short privacy notice.</summary>
+    private Task<string> WithNoticeAsync(DbSession s, ReporterRow reporter, string text, DateTimeOffset now) =>
+        privacy is null ? Task.FromResult(text) : privacy.WithNoticeAsync(s, reporter, text, now);
 
     /// <summary>Dialog effects performed inside the turn's transaction.</summary>
     private sealed class StoreEffects(

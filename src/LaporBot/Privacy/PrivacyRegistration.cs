@@ -11,6 +11,7 @@ internal static class PrivacyRegistration
         services.AddOptions<PrivacyOptions>().Bind(builder.Configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
         services.AddSingleton<RetentionService>();
+        services.AddSingleton<PrivacyDesk>();
 
         return builder;
     }

@@ -417,8 +417,12 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
     /// <summary>A message to the citizen in their own chat and language, from the dialog's texts.</summary>
     public async Task NotifyCitizenAsync(DbSession s, ComplaintRow c, string key, Dictionary<string, string> args, DateTimeOffset now)
     {
-        var reporter = await s.Connection.QuerySingleAsync<(string Channel, string Address, string Language)>(
-            "SELECT channel, address, language FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
+        var reporter = await s.Connection.QuerySingleAsync<(string Channel, string Address, string Language, long? StoppedAt)>(
+            "SELECT channel, address, language, stopped_at FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
+        if (reporter.StoppedAt is not null && !Privacy.PrivacyDesk.SentWhenStopped.Contains(key))
+        {
+            return; // the citizen said BERHENTI: only answers about their open cases still go out
+        }
         args["tracking_number"] = c.TrackingNumber;
         var text = dialogs.Main.Render(key, reporter.Language, args);
         await OutboxStore.EnqueueAsync(s, reporter.Channel, reporter.Address, c.ReporterId, c.Id, text, [], now);

@@ -63,7 +63,8 @@ FROM complaints c LEFT JOIN complaint_personal p ON p.complaint_id = c.id;
 -- The reporter's privacy state.
 ALTER TABLE reporters ADD COLUMN notice_sent_at INTEGER;       -- the short privacy notice was sent (once per reporter)
 ALTER TABLE reporters ADD COLUMN stopped_at INTEGER;           -- said berhenti/stop: only answers about open cases
-ALTER TABLE reporters ADD COLUMN erase_requested_at INTEGER;   -- said hapus data saya; the rest goes when open cases close
+ALTER TABLE reporters ADD COLUMN erase_asked_at INTEGER;       -- said hapus data saya; waiting for their YA
+ALTER TABLE reporters ADD COLUMN erase_requested_at INTEGER;   -- confirmed; the rest goes when open cases close
 ALTER TABLE reporters ADD COLUMN erased_at INTEGER;            -- address and name erased
 
 -- Every view of a case's personal data by staff, and every export with identities: who, when,
