@@ -76,7 +76,7 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
             await using var s = await db.BeginAsync(ct);
             // Re-read inside the write transaction: another round may have acted since the scan.
             var row = await s.Connection.QuerySingleOrDefaultAsync<ComplaintRow>(
-                $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} WHERE id = @id AND {where}", new { id, at }, s.Transaction);
+                $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} complaints WHERE id = @id AND {where}", new { id, at }, s.Transaction);
             if (row is not null && await act(s, row))
             {
                 await s.CommitAsync(ct);
