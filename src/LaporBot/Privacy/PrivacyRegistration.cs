@@ -12,6 +12,7 @@ internal static class PrivacyRegistration
         services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
         services.AddSingleton<RetentionService>();
         services.AddSingleton<PrivacyDesk>();
+        services.AddHostedService<PrivacyTextsCheck>();
 
         return builder;
     }
@@ -30,4 +31,16 @@ internal static class PrivacyRegistration
             .WithSimpleSchedule(x => x.WithInterval(retention.Interval).RepeatForever()
                 .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
     }
+}
+
+/// <summary>Loads dialogs/privacy/privasi.yaml at start-up, so a broken file stops the service instead of a citizen's turn.</summary>
+internal sealed class PrivacyTextsCheck(PrivacyDesk desk, ILogger<PrivacyTextsCheck> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Privacy texts loaded in {Languages}", string.Join(", ", desk.Texts.Languages));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
