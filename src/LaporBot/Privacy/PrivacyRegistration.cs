@@ -13,12 +13,17 @@ internal static class PrivacyRegistration
         services.AddSingleton<RetentionService>();
         services.AddSingleton<PrivacyDesk>();
         services.AddHostedService<PrivacyTextsCheck>();
+        if (builder.Configuration.GetValue("Scheduler:Enabled", true))
+        {
+            // AddQuartz is additive: one more job on the scheduler the workflow configures.
+            services.AddQuartz(q => AddRetentionJob(q, builder.Configuration));
+        }
 
         return builder;
     }
 
-    /// <summary>The retention round, on the scheduler that routing configures (one Quartz store for every job).</summary>
-    public static void AddRetentionJob(IQuartzBuilder q, IConfiguration config)
+    /// <summary>The retention round, on the one Quartz store every job uses.</summary>
+    private static void AddRetentionJob(IQuartzBuilder q, IConfiguration config)
     {
         var retention = (config.GetSection(PrivacyOptions.Section).Get<PrivacyOptions>() ?? new PrivacyOptions()).Retention;
         if (!retention.Enabled)

@@ -2,7 +2,7 @@ using Dapper;
 using LaporBot.Complaints;
 using LaporBot.Data;
 using LaporBot.Privacy;
-using LaporBot.Routing;
+using LaporBot.Workflow;
 using LaporBot.Tests.Fakes;
 using Microsoft.Data.Sqlite;
 using YamlDotNet.Serialization;
@@ -56,6 +56,7 @@ public sealed class PrivacyScriptTests
             ["Routing:AutoAssign"] = "false",
             ["Agencies:0:Code"] = "DLH",
             ["Agencies:0:Name"] = "Dinas Lingkungan Hidup",
+            ["Agencies:0:AdminTelegramIds:0"] = "9002", // the workflow assigns only where someone can act
             ["Privacy:Controller"] = "Dinas Kominfo Kabupaten Cilacap",
             ["Privacy:DpoContact"] = DpoContact,
         });

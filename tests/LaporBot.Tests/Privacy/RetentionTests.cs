@@ -2,7 +2,7 @@ using Dapper;
 using LaporBot.Complaints;
 using LaporBot.Data;
 using LaporBot.Privacy;
-using LaporBot.Routing;
+using LaporBot.Workflow;
 using LaporBot.StatusPage.Recaps;
 using LaporBot.Tests.Fakes;
 using LaporBot.Tests.StatusPage;
