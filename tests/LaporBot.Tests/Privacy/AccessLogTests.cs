@@ -2,7 +2,7 @@ using System.Net;
 using LaporBot.Privacy;
 using LaporBot.Tests.Fakes;
 using LaporBot.Tests.Routing;
-using LaporBot.Tests.StatusPage;
+using LaporBot.Tests.Reports;
 
 namespace LaporBot.Tests.Privacy;
 

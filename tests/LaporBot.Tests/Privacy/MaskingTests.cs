@@ -1,7 +1,7 @@
 using System.Net;
-using LaporBot.StatusPage.Recaps;
+using LaporBot.Reports;
 using LaporBot.Tests.Fakes;
-using LaporBot.Tests.StatusPage;
+using LaporBot.Tests.Reports;
 
 namespace LaporBot.Tests.Privacy;
 
@@ -44,7 +44,7 @@ public sealed class MaskingTests : IAsyncLifetime
     public async Task Recap_summaries_mask_phone_numbers_in_every_format()
     {
         var csv = RecapReading.Utf8(await (await _kit.Http.SendAsync(_kit.Get("/status/rekap/unduh?periode=2025-07&format=csv", "operator"))).Content.ReadAsByteArrayAsync());
-        var report = await _kit.App.Service<RecapService>().BuildAsync(RecapPeriod.Month(2025, 7), includeIdentity: true);
+        var report = await _kit.App.Service<RecapService>().BuildAsync(RecapPeriod.Month(2025, 7), new IdentityRequest("uji", "uji masking"));
 
         Assert.Contains("0*******890", csv);
         Assert.StartsWith("Jalan rusak, hubungi 0*******890 / +62*******890", report.Cases.Single(c => c.Number == _kit.A).Summary);

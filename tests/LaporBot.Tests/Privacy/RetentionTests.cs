@@ -3,9 +3,9 @@ using LaporBot.Complaints;
 using LaporBot.Data;
 using LaporBot.Privacy;
 using LaporBot.Workflow;
-using LaporBot.StatusPage.Recaps;
+using LaporBot.Reports;
 using LaporBot.Tests.Fakes;
-using LaporBot.Tests.StatusPage;
+using LaporBot.Tests.Reports;
 using Microsoft.Data.Sqlite;
 
 namespace LaporBot.Tests.Privacy;
@@ -110,7 +110,7 @@ public sealed class RetentionTests : IAsyncLifetime
     {
         var recaps = _kit.App.Service<RecapService>();
         var july = RecapPeriod.Month(2025, 7);
-        var before = await recaps.BuildAsync(july, includeIdentity: false);
+        var before = await recaps.BuildAsync(july, identity: null);
         var skeleton = await SkeletonAsync();
         var timeline = await TimelineSkeletonAsync();
         var notesOfOpen = await Db.ScalarAsync<long>(DbPath,
@@ -140,7 +140,7 @@ public sealed class RetentionTests : IAsyncLifetime
         // The skeleton and the timeline did not move; nor did the recap's figures for July 2025.
         Assert.Equal(skeleton, await SkeletonAsync());
         Assert.Equal(timeline, await TimelineSkeletonAsync());
-        var after = await recaps.BuildAsync(july, includeIdentity: false);
+        var after = await recaps.BuildAsync(july, identity: null);
         Assert.Equal((before.Total, before.Answered, before.AnsweredOnTime, before.OnTimeShare, before.AverageRating),
             (after.Total, after.Answered, after.AnsweredOnTime, after.OnTimeShare, after.AverageRating));
         Assert.Equal(before.Agencies, after.Agencies);
