@@ -3,6 +3,7 @@ using LaporBot.Channels.Simulator;
 using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
+using LaporBot.Privacy;
 using LaporBot.Routing;
 using LaporBot.Staff;
 using LaporBot.StatusPage;
@@ -29,6 +30,7 @@ builder.AddStatusPage();
 builder.AddRecaps();
 builder.AddTracking();
 builder.AddCasesApi();
+builder.AddPrivacy();
 
 var app = builder.Build();
 

@@ -42,7 +42,8 @@ internal sealed class TurnProcessor(
     IOptions<ConversationOptions> options,
     ILogger<TurnProcessor> logger,
     ICaseFollowUp? followUp = null,
-    IEnumerable<IComplaintSubmittedHandler>? submittedHandlers = null)
+    IEnumerable<IComplaintSubmittedHandler>? submittedHandlers = null,
+    Privacy.PrivacyDesk? privacy = null)
 {
     private readonly IComplaintSubmittedHandler[] submittedHandlers = submittedHandlers?.ToArray() ?? [];
 
@@ -92,6 +93,17 @@ internal sealed class TurnProcessor(
                 return TurnOutcome.Duplicate; // disposing the session rolls back the reporter touch
             }
 
+            // The citizen's privacy words work at any point and leave the dialog where it was.
+            if (privacy is not null
+                && await privacy.TryHandleAsync(s, reporter, message.Text ?? message.QuickReplyPayload, now, cancellationToken) is { } privacyReply)
+            {
+                await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, null,
+                    await privacy.WithNoticeAsync(s, reporter, privacyReply, now), [], now);
+                await s.CommitAsync(cancellationToken);
+                outboxSignal.Notify();
+                return TurnOutcome.Accepted;
+            }
+
             var state = await TurnStore.LoadStateAsync(s, reporter.Id, dialog.Id);
             var o = options.Value;
             // The dialog decides everything about earlier cases (ratings, "tidak puas", the clarifying
@@ -117,7 +129,7 @@ internal sealed class TurnProcessor(
             if (reply is not null)
             {
                 await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id,
-                    created.Count > 0 ? created[^1] : touched, reply.Text, reply.QuickReplies, now, format: TextFormat.Markup);
+                    created.Count > 0 ? created[^1] : touched, await WithNoticeAsync(s, reporter, reply.Text, now), reply.QuickReplies, now, format: TextFormat.Markup);
             }
             await s.CommitAsync(cancellationToken);
         }
@@ -141,6 +153,10 @@ internal sealed class TurnProcessor(
         }
         return TurnOutcome.Accepted;
     }
+
+    /// <summary>The first message a new reporter receives carries the short privacy notice.</summary>
+    private Task<string> WithNoticeAsync(DbSession s, ReporterRow reporter, string text, DateTimeOffset now) =>
+        privacy is null ? Task.FromResult(text) : privacy.WithNoticeAsync(s, reporter, text, now);
 
     /// <summary>Dialog effects performed inside the turn's transaction.</summary>
     private sealed class StoreEffects(

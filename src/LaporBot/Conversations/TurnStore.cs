@@ -75,7 +75,7 @@ internal static class TurnStore
     public static async Task<KnownIdentity?> LastIdentityAsync(DbSession s, long reporterId)
     {
         var rows = (await s.Connection.QueryAsync<(string Name, string Address)>(
-            "SELECT name, address FROM complaints WHERE reporter_id = @reporterId ORDER BY id DESC LIMIT 1",
+            "SELECT name, address FROM complaint_details WHERE reporter_id = @reporterId ORDER BY id DESC LIMIT 1",
             new { reporterId }, s.Transaction)).AsList();
         return rows is [var r] && !string.IsNullOrWhiteSpace(r.Name) && !string.IsNullOrWhiteSpace(r.Address) ? new KnownIdentity(r.Name, r.Address) : null;
     }

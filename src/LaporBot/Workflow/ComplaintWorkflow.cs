@@ -194,17 +194,18 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         var agency = (await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction))!;
         var changed = await s.Connection.ExecuteAsync(
             """
-            UPDATE complaints SET status = 'answered', answer = @answer, answered_by = @actor, answered_at = @now,
+            UPDATE complaints SET status = 'answered', answered_by = @actor, answered_at = @now,
                 accepted_at = COALESCE(accepted_at, @now), step = NULL, due_at = NULL, remind_at = NULL, auto_close_at = @close,
                 rating = NULL, satisfied = NULL, updated_at = @now
             WHERE id = @id AND status IN ('assigned', 'accepted', 'reopened')
             """,
-            new { id = c.Id, answer, actor, now = now.ToUnixTimeMilliseconds(), close = sla.AutoCloseAt(now).ToUnixTimeMilliseconds() },
+            new { id = c.Id, actor, now = now.ToUnixTimeMilliseconds(), close = sla.AutoCloseAt(now).ToUnixTimeMilliseconds() },
             s.Transaction);
         if (changed == 0)
         {
             return false;
         }
+        await ComplaintStore.SetAnswerAsync(s, c.Id, answer);
         if (c.Status == ComplaintStatus.Assigned)
         {
             await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", $"diterima {agency.Code} (langsung dijawab)");
@@ -275,12 +276,14 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         {
             changes.Add("Titik lokasi baru");
         }
+        // Personal fields live in complaint_personal (erasable, docs/privacy.md); the case keeps the rest.
         await s.Connection.ExecuteAsync(
             """
-            UPDATE complaints SET name = @name, address = @address, problem_location = @location, text = @text,
-                latitude = COALESCE(@lat, latitude), longitude = COALESCE(@lon, longitude), location_label = COALESCE(@label, location_label),
-                due_at = NULL, remind_at = NULL, reminded_at = NULL
-            WHERE id = @id AND status = 'returned'
+            UPDATE complaints SET problem_location = @location, due_at = NULL, remind_at = NULL, reminded_at = NULL
+            WHERE id = @id AND status = 'returned';
+            UPDATE complaint_personal SET name = @name, address = @address, text = @text,
+                latitude = COALESCE(@lat, latitude), longitude = COALESCE(@lon, longitude), location_label = COALESCE(@label, location_label)
+            WHERE complaint_id = @id;
             """,
             new
             {
@@ -509,8 +512,12 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
     public async Task NotifyCitizenAsync(DbSession s, ComplaintRow c, string key, Dictionary<string, string> args, DateTimeOffset now,
         IReadOnlyList<Choice>? quickReplies = null)
     {
-        var reporter = await s.Connection.QuerySingleAsync<(string Channel, string Address, string Language)>(
-            "SELECT channel, address, language FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
+        var reporter = await s.Connection.QuerySingleAsync<(string Channel, string Address, string Language, long? StoppedAt)>(
+            "SELECT channel, address, language, stopped_at FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
+        if (reporter.StoppedAt is not null && !Privacy.PrivacyDesk.SentWhenStopped.Contains(key))
+        {
+            return; // the citizen said BERHENTI: only answers about their open cases still go out
+        }
         args["tracking_number"] = c.TrackingNumber;
         var d = dialogs.Main;
         var text = d.Render(key, reporter.Language, args);

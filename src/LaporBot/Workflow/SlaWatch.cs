@@ -91,7 +91,7 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
             await using var s = await db.BeginAsync(ct);
             // Re-read inside the write transaction: another round may have acted since the scan.
             var row = await s.Connection.QuerySingleOrDefaultAsync<ComplaintRow>(
-                $"SELECT {ComplaintStore.Columns} FROM complaints WHERE id = @id AND {where}", new { id, at }, s.Transaction);
+                $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} complaints WHERE id = @id AND {where}", new { id, at }, s.Transaction);
             if (row is not null && await act(s, row))
             {
                 await s.CommitAsync(ct);
@@ -121,7 +121,7 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
                 return false;
             }
             var overdue = (await s.Connection.QueryAsync<ComplaintRow>(
-                $"SELECT {ComplaintStore.Columns} FROM complaints WHERE overdue_at IS NOT NULL AND step IS NOT NULL ORDER BY due_at, id",
+                $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} WHERE overdue_at IS NOT NULL AND step IS NOT NULL ORDER BY due_at, id",
                 transaction: s.Transaction)).AsList();
             var list = new List<(ComplaintRow, string?)>();
             foreach (var c in overdue)

@@ -66,7 +66,7 @@ public class StatusPageBrowserTests
             "Sampah menumpuk di pinggir pasar sudah dua minggu tidak diangkut petugas kebersihan", "Ani Lestari",
             "Pasar Gede, Kelurahan Sidakaya, Cilacap Selatan", "sama", "ya");
         var number = await Db.ScalarAsync<string>(app.DatabasePath,
-            "SELECT tracking_number FROM complaints WHERE name = 'Budi Santoso'");
+            "SELECT tracking_number FROM complaint_details WHERE name = 'Budi Santoso'");
         var downloads = TestPaths.NewTempDir();
         using var browser = new Browser(downloads);
         var d = browser.Driver;

@@ -30,7 +30,7 @@ public class RestartAndConcurrencyTests
                 await c.SayAsync("Sampah menumpuk di pinggir jalan sudah seminggu tidak diangkut petugas");
                 await c.SayAsync("ya");
             }
-            var name = await Db.ScalarAsync<string>(dbPath, "SELECT name FROM complaints");
+            var name = await Db.ScalarAsync<string>(dbPath, "SELECT name FROM complaint_details");
             Assert.Equal("Siti Aminah", name);
         }
         finally

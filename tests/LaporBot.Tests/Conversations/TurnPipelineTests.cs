@@ -39,7 +39,7 @@ public class TurnPipelineTests : IAsyncLifetime
         await FileComplaintAsync(c);
 
         var row = (await Db.QueryAsync<(string TrackingNumber, string Name, string Address, string Text, string Status, string Channel)>(_app.DatabasePath,
-            "SELECT tracking_number, name, address, text, status, channel FROM complaints")).Single();
+            "SELECT tracking_number, name, address, text, status, channel FROM complaint_details")).Single();
         Assert.Matches(@"^LPR-\d{4}-00001$", row.TrackingNumber);
         Assert.Equal("Budi Santoso", row.Name);
         Assert.Equal("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", row.Address);
@@ -135,7 +135,7 @@ public class TurnPipelineTests : IAsyncLifetime
         await c.SayAsync("sama");
         await c.SayAsync("ya");
 
-        var row = (await Db.QueryAsync<(string Name, string Address, string Text)>(_app.DatabasePath, "SELECT name, address, text FROM complaints")).Single();
+        var row = (await Db.QueryAsync<(string Name, string Address, string Text)>(_app.DatabasePath, "SELECT name, address, text FROM complaint_details")).Single();
         Assert.Equal(nasty, row.Text);
         Assert.Equal("Robert'); DROP TABLE reporters;--", row.Name);
         Assert.Equal("Jl. \"Kutilang\" <No. 5>, Sidanegara, Cilacap", row.Address);

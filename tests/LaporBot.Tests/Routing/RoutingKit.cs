@@ -135,7 +135,7 @@ internal sealed class RoutingKit : IAsyncDisposable
 
     public async Task<List<(string Actor, string Kind, string? Note)>> TimelineAsync(string number) =>
         await Db.QueryAsync<(string, string, string?)>(DatabasePath,
-            "SELECT e.actor, e.kind, e.note FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.tracking_number = @number ORDER BY e.id",
+            "SELECT e.actor, e.kind, n.note FROM complaint_events e LEFT JOIN complaint_event_notes n ON n.event_id = e.id JOIN complaints c ON c.id = e.complaint_id WHERE c.tracking_number = @number ORDER BY e.id",
             new { number });
 
     /// <summary>The messages sent on the wire to one chat, oldest first.</summary>
@@ -191,7 +191,7 @@ internal sealed class RoutingKit : IAsyncDisposable
     public async Task<Snapshot> SnapshotAsync(string number)
     {
         var row = (await Db.QueryAsync<(string Status, string? AgencyCode, string? Answer, long UpdatedAt)>(DatabasePath,
-            "SELECT status, agency_code, answer, updated_at FROM complaints WHERE tracking_number = @number", new { number })).Single();
+            "SELECT status, agency_code, answer, updated_at FROM complaint_details WHERE tracking_number = @number", new { number })).Single();
         var events = await Db.ScalarAsync<long>(DatabasePath,
             "SELECT COUNT(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.tracking_number = @number", new { number });
         return new(row.Status, row.AgencyCode, row.Answer, row.UpdatedAt, events);

@@ -19,7 +19,7 @@ public sealed class StatusPageXssTests
             $"Lampu jalan mati {Script} sudah dua minggu {Attribute} mohon segera diperbaiki");
         // The payload really is stored verbatim, so the pages below have something to encode.
         var stored = (await Db.QueryAsync<(string Name, string Address, string Text)>(kit.DatabasePath,
-            "SELECT name, address, text FROM complaints WHERE tracking_number = @number", new { number })).Single();
+            "SELECT name, address, text FROM complaint_details WHERE tracking_number = @number", new { number })).Single();
         foreach (var field in new[] { stored.Name, stored.Address, stored.Text })
         {
             Assert.Contains(Script, field);

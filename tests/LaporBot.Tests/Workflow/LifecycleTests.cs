@@ -311,7 +311,7 @@ public class LifecycleTests
         Assert.Contains("Desa Karangsari <b>RT 3</b>, saluran air", Text(triage)); // staff notices are plain text, shown as typed
         Assert.False(triage.TryGetProperty("parse_mode", out _));
         var row = (await Db.QueryAsync<(string Text, string Location)>(kit.DatabasePath,
-            "SELECT text, problem_location FROM complaints WHERE tracking_number = @number", new { number })).Single();
+            "SELECT text, problem_location FROM complaint_details WHERE tracking_number = @number", new { number })).Single();
         Assert.Equal("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja\nDesa Karangsari <b>RT 3</b>, saluran air di depan SD tersumbat sampah", row.Text);
         Assert.Equal("Depan SD Negeri Karangsari, Desa Karangsari", row.Location);
         Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT COUNT(*) FROM complaints"));
@@ -342,7 +342,7 @@ public class LifecycleTests
         await kit.SayAsync(RoutingKit.Citizen, "ya");
         var number = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT tracking_number FROM complaints");
         Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT confidential FROM complaints"));
-        Assert.NotNull(await Db.ScalarAsync<double?>(kit.DatabasePath, "SELECT latitude FROM complaints"));
+        Assert.NotNull(await Db.ScalarAsync<double?>(kit.DatabasePath, "SELECT latitude FROM complaint_details"));
         await kit.WaitForStatusAsync(number, "assigned");
 
         var notification = Text(await kit.WaitForMessageAsync(RoutingKit.PuAdmin, number));

@@ -87,7 +87,7 @@ public class MetaConversationTests
         var complaint = (await Db.QueryAsync<(string, string, string, string, string, string)>(h.DatabasePath,
             """
             SELECT c.tracking_number, c.channel, c.name, c.address, c.text, r.address
-            FROM complaints c JOIN reporters r ON r.id = c.reporter_id
+            FROM complaint_details c JOIN reporters r ON r.id = c.reporter_id
             """)).Single();
         Assert.Equal(("LPR-2611-00001", "meta", "Budi Santoso", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah",
             "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan", Citizen), complaint);

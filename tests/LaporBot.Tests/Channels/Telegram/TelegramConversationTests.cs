@@ -48,7 +48,7 @@ public class TelegramConversationTests : IAsyncLifetime
         Assert.True(markup.GetProperty("resize_keyboard").GetBoolean());
 
         var complaint = (await Db.QueryAsync<(string TrackingNumber, string Name, string Address, string Text, string Channel)>(_kit.DatabasePath,
-            "SELECT tracking_number, name, address, text, channel FROM complaints")).Single();
+            "SELECT tracking_number, name, address, text, channel FROM complaint_details")).Single();
         Assert.Matches(@"^LPR-\d{4}-00001$", complaint.TrackingNumber);
         Assert.Equal(("Siti Rahayu", said[2], said[4], "telegram"), (complaint.Name, complaint.Address, complaint.Text, complaint.Channel));
 

@@ -22,7 +22,7 @@ public class TwilioEndToEndTests
         await Db.EventuallyAsync(() => Task.FromResult(h.Sent.Count == 6), "six replies sent to Twilio");
 
         var number = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT tracking_number FROM complaints");
-        var name = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT name FROM complaints");
+        var name = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT name FROM complaint_details");
         Assert.Equal("Budi Santoso", name); // the WhatsApp profile name, confirmed with "ya"
         var expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TwilioHarness.AccountSid}:{TwilioHarness.AuthToken}"));
         foreach (var request in h.Sent)
