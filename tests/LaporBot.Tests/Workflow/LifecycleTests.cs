@@ -281,7 +281,7 @@ public class LifecycleTests
         await kit.WaitForExactMessageAsync(RoutingKit.Triage, $"📤 Aduan {number} dikembalikan ke pelapor untuk dilengkapi.");
         // The citizen's notice: HTML parse mode, the staff-typed reason escaped, a button with the number.
         var notice = await kit.WaitForMessageAsync(RoutingKit.Citizen, "perlu dilengkapi");
-        Assert.Equal("HTML", notice.GetProperty("parse_mode").GetString());
+        Assert.Equal("HTML", notice.GetProperty("parse_mode").GetString(), ignoreCase: true);
         Assert.Contains($"Aduan Anda <b>{number}</b> perlu dilengkapi", Text(notice));
         Assert.Contains("<b>Alasan petugas:</b> mohon sertakan nama desa &lt;RT/RW&gt;", Text(notice));
         Assert.Equal([number, "Aduan baru"], notice.GetProperty("reply_markup").GetProperty("keyboard").EnumerateArray().Select(r => r[0].GetProperty("text").GetString()));
