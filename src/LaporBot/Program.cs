@@ -14,6 +14,7 @@ using LaporBot.Workflow;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLaporOptionsValidation();
+builder.AddHealth();
 builder.AddData();
 builder.AddConversations();
 builder.AddOutbox();

@@ -28,14 +28,15 @@ internal sealed class StatusPageKit : IAsyncDisposable
         ["Scheduler:WatchInterval"] = "00:00:01",
     };
 
-    public static StatusPageKit Start(TimeProvider? clock = null, IDictionary<string, string?>? extra = null)
+    public static StatusPageKit Start(TimeProvider? clock = null, IDictionary<string, string?>? extra = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var settings = AgencySettings();
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
             settings[k] = v;
         }
-        var kit = new StatusPageKit(new LaporApp(settings: settings, clock: clock));
+        var kit = new StatusPageKit(new LaporApp(settings: settings, clock: clock, services: services));
         kit.App.CreateClient().Dispose(); // start the host (migrations, bootstrap account)
         return kit;
     }

@@ -156,7 +156,7 @@ internal static class CasesApi
         }
         else
         {
-            return TypedResults.BadRequest(new ApiError("from and to are local dates yyyy-MM-dd, to not before from."));
+            return TypedResults.BadRequest(new ApiError($"from and to are local dates yyyy-MM-dd between {RecapPeriod.MinYear}-01-01 and {RecapPeriod.MaxYear}-12-31, to not before from."));
         }
         var r = await recaps.BuildAsync(period, identity: null, cancellationToken: ct);
         return TypedResults.Ok(new StatsDto(period.From, period.To, period.Label, r.Total, r.Answered, r.AnsweredOnTime, r.OnTimeShare,
@@ -171,7 +171,7 @@ internal static class CasesApi
         {
             if (!RecapPeriod.TryParseDay(from, out var f))
             {
-                error = "from is a local date yyyy-MM-dd.";
+                error = $"from is a local date yyyy-MM-dd between {RecapPeriod.MinYear}-01-01 and {RecapPeriod.MaxYear}-12-31.";
                 return false;
             }
             start = RecapPeriod.Range(f, f).Instants(recaps.Zone).Start.ToUnixTimeMilliseconds();
@@ -180,7 +180,7 @@ internal static class CasesApi
         {
             if (!RecapPeriod.TryParseDay(to, out var t))
             {
-                error = "to is a local date yyyy-MM-dd (inclusive).";
+                error = $"to is a local date yyyy-MM-dd (inclusive) between {RecapPeriod.MinYear}-01-01 and {RecapPeriod.MaxYear}-12-31.";
                 return false;
             }
             end = RecapPeriod.Range(t, t).Instants(recaps.Zone).End.ToUnixTimeMilliseconds();

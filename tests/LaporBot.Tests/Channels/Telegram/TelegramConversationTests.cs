@@ -37,8 +37,9 @@ public class TelegramConversationTests : IAsyncLifetime
 
         var confirmation = sent[4];
         Assert.Contains("Kirim sekarang?", confirmation.GetProperty("text").GetString());
-        // Every message in parse mode HTML: the dialog's bold as <b>, nothing raw.
-        Assert.All(sent, m => Assert.Equal("HTML", m.GetProperty("parse_mode").GetString(), ignoreCase: true)); // Telegram.Bot writes "Html"; the Bot API takes either
+        // Every message in parse mode HTML (Telegram.Bot writes its enum as "Html"; the Bot API reads it
+        // case-insensitively, docs/telegram.md): the dialog's bold as <b>, nothing raw.
+        Assert.All(sent, m => Assert.Equal("HTML", m.GetProperty("parse_mode").GetString(), ignoreCase: true));
         Assert.Contains("<b>Nama:</b> Siti Rahayu", confirmation.GetProperty("text").GetString());
         Assert.DoesNotContain("*", confirmation.GetProperty("text").GetString());
         var markup = confirmation.GetProperty("reply_markup");
