@@ -34,7 +34,7 @@ internal static class Erasure
             DELETE FROM complaint_attachments WHERE complaint_id = @complaintId;
             DELETE FROM outbox WHERE complaint_id = @complaintId AND (status <> 'pending' OR reporter_id IS NULL);
             DELETE FROM staff_updates WHERE text LIKE '%' || @number || '%';
-            UPDATE complaints SET personal_erased_at = @now WHERE id = @complaintId AND personal_erased_at IS NULL;
+            UPDATE complaints SET personal_erased_at = @now, problem_location = '' WHERE id = @complaintId AND personal_erased_at IS NULL;
             """,
             new { complaintId, number, now = now.ToUnixTimeMilliseconds() }, tx);
         return files;

@@ -239,7 +239,7 @@ public class LifecycleTests
         Assert.Equal(2, numbers.Count);
         var second = numbers[1];
         var row = (await Db.QueryAsync<(string Name, string Address, string Location, string Text)>(kit.DatabasePath,
-            "SELECT name, address, problem_location, text FROM complaints WHERE tracking_number = @second", new { second })).Single();
+            "SELECT name, address, problem_location, text FROM complaint_details WHERE tracking_number = @second", new { second })).Single();
         Assert.Equal(("Budi Santoso", "Jl. Gatot Subroto No. 12, Gunungsimping, Cilacap Tengah", "Jl. Gatot Subroto depan Pasar Gumilir",
             "lampu penerangan jalan umum di Jl. Gatot Subroto mati semua sejak seminggu"), row);
         // The answered case got nothing: no comment event, no message to its agency about the lamp.
