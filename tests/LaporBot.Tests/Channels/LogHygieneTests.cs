@@ -44,11 +44,7 @@ public class LogHygieneTests
     [Fact]
     public async Task Routing_workflow_and_status_page_paths_log_no_phone_number_in_any_form()
     {
-        var sid = 0;
-        await using var twilio = await FakeProviderServer.StartAsync(r =>
-            r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
-                ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref sid):D32}\",\"status\":\"queued\"}}")
-                : new(404, "{\"code\":20404}"));
+        await using var twilio = await RoutingKit.StartAcceptingTwilioAsync();
         await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl));
 
         var number = await kit.FileWhatsAppComplaintAsync(

@@ -164,11 +164,7 @@ public class LifecycleTests
     public async Task An_answer_on_Telegram_reaches_a_WhatsApp_citizen_as_text_or_as_a_template_after_24_hours(bool windowClosed)
     {
         const string template = "HX0123456789abcdef0123456789abcdef";
-        var sid = 0;
-        await using var twilio = await FakeProviderServer.StartAsync(r =>
-            r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
-                ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref sid):D32}\",\"status\":\"queued\"}}")
-                : new(404, "{\"code\":20404}"));
+        await using var twilio = await RoutingKit.StartAcceptingTwilioAsync();
         await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl, template));
 
         var number = await kit.FileWhatsAppComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
@@ -218,11 +214,7 @@ public class LifecycleTests
     [Fact]
     public async Task A_new_complaint_right_after_an_answer_on_WhatsApp_becomes_a_new_case_and_nothing_reaches_the_old_one()
     {
-        var sid = 0;
-        await using var twilio = await FakeProviderServer.StartAsync(r =>
-            r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
-                ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref sid):D32}\",\"status\":\"queued\"}}")
-                : new(404, "{\"code\":20404}"));
+        await using var twilio = await RoutingKit.StartAcceptingTwilioAsync();
         await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl));
         var first = await kit.FileWhatsAppComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
         await kit.WaitForStatusAsync(first, "assigned");
