@@ -2,6 +2,7 @@ using LaporBot.Channels.Meta;
 using LaporBot.Channels.Simulator;
 using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
+using LaporBot.Complaints;
 using LaporBot.Hosting;
 using LaporBot.Privacy;
 using LaporBot.Routing;
@@ -15,6 +16,8 @@ using LaporBot.Workflow;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLaporOptionsValidation();
+builder.AddLocalZone();
+builder.AddDemoDirectory();
 builder.AddHealth();
 builder.AddData();
 builder.AddConversations();

@@ -9,9 +9,9 @@ namespace LaporBot.Complaints;
 /// Issues LPR-YYMM-NNNNN numbers: one sequence per prefix and local month, advanced with a single
 /// upsert inside the caller's transaction, so concurrent submissions can never share a number.
 /// </summary>
-internal sealed class TrackingNumbers(IOptions<ComplaintOptions> options)
+internal sealed class TrackingNumbers(IOptions<ComplaintOptions> options, LocalZone zone)
 {
-    private readonly TimeZoneInfo _zone = FindZone(options.Value.TimeZone);
+    private readonly TimeZoneInfo _zone = zone.Zone;
 
     public string Prefix => options.Value.TrackingPrefix;
 
@@ -35,16 +35,16 @@ internal sealed class TrackingNumbers(IOptions<ComplaintOptions> options)
     public static string Format(string prefix, string period, long n) =>
         string.Create(CultureInfo.InvariantCulture, $"{prefix}-{period}-{n:D5}");
 
+    /// <summary>One of Indonesia's zones by IANA id (see <see cref="LocalZone"/>).</summary>
     internal static TimeZoneInfo FindZone(string id)
     {
         try
         {
-            return TimeZoneInfo.FindSystemTimeZoneById(id);
+            return new LocalZone(id).Zone;
         }
-        catch (TimeZoneNotFoundException) when (id == "Asia/Jakarta")
+        catch (ArgumentException e)
         {
-            // Minimal containers may lack tzdata; WIB has had no daylight saving since 1964.
-            return TimeZoneInfo.CreateCustomTimeZone(id, TimeSpan.FromHours(7), "WIB", "WIB");
+            throw new TimeZoneNotFoundException(e.Message);
         }
     }
 }

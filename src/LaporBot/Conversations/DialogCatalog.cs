@@ -15,6 +15,7 @@ internal sealed class DialogCatalog
                 $"Conversations:Dialog is '{options.Value.Dialog}', but {dir} has no dialog with that id (found: {string.Join(", ", Dialogs.Keys)}).");
         }
         Main = main;
+        StatusVocabulary.Use(main);
         Engine = new DialogEngine(main);
         Directory = dir;
     }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using LaporBot.Complaints;
 
 namespace LaporBot.Conversations;
 
@@ -30,10 +30,8 @@ internal sealed record ComposedReply(string Text, IReadOnlyList<string> QuickRep
 /// </summary>
 internal static class ReplyComposer
 {
-    private static readonly TimeZoneInfo Wib = FindWib();
-
     public static async Task<ComposedReply?> ComposeAsync(
-        DialogDefinition d, TurnResult turn, IDialogEffects effects, CancellationToken cancellationToken)
+        DialogDefinition d, TurnResult turn, IDialogEffects effects, LocalZone zone, CancellationToken cancellationToken)
     {
         var lang = turn.State.Language;
         var parts = new List<string>();
@@ -61,7 +59,7 @@ internal static class ReplyComposer
                         : d.Render("status_list", lang, new Dictionary<string, string>
                         {
                             ["items"] = string.Join("\n", latest.Select(c =>
-                                Channels.Markup.Escape($"• {c.TrackingNumber} ({FormatDate(c.CreatedAt)}) — {d.StatusLabel(c.Status, lang)}"))),
+                                Channels.Markup.Escape($"• {c.TrackingNumber} ({zone.Format(c.CreatedAt)}) — {d.StatusLabel(c.Status, lang)}"))),
                         }));
                     quick = [];
                     break;
@@ -72,7 +70,7 @@ internal static class ReplyComposer
                         : d.Render("status_found", lang, new Dictionary<string, string>
                         {
                             ["tracking_number"] = found.TrackingNumber,
-                            ["date"] = FormatDate(found.CreatedAt),
+                            ["date"] = zone.Format(found.CreatedAt),
                             ["status"] = d.StatusLabel(found.Status, lang),
                             ["agency"] = found.AgencyName is null ? ""
                                 : d.Render("status_agency", lang, new Dictionary<string, string> { ["agency_name"] = found.AgencyName }),
@@ -84,21 +82,5 @@ internal static class ReplyComposer
             }
         }
         return parts.Count == 0 ? null : new ComposedReply(string.Join("\n\n", parts), quick);
-    }
-
-    /// <summary>Dates for citizens are local (WIB), day first as Indonesians write them.</summary>
-    public static string FormatDate(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, Wib).ToString("dd-MM-yyyy HH:mm", CultureInfo.InvariantCulture) + " WIB";
-
-    private static TimeZoneInfo FindWib()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Jakarta");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("WIB", TimeSpan.FromHours(7), "WIB", "WIB");
-        }
     }
 }

@@ -37,6 +37,7 @@ internal sealed class TurnProcessor(
     IDatabase db,
     DialogCatalog dialogs,
     TrackingNumbers trackingNumbers,
+    LocalZone zone,
     OutboxSignal outboxSignal,
     TimeProvider clock,
     IOptions<ConversationOptions> options,
@@ -119,7 +120,7 @@ internal sealed class TurnProcessor(
 
             long? touched = null;
             var effects = new StoreEffects(s, reporter, message.Channel, now, trackingNumbers, created, followUp, id => touched = id);
-            var reply = await ReplyComposer.ComposeAsync(dialog, turn, effects, cancellationToken);
+            var reply = await ReplyComposer.ComposeAsync(dialog, turn, effects, zone, cancellationToken);
 
             await TurnStore.SaveStateAsync(s, reporter.Id, dialog.Id, turn.State, now);
             if (turn.State.Language != reporter.Language)

@@ -1,4 +1,5 @@
 using LaporBot.Channels.Telegram;
+using LaporBot.Complaints;
 using LaporBot.Data;
 using LaporBot.Routing;
 using Microsoft.Extensions.Options;
@@ -80,7 +81,7 @@ internal static class Cli
         var bot = services.GetRequiredService<IOptions<TelegramOptions>>().Value.BotUsername.TrimStart('@');
         Console.WriteLine($"Invite code: {code}");
         Console.WriteLine($"For: {(triage ? "the triage desk (Admin Utama)" : role == StaffRole.Agency ? $"admins of {target.ToUpperInvariant()}" : $"the {role} of {target.ToUpperInvariant()}")}");
-        Console.WriteLine($"Valid until: {Conversations.ReplyComposer.FormatDate(now + validFor)} (one use)");
+        Console.WriteLine($"Valid until: {services.GetRequiredService<LocalZone>().Format(now + validFor)} (one use)");
         Console.WriteLine(bot.Length > 0
             ? $"Send the admin this link: https://t.me/{bot}?start={code}  (or they send /start {code} to the bot)"
             : $"The admin sends /start {code} to the bot (set Telegram:BotUsername to print a t.me link).");

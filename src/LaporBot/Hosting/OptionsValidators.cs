@@ -43,14 +43,6 @@ internal sealed partial class LaporOptionsValidator :
         {
             errors.Add($"Complaints:TrackingPrefix is '{o.TrackingPrefix}'; use 2–10 capital letters A–Z, e.g. LPR.");
         }
-        try
-        {
-            TrackingNumbers.FindZone(o.TimeZone);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            errors.Add($"Complaints:TimeZone '{o.TimeZone}' is not a known time zone; use an IANA id such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura.");
-        }
         return Result(errors);
     }
 

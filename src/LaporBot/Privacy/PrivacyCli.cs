@@ -26,7 +26,7 @@ internal static class PrivacyCli
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter stdout, TextWriter stderr)
     {
         var db = services.GetRequiredService<IDatabase>();
-        var zone = TrackingNumbers.FindZone(services.GetRequiredService<IOptions<ComplaintOptions>>().Value.TimeZone);
+        var zone = services.GetRequiredService<LocalZone>().Zone;
         string Local(long ms) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         switch (args.FirstOrDefault())
         {

@@ -14,7 +14,7 @@ namespace LaporBot.Privacy;
 /// close), BERHENTI / STOP (no messages except answers to open cases). Also adds the short notice to
 /// the first message a new reporter receives. Works inside the turn's transaction.
 /// </summary>
-internal sealed class PrivacyDesk(DialogCatalog dialogs, IOptions<PrivacyOptions> options, AttachmentStore attachments)
+internal sealed class PrivacyDesk(DialogCatalog dialogs, IOptions<PrivacyOptions> options, AttachmentStore attachments, LocalZone zone)
 {
     /// <summary>How long a HAPUS DATA SAYA waits for its YA.</summary>
     public static readonly TimeSpan ConfirmWithin = TimeSpan.FromHours(1);
@@ -112,7 +112,7 @@ internal sealed class PrivacyDesk(DialogCatalog dialogs, IOptions<PrivacyOptions
         var items = rows.Select(r => Texts.Render("my_data_item", lang, new Dictionary<string, string>
         {
             ["tracking_number"] = r.TrackingNumber,
-            ["date"] = ReplyComposer.FormatDate(r.Created),
+            ["date"] = zone.Format(r.Created),
             ["status"] = dialog.StatusLabel(r.Status, lang),
         })).ToList();
         var none = Texts.Render("my_data_no_items", lang);

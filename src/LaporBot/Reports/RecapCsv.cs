@@ -1,3 +1,4 @@
+using LaporBot.Complaints;
 using System.Globalization;
 using CsvHelper;
 using static LaporBot.Reports.ReportTexts;
@@ -7,7 +8,7 @@ namespace LaporBot.Reports;
 /// <summary>
 /// The report's case list as CSV the way a spreadsheet set to Indonesian regional settings reads it
 /// when the file is double-clicked: semicolon-separated (the list separator where the decimal mark is
-/// a comma), decimal commas, dates dd/MM/yyyy HH:mm, UTF-8 with a byte-order mark so Indonesian text
+/// a comma), decimal commas, dates dd-MM-yyyy HH:mm, UTF-8 with a byte-order mark so Indonesian text
 /// shows correctly; text that would run as a formula is escaped (a citizen can write "=HYPERLINK(…)").
 /// Statistics are in the workbook and the print page; a CSV holds one table.
 /// </summary>
@@ -49,7 +50,7 @@ internal static class RecapCsv
         return stream.ToArray();
     }
 
-    private static string When(DateTime? local) => local?.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture) ?? "";
+    private static string When(DateTime? local) => local?.ToString(LocalZone.DateTimePattern, CultureInfo.InvariantCulture) ?? "";
 
     private static string Num(double? v) => v?.ToString("0.#", Indonesian) ?? "";
 }

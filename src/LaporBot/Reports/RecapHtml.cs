@@ -1,3 +1,4 @@
+using LaporBot.Complaints;
 using System.Globalization;
 using System.Text;
 using LaporBot.StatusPage;
@@ -37,7 +38,7 @@ internal static class RecapHtml
             b.Append("<p>").Append(E(T("agency.filter"))).Append(": <strong>").Append(E(agency)).Append("</strong></p>");
         }
         b.Append("<p class=\"muted\">").Append(E(T("generated"))).Append(' ')
-            .Append(E(r.GeneratedLocal.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture))).Append(' ').Append(E(r.ZoneAbbreviation))
+            .Append(E(r.GeneratedLocal.ToString(LocalZone.DateTimePattern, CultureInfo.InvariantCulture))).Append(' ').Append(E(r.ZoneAbbreviation))
             .Append(" · ").Append(E(r.IncludeIdentity ? T("identity.shown", r.IdentityRequestedBy, r.IdentityReason) : T("identity.masked")))
             .Append("</p></div>\n");
         b.Append("<p class=\"noprint\">").Append(E(T("print.hint"))).Append("</p>\n");
@@ -104,7 +105,7 @@ internal static class RecapHtml
             if (done is not null)
             {
                 b.Append(E(T(level == SignOffLevels.PersonInCharge ? "sign.done.sign" : "sign.done.initial", done.By,
-                    done.AtLocal.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture) + " " + r.ZoneAbbreviation)));
+                    done.AtLocal.ToString(LocalZone.DateTimePattern, CultureInfo.InvariantCulture) + " " + r.ZoneAbbreviation)));
             }
             b.Append("</p><p class=\"line\"></p><p>").Append(E(T("sign.nip"))).Append("</p></div>");
         }
@@ -200,7 +201,7 @@ internal static class RecapHtml
         b.Append("</tbody></table>\n");
     }
 
-    private static string When(DateTime? d) => d?.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture) ?? T("empty");
+    private static string When(DateTime? d) => d?.ToString(LocalZone.DateTimePattern, CultureInfo.InvariantCulture) ?? T("empty");
 
     private static string Row(string label, string value) => $"<tr><th>{E(label)}</th><td class=\"n\">{E(value)}</td></tr>";
 

@@ -78,7 +78,7 @@ internal static class RecapRegistration
         {
             // AddQuartz is additive: this adds one job to the scheduler RoutingRegistration configures.
             // A server down at 01:00 on the 1st makes the recap when it is back (fire and proceed).
-            var zone = DeploymentZone(builder.Configuration);
+            var zone = LocalZone.FromConfiguration(builder.Configuration).Zone;
             var daily = (builder.Configuration.GetSection(RecapOptions.Section).Get<RecapOptions>() ?? new RecapOptions()).DailyTime;
             services.AddQuartz(q =>
             {
@@ -99,20 +99,6 @@ internal static class RecapRegistration
             });
         }
         return builder;
-    }
-
-    /// <summary>The deployment's wall clock (Calendar:TimeZone), as for the overdue digest; Jakarta when unreadable (the validator reports it).</summary>
-    private static TimeZoneInfo DeploymentZone(IConfiguration config)
-    {
-        var id = (config.GetSection(CalendarOptions.Section).Get<CalendarOptions>() ?? new CalendarOptions()).TimeZone;
-        try
-        {
-            return TrackingNumbers.FindZone(id);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
-            return TrackingNumbers.FindZone("Asia/Jakarta");
-        }
     }
 }
 

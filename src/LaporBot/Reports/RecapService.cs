@@ -93,14 +93,14 @@ internal sealed record IdentityRequest(string RequestedBy, string Reason);
 /// "Answered within the service standard" means answered_at ≤ total_due_at, the total standard fixed
 /// when the case was first dispositioned; the on-time share is over answered cases.
 /// </summary>
-internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> complaints, LocalTime time, TimeProvider clock)
+internal sealed class RecapService(IDatabase db, LocalZone zone, TimeProvider clock)
 {
     public static string Unassigned => T("unassigned");
     public static string Masked => T("masked");
     public static string Confidential => T("confidential");
     private const int SummaryLength = 120;
 
-    public TimeZoneInfo Zone { get; } = TrackingNumbers.FindZone(complaints.Value.TimeZone);
+    public TimeZoneInfo Zone { get; } = zone.Zone;
 
     public DateTime Local(long unixMs) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), Zone).DateTime;
 
@@ -243,7 +243,7 @@ internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> comp
             .Select(g => new RecapCount(g.Key, g.Count())).OrderByDescending(x => x.Count).ThenBy(x => x.Label, StringComparer.Ordinal).ToList();
         var ratings = Enumerable.Range(1, 5).Select(n => new RecapCount(n.ToString(System.Globalization.CultureInfo.InvariantCulture), cases.Count(x => x.Rating == n))).ToList();
         var all = Stats(null, "", cases);
-        return new RecapReport(period, agencyCode, agencyName, TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime, time.Abbreviation,
+        return new RecapReport(period, agencyCode, agencyName, TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime, zone.Abbreviation,
             identity is not null, identity?.RequestedBy, identity?.Reason, cases, agencies, statuses, timeline, byMonth, topics, ratings, overdue,
             all.Received, all.Answered, all.AnsweredOnTime, all.OnTimeShare, all.AverageRating, cases.Count(x => x.Oversight), kind);
     }

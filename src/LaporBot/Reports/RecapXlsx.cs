@@ -1,3 +1,4 @@
+using LaporBot.Complaints;
 using System.Globalization;
 using System.Text;
 using DocumentFormat.OpenXml;
@@ -304,7 +305,7 @@ internal static class RecapXlsx
             {
                 Add([Text($"{T("agency.filter")}: {agency}", Bold)]);
             }
-            Add([Text($"{T("generated")}: {report.GeneratedLocal.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture)} {report.ZoneAbbreviation} · " +
+            Add([Text($"{T("generated")}: {report.GeneratedLocal.ToString(LocalZone.DateTimePattern, CultureInfo.InvariantCulture)} {report.ZoneAbbreviation} · " +
                 (report.IncludeIdentity ? T("identity.shown", report.IdentityRequestedBy, report.IdentityReason) : T("identity.masked")))]);
             Skip();
         }
@@ -324,7 +325,7 @@ internal static class RecapXlsx
                 Add(SignatureRow(cols, level => T($"sign.{level}"), Bold));
                 Add(SignatureRow(cols, level => context.For(level) is { } a
                     ? T(level == SignOffLevels.PersonInCharge ? "sign.done.sign" : "sign.done.initial", a.By,
-                        a.AtLocal.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture) + " " + report.ZoneAbbreviation)
+                        a.AtLocal.ToString(LocalZone.DateTimePattern, CultureInfo.InvariantCulture) + " " + report.ZoneAbbreviation)
                     : ""));
                 Skip();
                 Add(SignatureRow(cols, _ => "______________________"));

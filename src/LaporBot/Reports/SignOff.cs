@@ -1,3 +1,4 @@
+using LaporBot.Complaints;
 using Dapper;
 using LaporBot.Data;
 using LaporBot.Outbox;
@@ -240,7 +241,7 @@ internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService rec
             await AppendAsync(s, r.Period, now, StoredRecaps.System_, "reminder", r.Stage, null);
             var label = SignOffTitle(r);
             var text = T("reminder.message", label, r.Period, T("stage." + r.Stage).ToLowerInvariant(),
-                recaps.Local(r.DueAt!.Value).ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+                recaps.Local(r.DueAt!.Value).ToString(LocalZone.DateTimePattern, System.Globalization.CultureInfo.InvariantCulture));
             foreach (var admin in admins)
             {
                 await ComplaintWorkflow.EnqueueStaffAsync(s, admin, null, text, [], "notify", now);

@@ -7,6 +7,7 @@ internal static class StaffRegistration
     {
         // Loaded now so that a broken texts file stops start-up with its file:line, not the first notification.
         StaffTexts.Catalog = StaffTextCatalog.LoadFile(StaffTextCatalog.ResolvePath(builder.Environment.ContentRootPath), StaffTexts.Keys);
+        StaffTexts.Zone = Complaints.LocalZone.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton<StaffDesk>();
         return builder;
     }

@@ -13,7 +13,6 @@ internal static class StaffTexts
     /// <summary>Every key the code renders; the file must define exactly these.</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "status.submitted", "status.triage", "status.assigned", "status.accepted", "status.returned", "status.answered", "status.reopened", "status.closed",
         "step.assign", "step.accept", "step.answer", "step.other",
         "card.number", "card.status", "card.status_agency", "card.received", "card.due", "card.due_late", "card.reporter_hidden", "card.reporter",
         "card.address", "card.problem_location", "card.contact", "card.confidential_note", "card.location", "card.attachments", "card.oversight", "card.text", "card.answer",
@@ -40,11 +39,17 @@ internal static class StaffTexts
 
     public static string T(string key, params (string, object?)[] args) => Catalog.Render(key, args);
 
-    public static string When(long? unixMs) =>
-        unixMs is { } ms ? ReplyComposer.FormatDate(DateTimeOffset.FromUnixTimeMilliseconds(ms)) : "-";
+    /// <summary>
+    /// The deployment's clock (Deployment:TimeZone), set at start-up with the catalog. Static like the
+    /// catalog because one process serves one deployment; tests that start apps in other zones run alone.
+    /// </summary>
+    public static LocalZone Zone { get; set; } = LocalZone.Jakarta;
 
-    public static string StatusName(string status) =>
-        Catalog.Has("status." + status) ? T("status." + status) : status;
+    public static string When(long? unixMs) =>
+        unixMs is { } ms ? Zone.Format(DateTimeOffset.FromUnixTimeMilliseconds(ms)) : "-";
+
+    /// <summary>One name per status everywhere: the citizen dialog's (dialogs/lapor.yaml).</summary>
+    public static string StatusName(string status) => StatusVocabulary.Name(status);
 
     /// <summary>The case as staff see it; identity hidden for confidential reports shown to agencies.</summary>
     /// <param name="contact">The reporter's channel and chat address, shown to the triage desk only.</param>
@@ -138,8 +143,8 @@ internal static class StaffTexts
 
     public static string Digest(IReadOnlyList<(ComplaintRow C, string? Agency)> overdue, DateTimeOffset now) =>
         overdue.Count == 0
-            ? T("digest.none", ("date", ReplyComposer.FormatDate(now)))
-            : T("digest.some", ("date", ReplyComposer.FormatDate(now)), ("count", overdue.Count)) + "\n" +
+            ? T("digest.none", ("date", Zone.Format(now)))
+            : T("digest.some", ("date", Zone.Format(now)), ("count", overdue.Count)) + "\n" +
               string.Join("\n", overdue.Select(o => T("digest.line", ("number", o.C.TrackingNumber), ("status", StatusName(o.C.Status)),
                   ("agency", o.Agency is null ? "" : T("digest.agency", ("agency", o.Agency))), ("due", When(o.C.DueAt)))));
 

@@ -89,15 +89,15 @@ public sealed class AgencyInput
         var errors = new List<string>();
         if (!System.Text.RegularExpressions.Regex.IsMatch(Code?.Trim() ?? "", "^[A-Za-z0-9_-]{2,20}$"))
         {
-            errors.Add("Kode instansi harus 2–20 huruf, angka, '-' atau '_' (misalnya DPUPR).");
+            errors.Add(WebTexts.T("agency.invalid_code"));
         }
         if (string.IsNullOrWhiteSpace(Name) || Name.Trim().Length > 200)
         {
-            errors.Add("Nama instansi wajib diisi (paling panjang 200 karakter).");
+            errors.Add(WebTexts.T("agency.invalid_name"));
         }
         if (AcceptMinutes is <= 0 or > 525_600 || AnswerMinutes is <= 0 or > 525_600)
         {
-            errors.Add("Mutu baku diisi dalam menit, lebih dari 0 (kosongkan untuk memakai standar umum).");
+            errors.Add(WebTexts.T("agency.invalid_standard"));
         }
         return errors;
     }

@@ -1,41 +1,34 @@
 using System.Globalization;
 using LaporBot.Complaints;
-using Microsoft.Extensions.Options;
 
 namespace LaporBot.StatusPage;
 
-/// <summary>Local (WIB by default) calendar for the status page: day and month boundaries, and how times are written.</summary>
-internal sealed class LocalTime(IOptions<ComplaintOptions> options)
+/// <summary>The status page's view of the deployment's clock (<see cref="LocalZone"/>): day and month boundaries, and the one way times are written.</summary>
+internal sealed class LocalTime(LocalZone zone)
 {
     private static readonly CultureInfo Id = CultureInfo.GetCultureInfo("id-ID");
 
-    public TimeZoneInfo Zone { get; } = TrackingNumbers.FindZone(options.Value.TimeZone);
+    public TimeZoneInfo Zone => zone.Zone;
 
-    /// <summary>WIB, WITA or WIT for Indonesia's zones; the IANA id otherwise.</summary>
-    public string Abbreviation => options.Value.TimeZone switch
-    {
-        "Asia/Jakarta" or "Asia/Pontianak" => "WIB",
-        "Asia/Makassar" => "WITA",
-        "Asia/Jayapura" => "WIT",
-        var other => other,
-    };
+    /// <summary>WIB, WITA or WIT.</summary>
+    public string Abbreviation => zone.Abbreviation;
 
-    public DateTimeOffset ToLocal(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Zone);
+    public DateTimeOffset ToLocal(DateTimeOffset t) => zone.ToLocal(t);
 
-    public DateTimeOffset ToLocal(long ms) => ToLocal(DateTimeOffset.FromUnixTimeMilliseconds(ms));
+    public DateTimeOffset ToLocal(long ms) => zone.ToLocal(ms);
 
     /// <summary>Midnight of the local date, as an instant.</summary>
-    public DateTimeOffset StartOf(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
-    }
+    public DateTimeOffset StartOf(DateOnly day) => zone.StartOf(day);
 
-    public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(ToLocal(now).DateTime);
+    public DateOnly Today(DateTimeOffset now) => zone.Today(now);
 
-    public string Format(long? ms) => ms is { } v ? ToLocal(v).ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture) + " " + Abbreviation : "–";
+    /// <summary>"24-11-2026 09:05 WIB"; "–" when there is none.</summary>
+    public string Format(long? ms) => zone.Format(ms);
 
-    public string FormatDate(DateOnly d) => d.ToString("d MMM yyyy", Id);
+    /// <summary>A wall-clock time already local (report sign-offs).</summary>
+    public string FormatLocal(DateTime local) => zone.FormatLocal(local);
+
+    public string FormatDate(DateOnly d) => LocalZone.FormatDate(d);
 
     public static string MonthName(int month) => Id.DateTimeFormat.GetAbbreviatedMonthName(month);
 
@@ -58,7 +51,7 @@ internal sealed class LocalTime(IOptions<ComplaintOptions> options)
     }
 }
 
-/// <summary>What staff read for the stored words.</summary>
+/// <summary>What staff read for the stored words (names from workflows/texts/web.yaml and dialogs/lapor.yaml, see <see cref="WebTexts"/>).</summary>
 internal static class Labels
 {
     public static readonly IReadOnlyList<string> Statuses =
@@ -69,52 +62,17 @@ internal static class Labels
 
     public static readonly IReadOnlyList<string> Channels = ["twilio", "meta", "telegram", "simulator"];
 
-    public static string Status(string status) => status switch
-    {
-        ComplaintStatus.Submitted => "Masuk",
-        ComplaintStatus.Triage => "Verifikasi Admin Utama",
-        ComplaintStatus.Assigned => "Didisposisikan",
-        ComplaintStatus.Accepted => "Ditindaklanjuti instansi",
-        ComplaintStatus.Returned => "Dikembalikan ke pelapor",
-        ComplaintStatus.Answered => "Dijawab",
-        ComplaintStatus.Reopened => "Dibuka kembali",
-        ComplaintStatus.Closed => "Selesai",
-        _ => status,
-    };
+    public static string Status(string status) => WebTexts.Status(status);
 
-    public static string Channel(string channel) => channel switch
-    {
-        "twilio" => "WhatsApp (Twilio)",
-        "meta" => "WhatsApp (Meta)",
-        "telegram" => "Telegram",
-        "simulator" => "Simulator",
-        _ => channel,
-    };
+    public static string Channel(string channel) => WebTexts.Channel(channel);
 
-    public static string Step(string? step) => step switch
-    {
-        "assign" => "disposisi",
-        "accept" => "diterima instansi",
-        "answer" => "dijawab",
-        null => "–",
-        _ => step,
-    };
+    public static string Step(string? step) => WebTexts.Step(step);
 
-    public static string AccessVia(string via) => via switch
-    {
-        "status_page" => "halaman status",
-        "telegram" => "Telegram (/lihat)",
-        "export" => "unduhan rekap dengan identitas",
-        "cli" => "baris perintah",
-        _ => via,
-    };
+    public static string AccessVia(string via) => WebTexts.AccessVia(via);
 
-    public static string Outbox(string status) => status switch
-    {
-        "pending" => "menunggu",
-        "sent" => "terkirim",
-        "dead" => "gagal (berhenti)",
-        "failed" => "gagal",
-        _ => status,
-    };
+    public static string Outbox(string status) => WebTexts.Outbox(status);
+
+    public static string Event(string kind) => WebTexts.Event(kind);
+
+    public static string Actor(string actor) => WebTexts.Actor(actor);
 }

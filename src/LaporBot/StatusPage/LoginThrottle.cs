@@ -68,6 +68,6 @@ internal sealed class LoginThrottle : IDisposable
         };
     }
 
-    public const string TooManyTitle = "Terlalu banyak percobaan masuk";
-    public const string TooManyText = "Silakan coba lagi dalam satu menit.";
+    public static string TooManyTitle => WebTexts.T("login.too_many_title");
+    public static string TooManyText => WebTexts.T("login.too_many_text");
 }

@@ -10,8 +10,11 @@ internal sealed class CalendarOptions
     /// </summary>
     public bool Enabled { get; set; }
 
-    /// <summary>IANA id; working hours and the digest time are wall-clock times in this zone.</summary>
-    public string TimeZone { get; set; } = "Asia/Jakarta";
+    /// <summary>
+    /// Not a setting of its own: filled from Deployment:TimeZone at start-up (LocalZoneRegistration), and
+    /// Calendar:TimeZone in configuration is refused. Working hours and the digest time are wall-clock times in it.
+    /// </summary>
+    public string TimeZone { get; internal set; } = "Asia/Jakarta";
 
     public TimeSpan WorkdayStart { get; set; } = new(7, 30, 0);
 

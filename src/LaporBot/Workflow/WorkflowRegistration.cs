@@ -70,27 +70,10 @@ internal static class WorkflowRegistration
             q.AddJob<OverdueDigestJob>(j => j.WithIdentity(OverdueDigestJob.Key).StoreDurably().RequestRecovery());
             q.AddTrigger(t => t.ForJob(OverdueDigestJob.Key).WithIdentity("overdue-digest", "laporbot")
                 .WithSchedule(CronScheduleBuilder.Create($"0 {sla.DigestTime.Minutes} {sla.DigestTime.Hours} * * ?")
-                    .InTimeZone(DigestZone(config))));
+                    .InTimeZone(LocalZone.FromConfiguration(config).Zone)));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
-    }
-
-    /// <summary>
-    /// The digest fires at DigestTime on the deployment's wall clock (Calendar:TimeZone), not Jakarta's.
-    /// An unknown zone falls back to Jakarta here so that the options validator, not this lambda, reports it.
-    /// </summary>
-    private static TimeZoneInfo DigestZone(IConfiguration config)
-    {
-        var id = (config.GetSection(CalendarOptions.Section).Get<CalendarOptions>() ?? new CalendarOptions()).TimeZone;
-        try
-        {
-            return TrackingNumbers.FindZone(id);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
-            return TrackingNumbers.FindZone("Asia/Jakarta");
-        }
     }
 
     private static string QuartzConnectionString(WebApplicationBuilder builder)

@@ -100,14 +100,14 @@ public class StatusPageBrowserTests
         // Open it: the timeline shows the submission.
         rows[0].FindElement(By.CssSelector("a")).Click();
         var timeline = browser.WaitFor(By.Id("timeline"));
-        browser.WaitUntil(_ => d.FindElement(By.Id("timeline")).Text.Contains("submitted"));
+        browser.WaitUntil(_ => d.FindElement(By.Id("timeline")).Text.Contains("Aduan masuk"));
         Assert.Equal("Budi Santoso", d.FindElement(By.Id("case-name")).Text);
 
         // An operator action: assign to DPUPR.
         d.FindElement(By.CssSelector("#agency option[value='DPUPR']")).Click();
         d.FindElement(By.CssSelector("#action-assign button[type=submit]")).Click();
         browser.WaitUntil(_ => d.FindElements(By.Id("case-status")).FirstOrDefault()?.GetAttribute("data-status") == "assigned");
-        Assert.Contains("assigned", d.FindElement(By.Id("timeline")).Text);
+        Assert.Contains("Didisposisikan ke instansi", d.FindElement(By.Id("timeline")).Text);
         Assert.Equal("DPUPR", await Db.ScalarAsync<string>(app.DatabasePath, "SELECT agency_code FROM complaints WHERE tracking_number = @number", new { number }));
         browser.Screenshot(Path.Combine(TestPaths.RepoRoot, "docs", "screenshots", "case.png"));
 

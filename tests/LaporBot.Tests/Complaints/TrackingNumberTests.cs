@@ -10,7 +10,7 @@ namespace LaporBot.Tests.Complaints;
 public class TrackingNumberTests
 {
     private static TrackingNumbers Numbers(string prefix = "LPR") =>
-        new(Options.Create(new ComplaintOptions { TrackingPrefix = prefix }));
+        new(Options.Create(new ComplaintOptions { TrackingPrefix = prefix }), LocalZone.Jakarta);
 
     [Theory]
     [InlineData("2026-11-23T02:00:00Z", "2611")]

@@ -70,7 +70,7 @@ public class ScriptedDialogTests
             var turn = engine.Handle(state, input, context);
             var submittedBefore = effects.Submitted.Count;
             var actionsBefore = effects.Actions.Count;
-            var composed = await ReplyComposer.ComposeAsync(dialog, turn, effects, CancellationToken.None);
+            var composed = await ReplyComposer.ComposeAsync(dialog, turn, effects, LaporBot.Complaints.LocalZone.Jakarta, CancellationToken.None);
             // What the citizen reads: the channel-neutral markup as plain text (bold marks gone, entities decoded).
             var reply = composed is null ? null : composed with { Text = Markup.ToPlain(composed.Text) };
             savedState = turn.State.ToJson();

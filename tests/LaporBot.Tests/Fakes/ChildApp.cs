@@ -28,6 +28,8 @@ internal sealed partial class ChildApp : IAsyncDisposable
             ["Logging__Console__FormatterName"] = "simple",
             // No inotify watcher per child: the per-user limit (128) is shared by every test process on the machine.
             ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false",
+            // Tests bring their own directory; the Development demo one is tested on its own.
+            ["Demo__Enabled"] = "false",
         };
         foreach (var (k, v) in settings)
         {

@@ -38,6 +38,8 @@ internal sealed class LaporApp : WebApplicationFactory<Program>
             ["Outbox:SweepInterval"] = "00:00:00.200",
             ["Attachments:Directory"] = Path.Combine(Dir, "attachments"),
             ["Logging:Console:FormatterName"] = "simple",
+            // Tests bring their own directory; the Development demo one is tested on its own.
+            ["Demo:Enabled"] = "false",
         };
         if (environment != "Development")
         {

@@ -19,6 +19,7 @@ public class SampleSettingsTests
     public static TheoryData<string, Type> Sections() => new()
     {
         { "Database", typeof(DatabaseOptions) },
+        { "Deployment", typeof(DeploymentOptions) },
         { "Complaints", typeof(ComplaintOptions) },
         { "Conversations", typeof(ConversationOptions) },
         { "Outbox", typeof(OutboxOptions) },

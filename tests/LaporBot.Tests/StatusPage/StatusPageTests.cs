@@ -133,10 +133,11 @@ public sealed class StatusPageTests
         Assert.Contains("Budi Santoso", html);
         Assert.Contains("Jl. Merdeka No. 5", html);
         Assert.Contains("Lampu penerangan jalan mati", html);
-        Assert.Contains(">submitted<", html);
-        Assert.Contains(">to_triage<", html);
-        Assert.Contains(">citizen<", html);
-        Assert.Contains("sistem:routing", html);
+        Assert.Contains(">Aduan masuk<", html);
+        Assert.Contains(">Diteruskan ke Admin Utama untuk disposisi<", html);
+        Assert.Contains(">Pelapor<", html);
+        Assert.Contains("Sistem (pembagian otomatis)", html);
+        Assert.DoesNotContain("sistem:routing", html);
         Assert.Contains("id=\"case-attachments\">0 berkas", html);
         Assert.Contains("id=\"case-outbox\"", html);
         Assert.Contains("id=\"action-assign\"", html); // admin is an operator
@@ -164,7 +165,10 @@ public sealed class StatusPageTests
         Assert.Equal("web:admin", ev.Actor);
         Assert.Contains("dicek lapangan", ev.Note);
         var page = await staff.HtmlAsync($"/status/aduan/{number}");
-        Assert.Contains("web:admin", page);
+        // The timeline names the account and the event in Indonesian, not by their stored codes.
+        Assert.Contains("admin lewat halaman status", page);
+        Assert.Contains("Didisposisikan ke instansi", page);
+        Assert.DoesNotContain("web:admin", page);
         Assert.Contains("didisposisikan ke DLH", page);
     }
 

@@ -542,7 +542,7 @@ public class DigestTests
     public async Task The_digest_day_is_the_local_day_of_the_configured_time_zone()
     {
         // Jayapura (WIT, UTC+9): 00:30 on Wednesday is still Tuesday in Jakarta.
-        var (k, _) = await OverdueAsync(Wib(2026, 3, 10, 6, 0), new Dictionary<string, string?> { ["Calendar:TimeZone"] = "Asia/Jayapura" });
+        var (k, _) = await OverdueAsync(Wib(2026, 3, 10, 6, 0), new Dictionary<string, string?> { ["Deployment:TimeZone"] = "Asia/Jayapura" });
         await using var _k = k;
         var wit = TimeSpan.FromHours(9);
 

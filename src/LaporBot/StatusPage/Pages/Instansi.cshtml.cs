@@ -30,7 +30,7 @@ public sealed class AgenciesModel : StaffPageModel
         Errors.AddRange(input.Validate());
         if (Errors.Count == 0 && !await AgencyAdmin.AddAsync(Db, input, Now))
         {
-            Errors.Add($"Kode {input.Code.Trim().ToUpperInvariant()} sudah dipakai instansi lain.");
+            Errors.Add(WebTexts.T("agency.code_taken", ("code", input.Code.Trim().ToUpperInvariant())));
         }
         if (Errors.Count > 0)
         {
@@ -38,7 +38,7 @@ public sealed class AgenciesModel : StaffPageModel
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        Flash = $"Instansi {input.Code.Trim().ToUpperInvariant()} ditambahkan.";
+        Flash = WebTexts.T("agency.added", ("code", input.Code.Trim().ToUpperInvariant()));
         return RedirectToPage();
     }
 
@@ -51,7 +51,7 @@ public sealed class AgenciesModel : StaffPageModel
         Errors.AddRange(input.Validate());
         if (Errors.Count == 0 && !await AgencyAdmin.UpdateAsync(Db, input, Now))
         {
-            Errors.Add($"Instansi {input.Code} tidak ditemukan.");
+            Errors.Add(WebTexts.T("agency.not_found", ("code", input.Code)));
         }
         if (Errors.Count > 0)
         {
@@ -59,7 +59,7 @@ public sealed class AgenciesModel : StaffPageModel
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        Flash = $"Instansi {input.Code.Trim().ToUpperInvariant()} diperbarui.";
+        Flash = WebTexts.T("agency.updated", ("code", input.Code.Trim().ToUpperInvariant()));
         return RedirectToPage();
     }
 
@@ -79,7 +79,7 @@ public sealed class AgenciesModel : StaffPageModel
             await using var c = await Db.OpenAsync(HttpContext.RequestAborted);
             if (string.IsNullOrWhiteSpace(code) || await AgencyStore.FindAsync(c, code.Trim()) is not { Active: true } agency)
             {
-                FlashError = "Instansi tidak ditemukan atau tidak aktif.";
+                FlashError = WebTexts.T("agency.inactive");
                 return RedirectToPage();
             }
             agencyCode = agency.Code;
@@ -90,7 +90,7 @@ public sealed class AgenciesModel : StaffPageModel
         var invite = await AgencyStore.CreateInviteAsync(Db, triage ? StaffRole.Triage : StaffRole.Agency, agencyCode, Actor, validFor, now);
         var bot = services.GetRequiredService<IOptions<TelegramOptions>>().Value.BotUsername.TrimStart('@');
         InviteCode = invite;
-        InviteFor = triage ? "Admin Utama (meja triase)" : $"admin {agencyCode} ({agencyName})";
+        InviteFor = triage ? WebTexts.T("invite.for_triage") : WebTexts.T("invite.for_agency", ("code", agencyCode), ("name", agencyName));
         InviteUntil = Time.Format((now + validFor).ToUnixTimeMilliseconds());
         InviteLink = bot.Length > 0 ? $"https://t.me/{bot}?start={invite}" : null;
         return RedirectToPage();

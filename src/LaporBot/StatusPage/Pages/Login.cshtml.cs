@@ -43,10 +43,10 @@ public sealed class LoginModel : PageModel
                 Response.Headers.RetryAfter = "60";
                 return Page();
             case LoginResult.Locked:
-                Error = $"Akun dikunci sementara karena terlalu banyak percobaan yang gagal. Coba lagi setelah {time.Format(lockedUntil!.Value.ToUnixTimeMilliseconds())}.";
+                Error = WebTexts.T("login.locked", ("until", time.Format(lockedUntil!.Value.ToUnixTimeMilliseconds())));
                 break;
             default:
-                Error = "Nama pengguna atau kata sandi salah.";
+                Error = WebTexts.T("login.wrong");
                 break;
         }
         Password = null;

@@ -23,11 +23,11 @@ public sealed class OutboxModel : StaffPageModel
         if (await OutboxStore.RetryDeadAsync(Db, id, Now, HttpContext.RequestAborted))
         {
             HttpContext.RequestServices.GetRequiredService<OutboxSignal>().Notify();
-            Flash = $"Pesan #{id} masuk antrean kirim lagi.";
+            Flash = WebTexts.T("outbox.retry_done", ("id", id));
         }
         else
         {
-            FlashError = $"Pesan #{id} tidak dalam status gagal; tidak ada yang diubah.";
+            FlashError = WebTexts.T("outbox.retry_refused", ("id", id));
         }
         return RedirectToPage();
     }

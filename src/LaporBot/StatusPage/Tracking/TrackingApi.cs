@@ -35,6 +35,8 @@ internal static partial class TrackingApi
     public static WebApplicationBuilder AddTracking(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(TrackingOptions.Section).Get<TrackingOptions>() ?? new TrackingOptions();
+        // Loaded now so that a broken texts file stops start-up with its file:line.
+        Texts = Staff.StaffTextCatalog.LoadFile(ResolvePath(builder.Environment.ContentRootPath), Keys);
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -48,8 +50,8 @@ internal static partial class TrackingApi
             {
                 ctx.HttpContext.Response.Headers.RetryAfter = "60";
                 ctx.HttpContext.Response.ContentType = Html.ContentType;
-                await ctx.HttpContext.Response.WriteAsync(Page("Terlalu banyak permintaan",
-                    "<h1>Terlalu banyak permintaan</h1><p>Silakan coba lagi dalam satu menit.</p>"), ct);
+                await ctx.HttpContext.Response.WriteAsync(Page(L("too_many_title"),
+                    $"<h1>{E(L("too_many_title"))}</h1><p>{E(L("too_many_text"))}</p>"), ct);
             };
         });
         return builder;
@@ -58,15 +60,15 @@ internal static partial class TrackingApi
     public static IEndpointRouteBuilder MapTracking(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/lacak").RequireRateLimiting(RateLimitPolicy);
-        group.MapGet("/", async (string? nomor, IDatabase db, DialogCatalog dialogs, CancellationToken ct) =>
+        group.MapGet("/", async (string? nomor, IDatabase db, LocalZone zone, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(nomor)
-                ? Results.Content(Page("Lacak aduan", SearchForm("")), Html.ContentType)
-                : await ShowAsync(nomor, db, dialogs, ct));
-        group.MapGet("/{nomor}", (string nomor, IDatabase db, DialogCatalog dialogs, CancellationToken ct) => ShowAsync(nomor, db, dialogs, ct));
+                ? Results.Content(Page(L("title"), SearchForm("")), Html.ContentType)
+                : await ShowAsync(nomor, db, zone, ct));
+        group.MapGet("/{nomor}", (string nomor, IDatabase db, LocalZone zone, CancellationToken ct) => ShowAsync(nomor, db, zone, ct));
         return app;
     }
 
-    private static async Task<IResult> ShowAsync(string nomor, IDatabase db, DialogCatalog dialogs, CancellationToken ct)
+    private static async Task<IResult> ShowAsync(string nomor, IDatabase db, LocalZone zone, CancellationToken ct)
     {
         var number = nomor.Trim().ToUpperInvariant();
         ComplaintRow? c = null;
@@ -84,41 +86,63 @@ internal static partial class TrackingApi
         }
         if (c is null)
         {
-            return Results.Content(Page("Aduan tidak ditemukan",
-                    $"<h1>Aduan tidak ditemukan</h1><p>Tidak ada aduan dengan nomor <strong>{E(number)}</strong>. Periksa kembali nomor yang Anda terima di chat, misalnya LPR-2507-00012.</p>"
+            return Results.Content(Page(L("not_found_title"),
+                    $"<h1>{E(L("not_found_title"))}</h1><p>{E(L("not_found", ("number", number)))}</p>"
                     + SearchForm(number)),
                 Html.ContentType, Encoding.UTF8, StatusCodes.Status404NotFound);
         }
 
         var b = new StringBuilder();
-        b.Append("<h1>Aduan ").Append(E(c.TrackingNumber)).Append("</h1>");
+        b.Append("<h1>").Append(E(L("heading_case", ("number", c.TrackingNumber)))).Append("</h1>");
         b.Append("<table><tbody>")
-            .Append(Row("Status", dialogs.Main.StatusLabel(c.Status, "id")))
-            .Append(Row("Instansi", agencyName ?? "Belum didisposisikan"))
-            .Append(Row("Diterima", When(c.CreatedAt)))
-            .Append(Row("Didisposisikan", When(c.AssignedAt)))
-            .Append(Row("Dijawab", When(c.AnsweredAt)))
-            .Append(Row("Selesai", When(c.ClosedAt)))
+            .Append(Row(L("row.status"), StatusVocabulary.Name(c.Status)))
+            .Append(Row(L("row.agency"), agencyName ?? L("no_agency")))
+            .Append(Row(L("row.received"), zone.Format(c.CreatedAt)))
+            .Append(Row(L("row.assigned"), zone.Format(c.AssignedAt)))
+            .Append(Row(L("row.answered"), zone.Format(c.AnsweredAt)))
+            .Append(Row(L("row.closed"), zone.Format(c.ClosedAt)))
             .Append("</tbody></table>");
         if (c.Answer is not null)
         {
-            b.Append("<h2>Jawaban instansi</h2>");
+            b.Append("<h2>").Append(E(L("answer_heading"))).Append("</h2>");
             b.Append(c.Confidential
-                ? "<p class=\"muted\">Laporan ini bersifat rahasia. Jawaban telah dikirim ke chat pelapor.</p>"
+                ? $"<p class=\"muted\">{E(L("answer_confidential"))}</p>"
                 : $"<p style=\"white-space:pre-wrap\">{E(Redact(c.Answer, c.Name, c.Address, chatAddress))}</p>");
         }
-        b.Append("<p class=\"muted\">Demi privasi, identitas pelapor dan isi aduan tidak ditampilkan di halaman ini.</p>");
+        b.Append("<p class=\"muted\">").Append(E(L("privacy_note"))).Append("</p>");
         b.Append(SearchForm(""));
-        return Results.Content(Page($"Aduan {c.TrackingNumber}", b.ToString()), Html.ContentType);
+        return Results.Content(Page(L("title_case", ("number", c.TrackingNumber)), b.ToString()), Html.ContentType);
     }
 
     private static string Row(string label, string value) => $"<tr><th>{E(label)}</th><td>{E(value)}</td></tr>";
 
-    private static string When(long? unixMs) => unixMs is { } t ? ReplyComposer.FormatDate(DateTimeOffset.FromUnixTimeMilliseconds(t)) : "–";
+    
 
     private static string SearchForm(string value) =>
-        "<h2>Lacak aduan</h2><form method=\"get\" action=\"/lacak\"><label>Nomor aduan <input name=\"nomor\" required maxlength=\"30\" " +
-        $"placeholder=\"LPR-2507-00012\" value=\"{E(value)}\"></label> <button type=\"submit\">Lacak</button></form>";
+        $"<h2>{E(L("search_heading"))}</h2><form method=\"get\" action=\"/lacak\"><label>{E(L("search_label"))} <input name=\"nomor\" required maxlength=\"30\" " +
+        $"placeholder=\"LPR-2507-00012\" value=\"{E(value)}\"></label> <button type=\"submit\">{E(L("search_button"))}</button></form>";
+
+    /// <summary>The page's texts, dialogs/web/lacak.yaml (public, so with the citizens' texts).</summary>
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "title", "title_case", "heading_case", "not_found_title", "not_found", "row.status", "row.agency", "row.received", "row.assigned",
+        "row.answered", "row.closed", "no_agency", "answer_heading", "answer_confidential", "privacy_note", "search_heading", "search_label",
+        "search_button", "too_many_title", "too_many_text",
+    ];
+
+    public const string RelativePath = "dialogs/web/lacak.yaml";
+
+    private static Staff.StaffTextCatalog? _texts;
+
+    public static Staff.StaffTextCatalog Texts
+    {
+        get => _texts ??= Staff.StaffTextCatalog.LoadFile(ResolvePath(AppContext.BaseDirectory), Keys);
+        set => _texts = value;
+    }
+
+    public static string ResolvePath(string contentRoot) => WebTexts.Resolve(RelativePath, contentRoot);
+
+    private static string L(string key, params (string, object?)[] args) => Texts.Render(key, args);
 
     /// <summary>Blanks the reporter's name (and each longer part of it), address and phone number out of an answer.</summary>
     internal static string Redact(string answer, string name, string address, string? chatAddress)

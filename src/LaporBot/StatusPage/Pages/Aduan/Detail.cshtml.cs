@@ -17,6 +17,8 @@ public sealed class CaseDetailModel : StaffPageModel
     internal string? AgencyName { get; private set; }
     internal string MaskedContact { get; private set; } = "";
     internal IReadOnlyList<Privacy.AccessEntry> Accesses { get; private set; } = [];
+    internal string StepName { get; private set; } = "";
+    internal string SuggestionText { get; private set; } = "";
 
     public async Task<IActionResult> OnGetAsync(string nomor)
     {
@@ -33,6 +35,10 @@ public sealed class CaseDetailModel : StaffPageModel
         AgencyName = Case.AgencyCode is null ? null : (await AgencyStore.FindAsync(c, Case.AgencyCode))?.Name;
         var address = await Dapper.SqlMapper.ExecuteScalarAsync<string?>(c, "SELECT address FROM reporters WHERE id = @id", new { id = Case.ReporterId });
         MaskedContact = LaporBot.Channels.Redact.Phone(address);
+        // The running step by its workflow name; the legacy step words otherwise.
+        StepName = HttpContext.RequestServices.GetRequiredService<WorkflowCatalog>().For(Case.AgencyCode).FindStep(Case.Step)?.Name
+            ?? Labels.Step(Case.Step);
+        SuggestionText = Suggestions(Case.Suggestions, Agencies);
         // Opening a case shows the citizen's personal data: on record, and the record shown to operators.
         await Privacy.AccessLog.RecordAsync(c, null, Now, User.Identity?.Name ?? "?", Privacy.AccessLog.StatusPage, Case.Id, Case.ReporterId,
             "membuka halaman aduan");
@@ -44,7 +50,7 @@ public sealed class CaseDetailModel : StaffPageModel
     }
 
     public Task<IActionResult> OnPostAssignAsync(string nomor, string? agency, string? note) =>
-        ActAsync(nomor, string.IsNullOrWhiteSpace(agency) ? "Pilih instansi tujuan." : null,
+        ActAsync(nomor, string.IsNullOrWhiteSpace(agency) ? WebTexts.T("case.assign_need_agency") : null,
             async (w, s, c, now) =>
             {
                 if (await AgencyStore.FindAsync(s.Connection, agency!.Trim(), s.Transaction) is { Active: true } target
@@ -55,17 +61,17 @@ public sealed class CaseDetailModel : StaffPageModel
                 }
                 return await w.AssignAsync(s, c, agency.Trim(), Actor, Clean(note), now);
             },
-            $"Aduan {nomor} didisposisikan ke {agency?.Trim().ToUpperInvariant()}.");
+            WebTexts.T("case.assign_done", ("number", nomor), ("agency", agency?.Trim().ToUpperInvariant())));
 
     public Task<IActionResult> OnPostReturnAsync(string nomor, string? reason) =>
-        ActAsync(nomor, string.IsNullOrWhiteSpace(reason) ? "Tulis alasan pengembalian untuk pelapor." : null,
+        ActAsync(nomor, string.IsNullOrWhiteSpace(reason) ? WebTexts.T("case.return_need_reason") : null,
             (w, s, c, now) => w.ReturnToCitizenAsync(s, c, Actor, Clean(reason)!, now),
-            $"Aduan {nomor} dikembalikan ke pelapor untuk dilengkapi.");
+            WebTexts.T("case.return_done", ("number", nomor)));
 
     public Task<IActionResult> OnPostCloseAsync(string nomor, string? reason) =>
-        ActAsync(nomor, string.IsNullOrWhiteSpace(reason) ? "Tulis alasan penutupan." : null,
+        ActAsync(nomor, string.IsNullOrWhiteSpace(reason) ? WebTexts.T("case.close_need_reason") : null,
             (w, s, c, now) => w.CloseAsync(s, c, Actor, "closed_by_staff", Clean(reason), now, citizenMessage: "closed_notice"),
-            $"Aduan {nomor} ditutup.");
+            WebTexts.T("case.close_done", ("number", nomor)));
 
     public async Task<IActionResult> OnPostRetryAsync(string nomor, long id)
     {
@@ -76,11 +82,11 @@ public sealed class CaseDetailModel : StaffPageModel
         if (await OutboxStore.RetryDeadAsync(Db, id, Now, HttpContext.RequestAborted))
         {
             HttpContext.RequestServices.GetRequiredService<OutboxSignal>().Notify();
-            Flash = $"Pesan #{id} masuk antrean kirim lagi.";
+            Flash = WebTexts.T("outbox.retry_done", ("id", id));
         }
         else
         {
-            FlashError = $"Pesan #{id} tidak dalam status gagal; tidak ada yang diubah.";
+            FlashError = WebTexts.T("outbox.retry_refused", ("id", id));
         }
         return RedirectToPage(new { nomor });
     }
@@ -120,13 +126,30 @@ public sealed class CaseDetailModel : StaffPageModel
         }
         else
         {
-            FlashError = Refusal ?? "Tindakan tidak dapat dilakukan pada status aduan saat ini (atau instansi tidak aktif); tidak ada yang diubah.";
+            FlashError = Refusal ?? WebTexts.T("case.refused");
         }
         return RedirectToPage(new { nomor });
     }
 
     /// <summary>Why the action was refused, when the reason is more specific than the status.</summary>
     private string? Refusal { get; set; }
+
+    /// <summary>The routing's suggestions (stored as a JSON list of codes) as "CODE – Name, …".</summary>
+    internal static string Suggestions(string? json, IReadOnlyList<AgencyRow> agencies)
+    {
+        List<string>? codes = null;
+        try
+        {
+            codes = string.IsNullOrWhiteSpace(json) ? null : System.Text.Json.JsonSerializer.Deserialize<List<string>>(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return codes is not { Count: > 0 }
+            ? WebTexts.T("case.suggestions_none")
+            : string.Join(", ", codes.Select(code => WebTexts.T("case.suggestion", ("code", code),
+                ("name", agencies.FirstOrDefault(a => a.Code == code)?.Name ?? code))));
+    }
 
     private static string? Clean(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Trim() is var t && t.Length > 1000 ? t[..1000] : text.Trim();
