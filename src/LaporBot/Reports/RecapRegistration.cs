@@ -61,7 +61,7 @@ internal static class RecapRegistration
         services.AddAuthentication();
         services.AddAuthorization(o => o.AddPolicy(StaffPolicies.Viewer, p => p
             .RequireAuthenticatedUser()
-            .RequireRole(StaffRoles.All)));
+            .RequireRole(StaffRoles.Diskominfo)));
         // Until a staff login scheme is registered (cookie login, or a test handler), staff pages answer
         // 401 instead of failing with "no DefaultChallengeScheme".
         services.PostConfigure<AuthenticationOptions>(o =>

@@ -64,11 +64,22 @@ internal static class StaffRoles
         [PersonInCharge] = "Penanggung jawab",
     };
 
-    public static IReadOnlyCollection<string> All => (IReadOnlyCollection<string>)Labels.Keys;
+    /// <summary>
+    /// The workflow roles an agency member can hold on the web (as in workflows/*.yaml): such an account
+    /// belongs to one agency, sees its cases and acts at the steps of its role, like a Telegram member.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AgencyRoles = ["admin", "penghubung", "kepala", "pelaksana", "inspektorat"];
 
-    public static bool IsValid(string? role) => role is not null && Labels.ContainsKey(role);
+    public static IReadOnlyCollection<string> All => [.. Labels.Keys, .. AgencyRoles];
 
-    public static string Label(string role) => Labels.GetValueOrDefault(role, role);
+    /// <summary>Diskominfo's roles, which see every agency's cases and the reports (agency members see their agency's cases only).</summary>
+    public static IReadOnlyCollection<string> Diskominfo => (IReadOnlyCollection<string>)Labels.Keys;
+
+    public static bool IsValid(string? role) => role is not null && (Labels.ContainsKey(role) || IsAgencyRole(role));
+
+    public static bool IsAgencyRole(string? role) => role is not null && AgencyRoles.Contains(role);
+
+    public static string Label(string role) => IsAgencyRole(role) ? WebTexts.T("role." + role) : Labels.GetValueOrDefault(role, role);
 
     /// <summary>The sign-off level a role checks or signs at, if any.</summary>
     public static string? SignOffLevel(string role) => role switch
@@ -90,6 +101,12 @@ internal sealed record StaffAccount
     public long? LockedUntil { get; init; }
     public long CreatedAt { get; init; }
     public long? LastLoginAt { get; init; }
+    /// <summary>For an agency member (a workflow role): the agency it acts for.</summary>
+    public string? AgencyCode { get; init; }
+    /// <summary>The name the timeline shows; the username when empty.</summary>
+    public string? DisplayName { get; init; }
+
+    public string ShownName => string.IsNullOrWhiteSpace(DisplayName) ? Username : DisplayName;
 }
 
 internal enum LoginResult { Success, WrongCredentials, Locked, TooMany }
@@ -97,7 +114,7 @@ internal enum LoginResult { Success, WrongCredentials, Locked, TooMany }
 /// <summary>Staff accounts of the status page: creation, password check with lockout.</summary>
 internal sealed partial class StaffAccounts(IDatabase db, TimeProvider clock, IOptions<StaffOptions> options, IPasswordHasher<StaffAccount> hasher, LoginThrottle throttle)
 {
-    private const string Columns = "id, username, password_hash, role, failed_attempts, locked_until, created_at, last_login_at";
+    private const string Columns = "id, username, password_hash, role, failed_attempts, locked_until, created_at, last_login_at, agency_code, display_name";
     private static readonly PasswordHasher<StaffAccount> Hasher = new();
 
     // A hash of a throwaway password, verified when the username is unknown so that a wrong name
@@ -110,8 +127,16 @@ internal sealed partial class StaffAccounts(IDatabase db, TimeProvider clock, IO
     private static partial Regex UsernamePattern();
 
     /// <summary>Why a new account cannot be created, or null when it can.</summary>
-    public static string? Problem(string username, string role, string password)
+    public static string? Problem(string username, string role, string password, string? agencyCode = null)
     {
+        if (StaffRoles.IsAgencyRole(role) && string.IsNullOrWhiteSpace(agencyCode))
+        {
+            return $"role {role} is a member of an agency: give the agency's code, e.g. staff add {username} {role} DPUPR";
+        }
+        if (!StaffRoles.IsAgencyRole(role) && !string.IsNullOrWhiteSpace(agencyCode))
+        {
+            return $"role {role} is not an agency role; agency members are {string.Join(", ", StaffRoles.AgencyRoles)}";
+        }
         if (!UsernamePattern().IsMatch(username))
         {
             return "username must be 2–40 characters: letters, digits, '.', '_' or '-'";
@@ -138,27 +163,48 @@ internal sealed partial class StaffAccounts(IDatabase db, TimeProvider clock, IO
         c.QuerySingleOrDefaultAsync<StaffAccount>($"SELECT {Columns} FROM staff_accounts WHERE id = @id", new { id });
 
     /// <summary>Creates the account; false when the username is taken (ignoring case).</summary>
-    public async Task<bool> CreateAsync(string username, string role, string password, CancellationToken ct = default)
+    public async Task<bool> CreateAsync(string username, string role, string password, CancellationToken ct = default) =>
+        await CreateAsync(username, role, password, null, null, ct);
+
+    /// <summary>Creates the account, for an agency member with its agency; false when the username is taken (ignoring case).</summary>
+    /// <exception cref="ArgumentException">The values cannot make an account, or the agency is not an active one.</exception>
+    public async Task<bool> CreateAsync(string username, string role, string password, string? agencyCode, string? displayName, CancellationToken ct = default)
     {
-        if (Problem(username, role, password) is { } problem)
+        var agency = string.IsNullOrWhiteSpace(agencyCode) ? null : agencyCode.Trim().ToUpperInvariant();
+        if (Problem(username, role, password, agency) is { } problem)
         {
             throw new ArgumentException(problem);
         }
         await using var c = await db.OpenAsync(ct);
-        return await CreateAsync(c, username, role, password, clock.GetUtcNow());
+        if (agency is not null && await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM agencies WHERE code = @agency AND active = 1", new { agency }) == 0)
+        {
+            throw new ArgumentException($"there is no active agency with code {agency}");
+        }
+        return await CreateAsync(c, username, role, password, clock.GetUtcNow(), agency: agency, displayName: displayName);
     }
 
-    private static async Task<bool> CreateAsync(DbConnection c, string username, string role, string password, DateTimeOffset now, DbTransaction? tx = null)
+    internal static async Task<bool> CreateAsync(DbConnection c, string username, string role, string password, DateTimeOffset now, DbTransaction? tx = null,
+        string? agency = null, string? displayName = null)
     {
         var hash = Hasher.HashPassword(new StaffAccount { Username = username }, password);
         return await c.ExecuteAsync(
             """
-            INSERT INTO staff_accounts (username, password_hash, role, created_at)
-            VALUES (@username, @hash, @role, @now)
+            INSERT INTO staff_accounts (username, password_hash, role, created_at, agency_code, display_name)
+            VALUES (@username, @hash, @role, @now, @agency, @displayName)
             ON CONFLICT DO NOTHING
             """,
-            new { username, hash, role, now = now.ToUnixTimeMilliseconds() }, tx) == 1;
+            new
+            {
+                username, hash, role, now = now.ToUnixTimeMilliseconds(), agency,
+                displayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
+            }, tx) == 1;
     }
+
+    /// <summary>The web members of an agency (accounts bound to it), or of every agency when <paramref name="agencyCode"/> is null.</summary>
+    public static async Task<IReadOnlyList<StaffAccount>> AgencyMembersAsync(DbConnection c, string? agencyCode) =>
+        (await c.QueryAsync<StaffAccount>(
+            $"SELECT {Columns} FROM staff_accounts WHERE agency_code IS NOT NULL AND (@agencyCode IS NULL OR agency_code = @agencyCode) ORDER BY agency_code, role, username",
+            new { agencyCode })).AsList();
 
     /// <summary>
     /// Checks a login. A locked account is refused without looking at the password; each wrong

@@ -109,7 +109,7 @@ internal static class StatusPageRegistration
         var db = ctx.HttpContext.RequestServices.GetRequiredService<IDatabase>();
         await using var c = await db.OpenAsync(ctx.HttpContext.RequestAborted);
         var account = await StaffAccounts.FindByIdAsync(c, id);
-        if (account is null || !ctx.Principal!.IsInRole(account.Role))
+        if (account is null || !ctx.Principal!.IsInRole(account.Role) || ctx.Principal.FindFirstValue(AgencyClaim) != account.AgencyCode)
         {
             ctx.RejectPrincipal();
             await ctx.HttpContext.SignOutAsync(Scheme);
@@ -122,7 +122,15 @@ internal static class StatusPageRegistration
             new Claim(ClaimTypes.NameIdentifier, account.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new Claim(ClaimTypes.Name, account.Username),
             new Claim(ClaimTypes.Role, account.Role),
+            .. account.AgencyCode is { } agency ? new[] { new Claim(AgencyClaim, agency) } : [],
+            new Claim(DisplayNameClaim, account.ShownName),
         ], Scheme));
+
+    /// <summary>The agency an agency member's account acts for.</summary>
+    public const string AgencyClaim = "laporbot:agency";
+
+    /// <summary>The name the timeline shows for this account.</summary>
+    public const string DisplayNameClaim = "laporbot:name";
 
     /// <summary>
     /// AgencySeeder deactivates every agency that is not configured; page-added ones are switched
@@ -142,6 +150,8 @@ internal static class StatusPageRegistration
             services.Insert(at + 1, reactivate);
         }
         services.Add(bootstrap);
+        // Development demo accounts come after the bootstrap account (which is created only when none exists).
+        services.AddHostedService<Channels.Simulator.DemoAccounts>();
     }
 }
 

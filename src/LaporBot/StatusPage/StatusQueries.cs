@@ -249,4 +249,11 @@ internal static class StatusQueries
             new { limit })).AsList();
         return (dead, retrying);
     }
+
+    /// <summary>An agency's open cases (everything not closed), the most urgent deadline first.</summary>
+    public static async Task<IReadOnlyList<ComplaintRow>> OpenForAgencyAsync(DbConnection c, string agencyCode) =>
+        (await c.QueryAsync<ComplaintRow>(
+            $"SELECT {Cols} FROM complaint_details c WHERE c.agency_code = @agencyCode AND c.status <> 'closed' " +
+            "ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id",
+            new { agencyCode })).AsList();
 }

@@ -48,7 +48,8 @@ public sealed class StaffCliTests
 
     [Theory]
     [InlineData(new[] { "add", "budi" }, "pw-long-enough", "Usage: staff add")]
-    [InlineData(new[] { "add", "budi", "admin" }, "pw-long-enough", "role must be one of: viewer, operator, kepala_seksi, kepala_bidang, penanggung_jawab")]
+    [InlineData(new[] { "add", "budi", "boss" }, "pw-long-enough", "role must be one of: viewer, operator, kepala_seksi, kepala_bidang, penanggung_jawab, admin, penghubung, kepala, pelaksana, inspektorat")]
+    [InlineData(new[] { "add", "budi", "admin" }, "pw-long-enough", "role admin is a member of an agency: give the agency's code")]
     [InlineData(new[] { "add", "budi", "viewer" }, "short", "at least 8 characters")]
     [InlineData(new[] { "add", "bu di", "viewer" }, "pw-long-enough", "username must be")]
     public async Task Staff_add_refuses_bad_input_with_a_reason(string[] args, string password, string expected)

@@ -81,3 +81,54 @@ internal static class DemoDirectory
         return s;
     }
 }
+
+/// <summary>
+/// The demo status-page accounts (Development with the demo directory only): the triage desk as an
+/// operator, and for the first agency one account per agency role of its workflow, plus the
+/// inspectorate's. All share the demo file's password; README.md lists them. Created once, after
+/// the bootstrap account and the agencies exist.
+/// </summary>
+internal sealed class DemoAccounts(Data.IDatabase db, Workflow.WorkflowCatalog workflows, TimeProvider clock, ILogger<DemoAccounts> logger,
+    DemoDirectoryFile? demo = null) : IHostedService
+{
+    /// <summary>(username, role, agency, display name) for the demo file and workflow.</summary>
+    public static IReadOnlyList<(string Username, string Role, string? Agency, string Name)> Plan(DemoDirectoryFile demo, Workflow.WorkflowCatalog workflows)
+    {
+        var list = new List<(string, string, string?, string)> { ("triase", StatusPage.StaffRoles.Operator, null, demo.Triage.Name) };
+        if (demo.Agencies.FirstOrDefault(a => !a.Inspectorate) is { } first)
+        {
+            foreach (var role in workflows.For(first.Code).UsedRoles.Where(r => StatusPage.StaffRoles.IsAgencyRole(r) && r != "inspektorat"))
+            {
+                list.Add(($"{first.Code.ToLowerInvariant()}-{role}", role, first.Code, $"{StatusPage.StaffRoles.Label(role)} {first.Code} (demo)"));
+            }
+        }
+        if (demo.Agencies.FirstOrDefault(a => a.Inspectorate) is { } inspectorate)
+        {
+            list.Add(("inspektorat", "inspektorat", inspectorate.Code, $"{inspectorate.Name} (demo)"));
+        }
+        return list;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (demo is null)
+        {
+            return;
+        }
+        await using var c = await db.OpenAsync(cancellationToken);
+        var created = new List<string>();
+        foreach (var (username, role, agency, name) in Plan(demo, workflows))
+        {
+            if (await StatusPage.StaffAccounts.CreateAsync(c, username, role, demo.Password, clock.GetUtcNow(), agency: agency, displayName: name))
+            {
+                created.Add(username);
+            }
+        }
+        if (created.Count > 0)
+        {
+            logger.LogWarning("Development demo: created the status page accounts {Accounts} (password in workflows/demo/directory.yaml)", string.Join(", ", created));
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -13,6 +13,48 @@ public sealed class AgenciesModel : StaffPageModel
     internal IReadOnlyDictionary<string, long> AdminCounts { get; private set; } = new Dictionary<string, long>();
     internal HashSet<string> Configured { get; private set; } = [];
     internal List<string> Errors { get; } = [];
+    internal IReadOnlyList<StaffAccount> WebMembers { get; private set; } = [];
+
+    /// <summary>A status-page account for an agency member who works from the web.</summary>
+    public sealed record MemberInput(string? Agency, string? Role, string? Username, string? DisplayName, string? Password);
+
+    public async Task<IActionResult> OnPostMemberAsync(MemberInput input)
+    {
+        if (RequireOperator() is { } denied)
+        {
+            return denied;
+        }
+        var username = input.Username?.Trim() ?? "";
+        var role = input.Role?.Trim().ToLowerInvariant() ?? "";
+        if (!StaffRoles.IsAgencyRole(role))
+        {
+            Errors.Add(WebTexts.T("member.invalid_role"));
+        }
+        else if (StaffAccounts.Problem(username, role, input.Password ?? "", input.Agency) is not null)
+        {
+            Errors.Add(WebTexts.T("member.invalid"));
+        }
+        else
+        {
+            try
+            {
+                if (await HttpContext.RequestServices.GetRequiredService<StaffAccounts>()
+                        .CreateAsync(username, role, input.Password!, input.Agency, input.DisplayName, HttpContext.RequestAborted))
+                {
+                    Flash = WebTexts.T("member.added", ("username", username), ("role", StaffRoles.Label(role)), ("agency", input.Agency!.Trim().ToUpperInvariant()));
+                    return RedirectToPage();
+                }
+                Errors.Add(WebTexts.T("member.taken", ("username", username)));
+            }
+            catch (ArgumentException)
+            {
+                Errors.Add(WebTexts.T("agency.inactive"));
+            }
+        }
+        await LoadAsync();
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
 
     [TempData] public string? InviteCode { get; set; }
     [TempData] public string? InviteFor { get; set; }
@@ -101,6 +143,7 @@ public sealed class AgenciesModel : StaffPageModel
         await using var c = await Db.OpenAsync(HttpContext.RequestAborted);
         Agencies = await AgencyAdmin.ListAsync(c);
         AdminCounts = await AgencyAdmin.AdminCountsAsync(c);
+        WebMembers = await StaffAccounts.AgencyMembersAsync(c, null);
         Configured = HttpContext.RequestServices.GetRequiredService<IOptions<List<AgencyConfig>>>().Value
             .Select(a => a.Code.Trim().ToUpperInvariant()).ToHashSet();
     }

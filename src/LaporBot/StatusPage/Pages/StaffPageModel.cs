@@ -9,8 +9,33 @@ public abstract class StaffPageModel : PageModel
 {
     public bool IsOperator => User.IsInRole(StaffRoles.Operator);
 
+    /// <summary>The agency an agency member's account acts for; null for Diskominfo's accounts.</summary>
+    public string? MemberAgency => User.FindFirst(StatusPageRegistration.AgencyClaim)?.Value;
+
+    /// <summary>An agency member working from the web: sees only its agency's cases (its task list and their pages).</summary>
+    public bool IsAgencyMember => MemberAgency is not null;
+
+    /// <summary>The member's workflow role (admin, penghubung, kepala, …).</summary>
+    public string Role => User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? "";
+
+    /// <summary>The name the timeline shows for this account.</summary>
+    public string ShownName => User.FindFirst(StatusPageRegistration.DisplayNameClaim)?.Value ?? User.Identity?.Name ?? "?";
+
     /// <summary>The timeline actor for actions taken on this page.</summary>
     public string Actor => $"web:{User.Identity?.Name}";
+
+    /// <summary>Pages an agency member may open (its task list and its agency's cases); every other page sends it to its tasks.</summary>
+    protected virtual bool OpenToAgencyMembers => false;
+
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    {
+        if (IsAgencyMember && !OpenToAgencyMembers)
+        {
+            context.Result = HttpMethods.IsGet(Request.Method) ? new RedirectResult(TasksPath) : Forbid();
+        }
+    }
+
+    public const string TasksPath = "/status/tugas";
 
     [TempData]
     public string? Flash { get; set; }

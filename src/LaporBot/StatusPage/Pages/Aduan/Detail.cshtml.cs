@@ -20,11 +20,17 @@ public sealed class CaseDetailModel : StaffPageModel
     internal string StepName { get; private set; } = "";
     internal string SuggestionText { get; private set; } = "";
 
+    protected override bool OpenToAgencyMembers => true;
+
+    /// <summary>An agency member sees a confidential case without the reporter's identity, as on Telegram.</summary>
+    internal bool HideIdentity => IsAgencyMember && Case?.Confidential == true;
+
     public async Task<IActionResult> OnGetAsync(string nomor)
     {
         await using var c = await Db.OpenAsync(HttpContext.RequestAborted);
         Case = await ComplaintStore.FindByNumberAsync(c, nomor);
-        if (Case is null)
+        // An agency member sees its own agency's cases only: any other number is "not found".
+        if (Case is null || (IsAgencyMember && Case.AgencyCode != MemberAgency))
         {
             return NotFound();
         }
@@ -40,8 +46,11 @@ public sealed class CaseDetailModel : StaffPageModel
             ?? Labels.Step(Case.Step);
         SuggestionText = Suggestions(Case.Suggestions, Agencies);
         // Opening a case shows the citizen's personal data: on record, and the record shown to operators.
-        await Privacy.AccessLog.RecordAsync(c, null, Now, User.Identity?.Name ?? "?", Privacy.AccessLog.StatusPage, Case.Id, Case.ReporterId,
+        if (!HideIdentity)
+        {
+            await Privacy.AccessLog.RecordAsync(c, null, Now, User.Identity?.Name ?? "?", Privacy.AccessLog.StatusPage, Case.Id, Case.ReporterId,
             "membuka halaman aduan");
+        }
         if (IsOperator)
         {
             Accesses = await Privacy.AccessLog.ForComplaintAsync(c, Case.Id);

@@ -1,0 +1,37 @@
+using LaporBot.Complaints;
+using LaporBot.Workflow;
+
+namespace LaporBot.StatusPage.Pages;
+
+/// <summary>
+/// An agency member's desk on the web (/status/tugas): the agency's open cases, those waiting at a
+/// step of the member's role first. Diskominfo's accounts see every agency's cases elsewhere.
+/// </summary>
+public sealed class TugasModel : StaffPageModel
+{
+    protected override bool OpenToAgencyMembers => true;
+
+    internal sealed record Task(ComplaintRow Case, string StepName, bool Mine);
+
+    internal IReadOnlyList<Task> Tasks { get; private set; } = [];
+
+    internal string AgencyName { get; private set; } = "";
+
+    public async Task<Microsoft.AspNetCore.Mvc.IActionResult> OnGetAsync()
+    {
+        if (MemberAgency is not { } agency)
+        {
+            return RedirectToPage("/Aduan/Index");
+        }
+        var workflow = HttpContext.RequestServices.GetRequiredService<WorkflowCatalog>().For(agency);
+        await using var c = await Db.OpenAsync(HttpContext.RequestAborted);
+        AgencyName = (await AgencyStore.FindAsync(c, agency))?.Name ?? agency;
+        Tasks = (await StatusQueries.OpenForAgencyAsync(c, agency))
+            .Select(row => workflow.FindStep(row.Step) is { } step
+                ? new Task(row, step.Name, step.Role == Role)
+                : new Task(row, Labels.Step(row.Step), false))
+            .OrderByDescending(t => t.Mine)
+            .ToList();
+        return Page();
+    }
+}
