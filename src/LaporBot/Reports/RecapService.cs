@@ -93,7 +93,7 @@ internal sealed record IdentityRequest(string RequestedBy, string Reason);
 /// "Answered within the service standard" means answered_at ≤ total_due_at, the total standard fixed
 /// when the case was first dispositioned; the on-time share is over answered cases.
 /// </summary>
-internal sealed class RecapService(IDatabase db, LocalZone zone, TimeProvider clock)
+internal sealed class RecapService(IDatabase db, LocalZone zone, TimeProvider clock, StepNames steps)
 {
     public static string Unassigned => T("unassigned");
     public static string Masked => T("masked");
@@ -193,7 +193,7 @@ internal sealed class RecapService(IDatabase db, LocalZone zone, TimeProvider cl
             r.Oversight,
             Topic(agency?.Categories),
             r.OverdueAt is not null && r.DueAt is { } d ? Local(d) : null,
-            r.OverdueAt is not null ? Labels.Step(r.Step) : null);
+            r.OverdueAt is not null ? steps.Name(r.AgencyCode, r.Step) : null);
     }
 
     private static string Topic(string? categoriesJson)

@@ -32,6 +32,7 @@ internal static class StatusPageRegistration
         var staff = builder.Configuration.GetSection(StaffOptions.Section).Get<StaffOptions>() ?? new StaffOptions();
         services.AddRateLimiter(o => LoginThrottle.AddPolicy(o, staff));
         services.AddSingleton<LocalTime>();
+        services.AddSingleton<StepNames>();
         // Loaded now so that a broken texts file stops start-up with its file:line, not the first page.
         WebTexts.Catalog = WebTexts.Load(builder.Environment.ContentRootPath);
         InsertAfterAgencySeeder(services);

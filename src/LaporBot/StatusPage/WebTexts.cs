@@ -110,3 +110,13 @@ internal static class WebTexts
         return Path.Combine(contentRoot, relativePath);
     }
 }
+
+/// <summary>The running step of a case as staff read it: the workflow file's name for it (the agency's own file, or the deployment's).</summary>
+internal sealed class StepNames(Workflow.WorkflowCatalog workflows)
+{
+    public string Name(string? agencyCode, string? step) =>
+        workflows.For(agencyCode).FindStep(step)?.Name ?? workflows.Default.FindStep(step)?.Name ?? WebTexts.Step(step);
+
+    /// <summary>The workflow role that acts at the case's step, if the file knows the step.</summary>
+    public string? Role(string? agencyCode, string? step) => workflows.For(agencyCode).FindStep(step)?.Role;
+}

@@ -23,13 +23,11 @@ public sealed class TugasModel : StaffPageModel
         {
             return RedirectToPage("/Aduan/Index");
         }
-        var workflow = HttpContext.RequestServices.GetRequiredService<WorkflowCatalog>().For(agency);
+        var steps = HttpContext.RequestServices.GetRequiredService<StepNames>();
         await using var c = await Db.OpenAsync(HttpContext.RequestAborted);
         AgencyName = (await AgencyStore.FindAsync(c, agency))?.Name ?? agency;
         Tasks = (await StatusQueries.OpenForAgencyAsync(c, agency))
-            .Select(row => workflow.FindStep(row.Step) is { } step
-                ? new Task(row, step.Name, step.Role == Role)
-                : new Task(row, Labels.Step(row.Step), false))
+            .Select(row => new Task(row, steps.Name(agency, row.Step), steps.Role(agency, row.Step) == Role))
             .OrderByDescending(t => t.Mine)
             .ToList();
         return Page();

@@ -42,8 +42,7 @@ public sealed class CaseDetailModel : StaffPageModel
         var address = await Dapper.SqlMapper.ExecuteScalarAsync<string?>(c, "SELECT address FROM reporters WHERE id = @id", new { id = Case.ReporterId });
         MaskedContact = LaporBot.Channels.Redact.Phone(address);
         // The running step by its workflow name; the legacy step words otherwise.
-        StepName = HttpContext.RequestServices.GetRequiredService<WorkflowCatalog>().For(Case.AgencyCode).FindStep(Case.Step)?.Name
-            ?? Labels.Step(Case.Step);
+        StepName = HttpContext.RequestServices.GetRequiredService<StepNames>().Name(Case.AgencyCode, Case.Step);
         SuggestionText = Suggestions(Case.Suggestions, Agencies);
         // Opening a case shows the citizen's personal data: on record, and the record shown to operators.
         if (!HideIdentity)
