@@ -187,17 +187,27 @@ internal sealed partial class StaffAccounts(IDatabase db, TimeProvider clock, IO
         string? agency = null, string? displayName = null)
     {
         var hash = Hasher.HashPassword(new StaffAccount { Username = username }, password);
-        return await c.ExecuteAsync(
+        var name = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
+        var created = await c.ExecuteAsync(
             """
             INSERT INTO staff_accounts (username, password_hash, role, created_at, agency_code, display_name)
-            VALUES (@username, @hash, @role, @now, @agency, @displayName)
+            VALUES (@username, @hash, @role, @now, @agency, @name)
             ON CONFLICT DO NOTHING
             """,
-            new
-            {
-                username, hash, role, now = now.ToUnixTimeMilliseconds(), agency,
-                displayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
-            }, tx) == 1;
+            new { username, hash, role, now = now.ToUnixTimeMilliseconds(), agency, name }, tx) == 1;
+        if (created && agency is not null)
+        {
+            // An agency member on the web is a member like one on Telegram, reached on the "web" staff
+            // channel (its task list): it holds its role for routing, "nobody is forgotten" and the start-up checks.
+            await c.ExecuteAsync(
+                """
+                INSERT INTO staff_members (telegram_user_id, role, agency_code, display_name, source, created_at, channel)
+                VALUES (@address, @role, @agency, @name, 'web', @now, @channel)
+                ON CONFLICT DO NOTHING
+                """,
+                new { address = username.ToLowerInvariant(), role, agency, name = name ?? username, now = now.ToUnixTimeMilliseconds(), channel = WebInboxChannel.ChannelName }, tx);
+        }
+        return created;
     }
 
     /// <summary>The web members of an agency (accounts bound to it), or of every agency when <paramref name="agencyCode"/> is null.</summary>

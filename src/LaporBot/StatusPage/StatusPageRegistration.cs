@@ -33,6 +33,7 @@ internal static class StatusPageRegistration
         services.AddRateLimiter(o => LoginThrottle.AddPolicy(o, staff));
         services.AddSingleton<LocalTime>();
         services.AddSingleton<StepNames>();
+        services.AddSingleton<Channels.IChannel, WebInboxChannel>();
         // Loaded now so that a broken texts file stops start-up with its file:line, not the first page.
         WebTexts.Catalog = WebTexts.Load(builder.Environment.ContentRootPath);
         InsertAfterAgencySeeder(services);

@@ -33,7 +33,8 @@ internal static class WebTexts
         "case.suggestions_none", "case.suggestion",
         "role.admin", "role.penghubung", "role.kepala", "role.pelaksana", "role.inspektorat",
         "member.added", "member.taken", "member.invalid", "member.invalid_role",
-        "case.assign_need_agency", "case.assign_done", "case.return_need_reason", "case.return_done", "case.close_need_reason", "case.close_done", "case.refused", "outbox.retry_done", "outbox.retry_refused", "agency.code_taken", "agency.added", "agency.not_found", "agency.updated", "agency.inactive", "invite.for_triage", "invite.for_agency", "agency.invalid_code", "agency.invalid_name", "agency.invalid_standard", "login.locked", "login.wrong", "login.too_many_title", "login.too_many_text", "report.signed", "report.initialled", "report.returned", "report.rebuilt", "report.need_note", "report.not_found", "report.not_yours",
+        "action.need_text", "action.need_days",
+        "case.assign_need_agency", "outbox.retry_done", "outbox.retry_refused", "agency.code_taken", "agency.added", "agency.not_found", "agency.updated", "agency.inactive", "invite.for_triage", "invite.for_agency", "agency.invalid_code", "agency.invalid_name", "agency.invalid_standard", "login.locked", "login.wrong", "login.too_many_title", "login.too_many_text", "report.signed", "report.initialled", "report.returned", "report.rebuilt", "report.need_note", "report.not_found", "report.not_yours",
     ];
 
     private static StaffTextCatalog? _catalog;

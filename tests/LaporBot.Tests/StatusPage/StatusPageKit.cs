@@ -29,9 +29,9 @@ internal sealed class StatusPageKit : IAsyncDisposable
     };
 
     public static StatusPageKit Start(TimeProvider? clock = null, IDictionary<string, string?>? extra = null,
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, Dictionary<string, string?>? settings = null)
     {
-        var settings = AgencySettings();
+        settings ??= AgencySettings();
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
             settings[k] = v;

@@ -169,7 +169,7 @@ public sealed class StatusPageTests
         Assert.Contains("admin lewat halaman status", page);
         Assert.Contains("Didisposisikan ke instansi", page);
         Assert.DoesNotContain("web:admin", page);
-        Assert.Contains("didisposisikan ke DLH", page);
+        Assert.Contains("didisposisikan ke Dinas Lingkungan Hidup", page);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ public sealed class TugasModel : StaffPageModel
 
     internal string AgencyName { get; private set; } = "";
 
+    /// <summary>The notifications this member received on the web staff channel, newest first.</summary>
+    internal IReadOnlyList<(string Text, long At, string? Number)> Notifications { get; private set; } = [];
+
     public async Task<Microsoft.AspNetCore.Mvc.IActionResult> OnGetAsync()
     {
         if (MemberAgency is not { } agency)
@@ -30,6 +33,13 @@ public sealed class TugasModel : StaffPageModel
             .Select(row => new Task(row, steps.Name(agency, row.Step), steps.Role(agency, row.Step) == Role))
             .OrderByDescending(t => t.Mine)
             .ToList();
+        Notifications = (await Dapper.SqlMapper.QueryAsync<(string Body, long CreatedAt, string? Number)>(c,
+                """
+                SELECT o.body, o.created_at, c.tracking_number FROM outbox o LEFT JOIN complaints c ON c.id = o.complaint_id
+                WHERE o.channel = @channel AND o.recipient = @me ORDER BY o.id DESC LIMIT 10
+                """,
+                new { channel = WebInboxChannel.ChannelName, me = User.Identity!.Name!.ToLowerInvariant() }))
+            .Select(n => (Channels.Markup.ToPlain(n.Body), n.CreatedAt, n.Number)).ToList();
         return Page();
     }
 }

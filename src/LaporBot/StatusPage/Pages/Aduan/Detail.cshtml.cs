@@ -44,6 +44,15 @@ public sealed class CaseDetailModel : StaffPageModel
         // The running step by its workflow name; the legacy step words otherwise.
         StepName = HttpContext.RequestServices.GetRequiredService<StepNames>().Name(Case.AgencyCode, Case.Step);
         SuggestionText = Suggestions(Case.Suggestions, Agencies);
+        if (WebActor is { } actor)
+        {
+            var actions = HttpContext.RequestServices.GetRequiredService<CaseActions>();
+            Available = actions.Available(Case, actor).Where(a => a != StaffAction.View).ToList();
+            var workflow = HttpContext.RequestServices.GetRequiredService<ComplaintWorkflow>();
+            RequiresApproval = workflow.WorkflowOf(Case).RequiresApproval;
+            ExtendLimit = workflow.StepOf(Case)?.ExtendLimit is { } limit ? WorkflowFormat.Duration(limit) : null;
+            Draft = await Dapper.SqlMapper.ExecuteScalarAsync<string?>(c, "SELECT text FROM complaint_drafts WHERE complaint_id = @id", new { id = Case.Id });
+        }
         // Opening a case shows the citizen's personal data: on record, and the record shown to operators.
         if (!HideIdentity)
         {
@@ -58,28 +67,17 @@ public sealed class CaseDetailModel : StaffPageModel
     }
 
     public Task<IActionResult> OnPostAssignAsync(string nomor, string? agency, string? note) =>
-        ActAsync(nomor, string.IsNullOrWhiteSpace(agency) ? WebTexts.T("case.assign_need_agency") : null,
-            async (w, s, c, now) =>
-            {
-                if (await AgencyStore.FindAsync(s.Connection, agency!.Trim(), s.Transaction) is { Active: true } target
-                    && await w.NobodyCanActAsync(s, target) is { } role)
-                {
-                    Refusal = Staff.StaffTexts.T("assign.nobody", ("number", c.TrackingNumber), ("agency", target.Name), ("role", role), ("code", target.Code));
-                    return false;
-                }
-                return await w.AssignAsync(s, c, agency.Trim(), Actor, Clean(note), now);
-            },
-            WebTexts.T("case.assign_done", ("number", nomor), ("agency", agency?.Trim().ToUpperInvariant())));
+        ActAsync(nomor, StaffAction.Assign, note, null, agency);
 
     public Task<IActionResult> OnPostReturnAsync(string nomor, string? reason) =>
-        ActAsync(nomor, string.IsNullOrWhiteSpace(reason) ? WebTexts.T("case.return_need_reason") : null,
-            (w, s, c, now) => w.ReturnToCitizenAsync(s, c, Actor, Clean(reason)!, now),
-            WebTexts.T("case.return_done", ("number", nomor)));
+        ActAsync(nomor, StaffAction.Return, reason, null, null);
 
     public Task<IActionResult> OnPostCloseAsync(string nomor, string? reason) =>
-        ActAsync(nomor, string.IsNullOrWhiteSpace(reason) ? WebTexts.T("case.close_need_reason") : null,
-            (w, s, c, now) => w.CloseAsync(s, c, Actor, "closed_by_staff", Clean(reason), now, citizenMessage: "closed_notice"),
-            WebTexts.T("case.close_done", ("number", nomor)));
+        ActAsync(nomor, StaffAction.Close, reason, null, null);
+
+    /// <summary>Any step action (accept, reject, forward, draft, approve, revise, answer, extend) from the case page.</summary>
+    public Task<IActionResult> OnPostActAsync(string nomor, string? action, string? text, int? days) =>
+        ActAsync(nomor, action ?? "", text, days, null);
 
     public async Task<IActionResult> OnPostRetryAsync(string nomor, long id)
     {
@@ -99,48 +97,66 @@ public sealed class CaseDetailModel : StaffPageModel
         return RedirectToPage(new { nomor });
     }
 
-    private async Task<IActionResult> ActAsync(string nomor, string? invalid,
-        Func<ComplaintWorkflow, Data.DbSession, ComplaintRow, DateTimeOffset, Task<bool>> action, string done)
+    /// <summary>
+    /// Who acts from this page, for the one action API every staff channel uses: an agency member in
+    /// its role at its agency, an operator as the triage desk; viewers act on nothing.
+    /// </summary>
+    internal CaseActor? WebActor =>
+        IsAgencyMember ? CaseActor.Of("web", User.Identity!.Name!, ShownName, Role, MemberAgency)
+        : IsOperator ? CaseActor.Of("web", User.Identity!.Name!, ShownName, StaffRole.Triage, null)
+        : null;
+
+    /// <summary>The actions this account can take on the case now (the forms the page shows).</summary>
+    internal IReadOnlyList<string> Available { get; private set; } = [];
+
+    /// <summary>The drafted answer travelling with the case, if any (shown to those who approve or send it).</summary>
+    internal string? Draft { get; private set; }
+
+    internal bool RequiresApproval { get; private set; }
+
+    internal string? ExtendLimit { get; private set; }
+
+    /// <summary>Actions whose words are required; an empty form gets a sentence for the web, not the Telegram syntax.</summary>
+    private static readonly HashSet<string> NeedsText = [StaffAction.Reject, StaffAction.Draft, StaffAction.Revise, StaffAction.Return, StaffAction.Extend];
+
+    private async Task<IActionResult> ActAsync(string nomor, string action, string? text, int? days, string? agency)
     {
-        if (RequireOperator() is { } denied)
+        if (WebActor is not { } actor)
         {
-            return denied;
+            return Forbid();
         }
-        if (invalid is not null)
+        var clean = Clean(text);
+        if (action == StaffAction.Assign && string.IsNullOrWhiteSpace(agency))
         {
-            FlashError = invalid;
+            FlashError = WebTexts.T("case.assign_need_agency");
             return RedirectToPage(new { nomor });
         }
-        var workflow = HttpContext.RequestServices.GetRequiredService<ComplaintWorkflow>();
-        bool changed;
-        await using (var s = await Db.BeginAsync(HttpContext.RequestAborted))
+        if ((NeedsText.Contains(action) || action == StaffAction.Close) && clean is null)
         {
-            // Read inside the write transaction: the workflow's guarded UPDATE decides against the current state.
-            var c = await ComplaintStore.FindByNumberAsync(s.Connection, nomor, s.Transaction);
-            if (c is null)
-            {
-                return NotFound();
-            }
-            changed = await action(workflow, s, c, Now);
-            if (changed)
-            {
-                await s.CommitAsync(HttpContext.RequestAborted);
-            }
+            FlashError = WebTexts.T("action.need_text");
+            return RedirectToPage(new { nomor });
         }
-        if (changed)
+        if (action == StaffAction.Extend && days is not > 0)
         {
-            HttpContext.RequestServices.GetRequiredService<OutboxSignal>().Notify();
-            Flash = done;
+            FlashError = WebTexts.T("action.need_days");
+            return RedirectToPage(new { nomor });
+        }
+        var actions = HttpContext.RequestServices.GetRequiredService<CaseActions>();
+        var result = await actions.PerformAsync(nomor, actor, action, new CaseActionArgs(clean, agency?.Trim(), days), HttpContext.RequestAborted);
+        if (result.Refusal == "not_found" || (result.Refusal == "not_your_agency" && IsAgencyMember))
+        {
+            return NotFound();
+        }
+        if (result.Ok)
+        {
+            Flash = result.Message;
         }
         else
         {
-            FlashError = Refusal ?? WebTexts.T("case.refused");
+            FlashError = result.Refusal == "need_text" ? WebTexts.T("action.need_text") : result.Message;
         }
         return RedirectToPage(new { nomor });
     }
-
-    /// <summary>Why the action was refused, when the reason is more specific than the status.</summary>
-    private string? Refusal { get; set; }
 
     /// <summary>The routing's suggestions (stored as a JSON list of codes) as "CODE – Name, …".</summary>
     internal static string Suggestions(string? json, IReadOnlyList<AgencyRow> agencies)
