@@ -109,11 +109,40 @@ internal sealed class DemoAccounts(Data.IDatabase db, Workflow.WorkflowCatalog w
         return list;
     }
 
+    /// <summary>The demo staff of the simulator's staff chat: the triage desk, and one member per role of each agency's workflow.</summary>
+    public static IReadOnlyList<(long Id, string Role, string? Agency, string Name)> Members(DemoDirectoryFile demo, Workflow.WorkflowCatalog workflows)
+    {
+        var list = new List<(long, string, string?, string)> { (FirstMemberId, Workflow.StaffRole.Triage, null, demo.Triage.Name) };
+        for (var i = 0; i < demo.Agencies.Count; i++)
+        {
+            var a = demo.Agencies[i];
+            var roles = a.Inspectorate ? ["inspektorat"]
+                : workflows.For(a.Code).UsedRoles.Where(r => StatusPage.StaffRoles.IsAgencyRole(r) && r != "inspektorat").ToList();
+            for (var r = 0; r < roles.Count; r++)
+            {
+                list.Add((FirstMemberId + 10 * (i + 1) + r, roles[r], a.Code, $"{StatusPage.StaffRoles.Label(roles[r])} {a.Code} (demo)"));
+            }
+        }
+        return list;
+    }
+
+    /// <summary>Demo staff ids in the simulator (like Telegram user ids): 91000 the triage desk, 91010+ the first agency, …</summary>
+    public const long FirstMemberId = 91000;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (demo is null)
         {
             return;
+        }
+        await using (var s = await db.BeginAsync(cancellationToken))
+        {
+            foreach (var (id, role, agency, name) in Members(demo, workflows))
+            {
+                await Workflow.AgencyStore.AddStaffAsync(s, id.ToString(CultureInfo.InvariantCulture), role, agency, name, "demo", clock.GetUtcNow(),
+                    SimulatorChannel.ChannelName);
+            }
+            await s.CommitAsync(cancellationToken);
         }
         await using var c = await db.OpenAsync(cancellationToken);
         var created = new List<string>();

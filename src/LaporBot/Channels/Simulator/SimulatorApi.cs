@@ -27,6 +27,10 @@ internal static class SimulatorApi
         group.MapPost("/api/messages", SendAsync);
         group.MapGet("/api/messages", TranscriptAsync);
         group.MapGet("/api/complaints", ComplaintsAsync);
+        // Staff mode: the simulator is a staff channel like Telegram, in front of the same StaffDesk.
+        group.MapGet("/api/staff", StaffListAsync);
+        group.MapPost("/api/staff/messages", StaffSendAsync);
+        group.MapGet("/api/staff/messages", StaffTranscriptAsync);
         return app;
     }
 
@@ -110,5 +114,63 @@ internal static class SimulatorApi
         await using var c = await db.OpenAsync(ct);
         var rows = await ComplaintStore.LatestAsync(c, 20);
         return TypedResults.Ok(rows.Select(r => new { r.TrackingNumber, r.Name, r.Address, r.Text, r.Status, r.Channel, createdAt = r.Created }));
+    }
+
+    /// <summary>What a staff member does in the simulator: a text (a command, or a reply to one of the bot's messages) or a button press.</summary>
+    public sealed record StaffSendRequest(long? Staff, string? Text, long? ReplyTo, string? Button, string? MessageId = null);
+
+    /// <summary>One line of a staff member's chat; <see cref="Buttons"/> are pressed by sending their data.</summary>
+    public sealed record StaffLine(string Direction, long Id, string Text, string Html, IReadOnlyList<OutboundButton> Buttons, long At);
+
+    /// <summary>The staff members reachable in the simulator (the demo directory's, or any added on this channel), with their roles.</summary>
+    private static async Task<IResult> StaffListAsync(IDatabase db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(string Id, string Role, string? Agency, string? Name)>(
+            "SELECT telegram_user_id, role, agency_code, display_name FROM staff_members WHERE channel = @channel ORDER BY agency_code, role",
+            new { channel = SimulatorChannel.ChannelName });
+        return TypedResults.Ok(rows.Select(r => new { id = long.Parse(r.Id, System.Globalization.CultureInfo.InvariantCulture), r.Role, r.Agency, r.Name }));
+    }
+
+    private static async Task<IResult> StaffSendAsync(StaffSendRequest req, Staff.StaffDesk desk, IDatabase db, CancellationToken ct)
+    {
+        if (req.Staff is not { } id)
+        {
+            return TypedResults.Problem("staff is required: the id of a staff member of the simulator (GET /dev/chat/api/staff).", statusCode: 400);
+        }
+        if (string.IsNullOrWhiteSpace(req.Text) && string.IsNullOrWhiteSpace(req.Button))
+        {
+            return TypedResults.Problem("text or button is required.", statusCode: 400);
+        }
+        if (req.Text is { Length: > 4096 })
+        {
+            return TypedResults.Problem("text is longer than a staff message may be (4096 characters).", statusCode: 413);
+        }
+        string? name;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            name = await c.ExecuteScalarAsync<string?>(
+                "SELECT display_name FROM staff_members WHERE channel = @channel AND telegram_user_id = @id LIMIT 1",
+                new { channel = SimulatorChannel.ChannelName, id = id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+        var outcome = await desk.HandleAsync(new Staff.StaffInput(
+            string.IsNullOrWhiteSpace(req.MessageId) ? Guid.NewGuid().ToString("N") : req.MessageId, id, id, name,
+            string.IsNullOrWhiteSpace(req.Button) ? req.Text : null, req.ReplyTo, string.IsNullOrWhiteSpace(req.Button) ? null : req.Button,
+            SimulatorChannel.ChannelName), ct);
+        return TypedResults.Accepted((string?)null, new { handled = outcome.Handled, allowed = outcome.Allowed });
+    }
+
+    private static async Task<IResult> StaffTranscriptAsync(long staff, IDatabase db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var me = staff.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sent = await c.QueryAsync<(string Id, string? Text, long At)>(
+            "SELECT provider_message_id, text, received_at FROM staff_updates WHERE channel = @channel AND telegram_user_id = @me ORDER BY received_at",
+            new { channel = SimulatorChannel.ChannelName, me });
+        var lines = sent.Select((u, i) => new StaffLine("in", i, u.Text ?? "", Markup.Escape(u.Text ?? ""), [], u.At)).ToList();
+        var outbound = await OutboxStore.ForRecipientAsync(c, SimulatorChannel.ChannelName, me, 0);
+        lines.AddRange(outbound.Select(o => new StaffLine("out", o.Id,
+            o.TextFormat == TextFormat.Markup ? Markup.ToPlain(o.Body) : o.Body, Markup.ToHtml(o.Body, o.TextFormat), o.ButtonList, o.CreatedAt)));
+        return TypedResults.Ok(lines.OrderBy(l => l.At).ThenBy(l => l.Direction == "in" ? 0 : 1).ThenBy(l => l.Id));
     }
 }
