@@ -17,10 +17,16 @@ using Microsoft.Extensions.Options;
 //   dotnet run -c Release --project bench/LaporBot.Bench -- engine         the pure dialog engine (BenchmarkDotNet)
 //   dotnet run -c Release --project bench/LaporBot.Bench -- routing [n]    submission → agency notification queued, real Quartz
 //   dotnet run -c Release --project bench/LaporBot.Bench -- load [options] the whole app under signed webhooks vs the floor (bench/README.md)
+//   dotnet run -c Release --project bench/LaporBot.Bench -- dispatch [n] [senders]  the outbox dispatcher alone: n queued replies to fake providers
 var mode = args.FirstOrDefault() ?? "turn";
 if (mode == "load")
 {
     await LaporBot.Bench.Load.LoadBench.RunAsync(LaporBot.Bench.Load.LoadSettings.Parse(args.Skip(1).ToArray()));
+    return;
+}
+if (mode == "dispatch")
+{
+    await LaporBot.Bench.Load.DispatchBench.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 20_000, "Full", 10_000, args.Length > 2 ? int.Parse(args[2]) : 4);
     return;
 }
 if (mode == "floor-server")
