@@ -1,3 +1,4 @@
+using System.Data.Common;
 using LaporBot.Channels;
 using LaporBot.Data;
 using Microsoft.Extensions.Options;
@@ -33,14 +34,24 @@ internal sealed class OutboxDispatcher(
     /// <summary>Who holds this instance's claims (<see cref="OutboxOptions.InstanceId"/>).</summary>
     public string InstanceId => options.Value.InstanceId;
 
+    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes when the lanes are running (the previous process's claims released), or at once when the
+    /// dispatcher is disabled: the moment from which a queued message is on its way.
+    /// </summary>
+    public Task Running => _running.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.DispatcherEnabled)
         {
             logger.LogWarning("Outbox dispatcher is disabled (Outbox:DispatcherEnabled=false); messages stay queued");
+            _running.TrySetResult();
             return;
         }
         await PrepareAsync(stoppingToken);
+        _running.TrySetResult();
         var senders = _lanes.Values
             .SelectMany(lane => Enumerable.Range(0, options.Value.SendersPerChannel).Select(_ => RunSenderAsync(lane, stoppingToken)))
             .ToList();
@@ -314,9 +325,25 @@ internal sealed class OutboxDispatcher(
             TemplateRequired t => t with { Error = Redact.All(t.Error) },
             _ => result,
         };
-        // The outcome joins the next group-commit batch; the sender goes on only once it is durable.
-        await writes.RunAsync(w => RecordAsync(w.Session, row, result, now), CancellationToken.None);
+        // The outcome joins the next group-commit batch; the sender goes on only once it is durable. A
+        // lost "sent" mark means the message goes out again, so a failed batch (the write lock not
+        // obtained in time on a busy machine) is retried: the marks only set values and may repeat.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await writes.RunAsync(w => RecordAsync(w.Session, row, result, now), CancellationToken.None);
+                return;
+            }
+            catch (DbException e) when (attempt < MarkAttempts)
+            {
+                logger.LogWarning(e, "Outbox {Id}: recording the send's outcome failed (attempt {Attempt} of {Max}); retrying", row.Id, attempt, MarkAttempts);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
+            }
+        }
     }
+
+    private const int MarkAttempts = 5;
 
     private async Task RecordAsync(DbSession s, OutboxRow row, SendResult result, DateTimeOffset now)
     {

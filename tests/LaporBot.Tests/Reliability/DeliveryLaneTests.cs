@@ -112,7 +112,7 @@ public class DeliveryLaneTests(ITestOutputHelper output)
         await kit.StopAppAsync();
 
         var watch = Stopwatch.StartNew();
-        kit.StartApp(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "node-a" });
+        await kit.StartAppAsync(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "node-a" });
         await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("sendMessage").Count >= 1), "the held reply is sent after the restart", 60_000);
         output.WriteLine($"held reply sent {watch.ElapsedMilliseconds} ms after the restart began (lease: 2 min)");
 
