@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using LaporBot.Channels;
 using LaporBot.Complaints;
@@ -37,7 +39,12 @@ if (mode == "floor-server")
 }
 if (mode == "engine")
 {
-    BenchmarkRunner.Run<EngineBenchmarks>(args: args.Skip(1).ToArray());
+    // In process: no separate build of a boilerplate project, which on a busy shared machine ran out of
+    // BenchmarkDotNet's two-minute build limit before measuring anything.
+    BenchmarkRunner.Run<EngineBenchmarks>(
+        DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(
+            BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance)),
+        args.Skip(1).ToArray());
     return;
 }
 if (mode == "routing")
@@ -138,7 +145,6 @@ internal static class TurnBench
 }
 
 [MemoryDiagnoser]
-[ShortRunJob]
 public class EngineBenchmarks
 {
     private DialogEngine _engine = null!;
