@@ -34,7 +34,7 @@ internal static class WebTexts
         "role.admin", "role.penghubung", "role.kepala", "role.pelaksana", "role.inspektorat",
         "member.added", "member.taken", "member.invalid", "member.invalid_role",
         "action.need_text", "action.need_days",
-        "case.assign_need_agency", "outbox.retry_done", "outbox.retry_refused", "agency.code_taken", "agency.added", "agency.not_found", "agency.updated", "agency.inactive", "invite.for_triage", "invite.for_agency", "agency.invalid_code", "agency.invalid_name", "agency.invalid_standard", "login.locked", "login.wrong", "login.too_many_title", "login.too_many_text", "report.signed", "report.initialled", "report.returned", "report.rebuilt", "report.need_note", "report.not_found", "report.not_yours",
+        "case.assign_need_agency", "outbox.retry_done", "outbox.retry_refused", "agency.code_taken", "agency.added", "agency.not_found", "agency.updated", "agency.inactive", "invite.for_triage", "invite.for_agency", "agency.invalid_code", "agency.invalid_name", "agency.invalid_standard", "login.locked", "login.wrong", "login.too_many_title", "login.too_many_text", 
     ];
 
     private static StaffTextCatalog? _catalog;
