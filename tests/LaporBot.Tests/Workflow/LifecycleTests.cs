@@ -433,8 +433,8 @@ public class LifecycleTests
         var list = Text(await kit.WaitForMessageAsync(RoutingKit.PuAdmin, "Aduan terbuka"));
         var lines = list.Split('\n');
         Assert.Equal("Aduan terbuka (2), yang terlambat di atas:", lines[0]);
-        Assert.StartsWith($"⚠️ {bridge} — didisposisikan, menunggu diterima — DPUPR — batas {StaffTexts.When(past)}", lines[1]);
-        Assert.StartsWith($"• {road} — didisposisikan, menunggu diterima — DPUPR — batas ", lines[3]);
+        Assert.StartsWith($"⚠️ {bridge} — Diteruskan ke instansi — DPUPR — batas {StaffTexts.When(past)}", lines[1]);
+        Assert.StartsWith($"• {road} — Diteruskan ke instansi — DPUPR — batas ", lines[3]);
         Assert.Equal(5, lines.Length);
         Assert.DoesNotContain(rubbish, list);
         Assert.DoesNotContain(unclear, list);
@@ -448,7 +448,7 @@ public class LifecycleTests
         {
             Assert.Contains($"• {n} — ", all);
         }
-        Assert.Contains($"• {unclear} — menunggu disposisi — batas ", all);
+        Assert.Contains($"• {unclear} — Sedang diverifikasi petugas — batas ", all);
         Assert.DoesNotContain(done, all);
         // Listing changes nothing.
         Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, road));
