@@ -236,7 +236,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
 
     /// <summary>Back one step (to where the file's revise leads) with a note; an approval given before no longer holds.</summary>
     public Task<bool> ReviseAsync(DbSession s, ComplaintRow c, string actor, string note, DateTimeOffset now) =>
-        MoveAsync(s, c, "revise", actor, note, now, "revision", "headline.revise", extraSet: "approved_at = NULL, approved_by = NULL");
+        MoveAsync(s, c, "revise", actor, note, now, "revised", "headline.revise", extraSet: "approved_at = NULL, approved_by = NULL");
 
     private async Task<bool> MoveAsync(DbSession s, ComplaintRow c, string action, string actor, string? note, DateTimeOffset now,
         string eventKind, string headlineKey, string? extraSet = null, object? extra = null)

@@ -78,7 +78,7 @@ public class StepButtonsAndRepliesTests
         await k.Kit.WaitForMessageAsync(Routing.RoutingKit.Citizen, Answer);
 
         Assert.Equal(
-            ["assigned", "accepted", "forwarded", "drafted", "revision", "drafted", "forwarded", "answered"],
+            ["assigned", "accepted", "forwarded", "drafted", "revised", "drafted", "forwarded", "answered"],
             (await k.Kit.TimelineAsync(number)).Select(e => e.Kind).SkipWhile(kind => kind != "assigned"));
     }
 

@@ -161,7 +161,7 @@ public class SopLifecycleTests
         await SayAsync(k, d4, Sop.Penghubung, $"/revisi {number} lampirkan foto sesudah perbaikan dan tanggalnya");
         await AtAsync(k, number, "tindak_lanjut", d4, d4.AddDays(12), Sop.Pelaksana);
         Assert.Equal(1, await ToldAsync(k, Sop.Pelaksana, number, "Catatan: lampirkan foto sesudah perbaikan"));
-        Assert.Equal("revision", (await k.Kit.TimelineAsync(number))[^1].Kind);
+        Assert.Equal("revised", (await k.Kit.TimelineAsync(number))[^1].Kind);
 
         const string Final = "Jalan di depan pasar Sidanegara sudah diperbaiki pada 8 Desember; foto terlampir di LAPOR!.";
         var d5 = d4.AddHours(2);
