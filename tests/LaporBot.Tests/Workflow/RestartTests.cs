@@ -189,7 +189,7 @@ public class RestartTests
             "UPDATE complaints SET step = CASE status WHEN 'accepted' THEN 'answer' ELSE 'accept' END WHERE tracking_number IN (@accepted, @assigned)",
             new { accepted, assigned });
         var dueBefore = await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT due_at FROM complaints WHERE tracking_number = @accepted", new { accepted });
-        kit.Telegram.StartApp(RoutingKit.AgencySettings());
+        await kit.Telegram.StartAppAsync(RoutingKit.AgencySettings());
 
         await Db.EventuallyAsync(async () =>
             await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT step FROM complaints WHERE tracking_number = @accepted", new { accepted }) == "jawab",
