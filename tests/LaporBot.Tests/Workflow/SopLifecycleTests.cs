@@ -222,7 +222,7 @@ public class SopLifecycleTests
 
         // Extension: up to 14 days in all for hard cases, no more; only the step's role may ask.
         await SayAsync(k, t.AddHours(1), Sop.Pelaksana, $"/perpanjang {number} 12 perlu survei lapangan bersama Dishub");
-        Assert.Contains("paling lama 14d", await LastReplyAsync(k, Sop.Pelaksana));
+        Assert.Contains("paling lama 14 hari", await LastReplyAsync(k, Sop.Pelaksana));
         Assert.Equal(drafting.AddDays(3), Time((await k.RowAsync(number)).DueAt));
         await SayAsync(k, t.AddHours(1), Sop.Kepala, $"/perpanjang {number} 11 perlu survei lapangan bersama Dishub");
         Assert.Contains("bukan untuk peran Anda", await LastReplyAsync(k, Sop.Kepala));
@@ -232,7 +232,7 @@ public class SopLifecycleTests
         Assert.Equal(drafting.AddDays(7), Time(row.RemindAt));
         Assert.Contains("perlu survei lapangan", Assert.Single(await k.EventsAsync(number, "extended")).Note);
         await SayAsync(k, t.AddHours(2), Sop.Pelaksana, $"/perpanjang {number} 1 masih kurang");
-        Assert.Contains("paling lama 14d", await LastReplyAsync(k, Sop.Pelaksana));
+        Assert.Contains("paling lama 14 hari", await LastReplyAsync(k, Sop.Pelaksana));
         Assert.Equal(drafting.AddDays(14), Time((await k.RowAsync(number)).DueAt));
 
         // Draft → the head. Nothing reaches the citizen, whoever tries, until the head approves.
