@@ -30,6 +30,8 @@ internal static class StaffTexts
         "answer.need_text", "answer.not_approved", "answer.only_approved", "answer.done", "extend.need_args", "extend.beyond", "extend.done",
         "assign.unknown_agency", "assign.done", "return.need_reason", "return.done", "close.done",
         "ask.reason", "ask.answer", "ask.draft", "ask.revise", "ask.extend", "ask.return", "list.empty", "list.header", "list.line",
+        "duration.days", "duration.hours", "duration.minutes", "duration.separator",
+        "note.moved", "note.moved_with", "note.extended", "note.reminder", "note.overdue", "note.escalated_submitted", "note.escalated_overdue",
     ];
 
     private static StaffTextCatalog? _catalog;
@@ -140,7 +142,7 @@ internal static class StaffTexts
             hints.Add(a.Kind switch
             {
                 "answer" when requiresApproval => T("hint.answer_approved", n),
-                "extend" => T("hint.extend", n, ("limit", Workflow.WorkflowFormat.Duration(step.ExtendLimit ?? TimeSpan.Zero))),
+                "extend" => T("hint.extend", n, ("limit", Duration(step.ExtendLimit ?? TimeSpan.Zero))),
                 var k => T("hint." + k, n),
             });
         }
@@ -186,6 +188,25 @@ internal static class StaffTexts
             : T("digest.some", ("date", Zone.Format(now)), ("count", overdue.Count)) + "\n" +
               string.Join("\n", overdue.Select(o => T("digest.line", ("number", o.C.TrackingNumber), ("status", StatusName(o.C.Status)),
                   ("agency", o.Agency is null ? "" : T("digest.agency", ("agency", o.Agency))), ("due", When(o.C.DueAt)))));
+
+    /// <summary>A standard or an extension as staff read it: "14 hari", "2 jam 15 menit".</summary>
+    public static string Duration(TimeSpan t)
+    {
+        var parts = new List<string>();
+        if (t.Days > 0)
+        {
+            parts.Add(T("duration.days", ("n", t.Days)));
+        }
+        if (t.Hours > 0)
+        {
+            parts.Add(T("duration.hours", ("n", t.Hours)));
+        }
+        if (t.Minutes > 0 || parts.Count == 0)
+        {
+            parts.Add(T("duration.minutes", ("n", t.Minutes)));
+        }
+        return string.Join(T("duration.separator"), parts);
+    }
 
     public static string Help => T("help");
 

@@ -119,7 +119,8 @@ internal sealed class CaseActions(IDatabase db, ComplaintWorkflow workflow, Outb
             case StaffAction.View:
                 // Opening a case shows the citizen's personal data: on record, in the same transaction.
                 await Privacy.AccessLog.RecordAsync(s.Connection, s.Transaction, now, $"{actor.Kind}:{actor.Id}",
-                    actor.Kind == "telegram" ? Privacy.AccessLog.Telegram : actor.Kind, c.Id, c.ReporterId, "/lihat");
+                    actor.Kind switch { "telegram" => Privacy.AccessLog.Telegram, "web" => Privacy.AccessLog.StatusPage, var k => k },
+                    c.Id, c.ReporterId, actor.Kind == "web" ? "membuka aduan" : "/lihat");
                 return new CaseActionResult(true, await StaffCards.ViewAsync(s, c, actor.IsTriage, workflow)) { Case = c };
             case StaffAction.Accept:
                 done = await workflow.AcceptAsync(s, c, Label(actor), now);
@@ -177,14 +178,14 @@ internal sealed class CaseActions(IDatabase db, ComplaintWorkflow workflow, Outb
                 if (args.Days is not { } days || days <= 0 || days > 366 || Short(text))
                 {
                     return Refused("need_text", StaffTexts.T("extend.need_args", ("number", number),
-                        ("limit", WorkflowFormat.Duration(step?.ExtendLimit ?? TimeSpan.Zero))));
+                        ("limit", StaffTexts.Duration(step?.ExtendLimit ?? TimeSpan.Zero))));
                 }
                 var extended = await workflow.ExtendAsync(s, c, Label(actor), TimeSpan.FromDays(days), text!, now);
                 if (!extended.Done && extended.Limit is { } limit)
                 {
                     return Refused("extend_beyond", StaffTexts.T("extend.beyond", ("number", number), ("days", days),
-                        ("limit", WorkflowFormat.Duration(limit)), ("allowed", WorkflowFormat.Duration(extended.Allowed ?? TimeSpan.Zero)),
-                        ("left", WorkflowFormat.Duration(limit - (extended.Allowed ?? TimeSpan.Zero)))));
+                        ("limit", StaffTexts.Duration(limit)), ("allowed", StaffTexts.Duration(extended.Allowed ?? TimeSpan.Zero)),
+                        ("left", StaffTexts.Duration(limit - (extended.Allowed ?? TimeSpan.Zero)))));
                 }
                 done = extended.Done;
                 ok = StaffTexts.T("extend.done", ("number", number), ("days", days),

@@ -236,7 +236,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
 
     /// <summary>Back one step (to where the file's revise leads) with a note; an approval given before no longer holds.</summary>
     public Task<bool> ReviseAsync(DbSession s, ComplaintRow c, string actor, string note, DateTimeOffset now) =>
-        MoveAsync(s, c, "revise", actor, note, now, "revision", "headline.revise", extraSet: "approved_at = NULL, approved_by = NULL");
+        MoveAsync(s, c, "revise", actor, note, now, "revised", "headline.revise", extraSet: "approved_at = NULL, approved_by = NULL");
 
     private async Task<bool> MoveAsync(DbSession s, ComplaintRow c, string action, string actor, string? note, DateTimeOffset now,
         string eventKind, string headlineKey, string? extraSet = null, object? extra = null)
@@ -251,8 +251,9 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         {
             return false;
         }
-        var label = $"{step.Name} → {next.Name}";
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, eventKind, string.IsNullOrWhiteSpace(note) || action == "draft" ? label : $"{label}; {note}");
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, eventKind, string.IsNullOrWhiteSpace(note) || action == "draft"
+            ? StaffTexts.T("note.moved", ("from", step.Name), ("to", next.Name))
+            : StaffTexts.T("note.moved_with", ("from", step.Name), ("to", next.Name), ("note", note)));
         var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
         await NotifyStepAsync(s, fresh, w, next, now, headline: StaffTexts.T(headlineKey, ("number", c.TrackingNumber)), note: action == "draft" ? null : note);
         return true;
@@ -292,8 +293,9 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         {
             return new ExtendOutcome(false, null, null);
         }
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "extended",
-            $"{step.Name}: +{WorkflowFormat.Duration(more)} (total {WorkflowFormat.Duration(extended)}, paling lama {WorkflowFormat.Duration(limit)}), batas baru {StaffTexts.When(d.DueAt.ToUnixTimeMilliseconds())}; {reason}");
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "extended", StaffTexts.T("note.extended", ("step", step.Name),
+            ("more", StaffTexts.Duration(more)), ("allowed", StaffTexts.Duration(extended)), ("limit", StaffTexts.Duration(limit)),
+            ("due", StaffTexts.When(d.DueAt.ToUnixTimeMilliseconds())), ("reason", reason)));
         await RescheduleEscalationAsync(s, c.Id, now);
         return new ExtendOutcome(true, limit, extended) { DueAt = d.DueAt };
     }
@@ -560,7 +562,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         {
             return false;
         }
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "reminder", $"pengingat: {step.Name}, batas {StaffTexts.When(c.DueAt)}");
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "reminder", StaffTexts.T("note.reminder", ("step", step.Name), ("due", StaffTexts.When(c.DueAt))));
         foreach (var r in await HoldersAsync(s, step.Role, c.AgencyCode))
         {
             await EnqueueStaffAsync(s, r, c.Id, StaffTexts.Reminder(c, step.Name), StepButtons(c, WorkflowOf(c), step), "notify", now);
@@ -580,7 +582,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
             return false;
         }
         var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "overdue", $"melewati batas waktu: {step.Name} (batas {StaffTexts.When(c.DueAt)})");
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "overdue", StaffTexts.T("note.overdue", ("step", step.Name), ("due", StaffTexts.When(c.DueAt))));
         foreach (var r in await HoldersAsync(s, step.Role, c.AgencyCode))
         {
             await EnqueueStaffAsync(s, r, c.Id, StaffTexts.Overdue(c, step.Name, agency?.Name), StepButtons(c, WorkflowOf(c), step), "notify", now);
@@ -611,7 +613,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
             var roles = string.Join(", ", e.To.Select(r => w.Roles.GetValueOrDefault(r, r)));
             var stepName = step?.Name ?? "-";
             await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:eskalasi", "escalated",
-                $"ke {roles}: {e.Note} ({(e.From == "submitted" ? "sejak aduan masuk" : "sejak batas tahap")} {stepName})");
+                StaffTexts.T(e.From == "submitted" ? "note.escalated_submitted" : "note.escalated_overdue", ("roles", roles), ("note", e.Note), ("step", stepName)));
             var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
             var text = StaffTexts.T("notify.escalation", ("number", c.TrackingNumber), ("note", e.Note), ("step", stepName),
                 ("agency", agency?.Name ?? "-"), ("due", StaffTexts.When(c.DueAt)), ("status", StaffTexts.StatusName(c.Status)));

@@ -71,6 +71,10 @@ internal sealed class RoutingKit : IAsyncDisposable
     public static async Task<RoutingKit> StartAsync(IDictionary<string, string?>? extra = null, TimeProvider? clock = null) =>
         new(await TelegramTestKit.StartAsync(AgencySettings(extra), clock: clock));
 
+    /// <summary>The kit with exactly these settings (no agencies or staff but the ones given).</summary>
+    public static async Task<RoutingKit> StartWithAsync(IDictionary<string, string?> settings, TimeProvider? clock = null) =>
+        new(await TelegramTestKit.StartAsync(settings, clock: clock));
+
     public async Task SayAsync(long from, string text, long? replyTo = null, string firstName = "Siti")
     {
         var update = JsonNode.Parse(TelegramTestKit.TextUpdate(Interlocked.Increment(ref _updateId), text, from, firstName))!.AsObject();

@@ -47,6 +47,58 @@ internal sealed class DeadlineKit : IAsyncDisposable
         return new DeadlineKit(await RoutingKit.StartAsync(settings, clock), clock);
     }
 
+    /// <summary>
+    /// A shipped SOP file with one member per role in each agency (no all-roles admins) and the
+    /// triage desk deciding every disposition (no automatic assignment), so every step is walked.
+    /// </summary>
+    public static async Task<DeadlineKit> StartSopAsync(string file, DateTimeOffset start, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Scheduler:Enabled"] = "false",
+            ["Routing:AutoAssign"] = "false",
+            ["Workflow:File"] = Path.Combine(TestPaths.Workflows, file),
+            ["Triage:AdminTelegramIds:0"] = Sop.Triage.ToString(),
+            ["Agencies:0:Code"] = "DPUPR",
+            ["Agencies:0:Name"] = "Dinas Pekerjaan Umum dan Penataan Ruang",
+            ["Agencies:0:Keywords:0"] = "jalan rusak",
+            ["Agencies:1:Code"] = "DLH",
+            ["Agencies:1:Name"] = "Dinas Lingkungan Hidup",
+            ["Agencies:1:Keywords:0"] = "sampah",
+            ["Agencies:2:Code"] = "INSPEKTORAT",
+            ["Agencies:2:Name"] = "Inspektorat Daerah",
+            ["Agencies:2:IsInspectorate"] = "true",
+            ["Agencies:2:Members:0:TelegramId"] = Sop.Inspektorat.ToString(),
+            ["Agencies:2:Members:0:Role"] = "inspektorat",
+        };
+        var roles = new[] { ("admin", Sop.Admin), ("penghubung", Sop.Penghubung), ("kepala", Sop.Kepala), ("pelaksana", Sop.Pelaksana) };
+        for (var i = 0; i < roles.Length; i++)
+        {
+            settings[$"Agencies:0:Members:{i}:TelegramId"] = roles[i].Item2.ToString();
+            settings[$"Agencies:0:Members:{i}:Role"] = roles[i].Item1;
+            settings[$"Agencies:1:Members:{i}:TelegramId"] = (roles[i].Item2 + 100).ToString();
+            settings[$"Agencies:1:Members:{i}:Role"] = roles[i].Item1;
+        }
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[k] = v;
+        }
+        var clock = new ManualClock(start);
+        return new DeadlineKit(await RoutingKit.StartWithAsync(settings, clock), clock);
+    }
+
+    /// <summary>The Telegram ids of the SOP kit's people: DPUPR's members by role (DLH's are these + 100).</summary>
+    public static class Sop
+    {
+        public const long Triage = 9000;
+        public const long Admin = 9101;
+        public const long Penghubung = 9102;
+        public const long Kepala = 9103;
+        public const long Pelaksana = 9104;
+        public const long DlhAdmin = 9201;
+        public const long Inspektorat = 9301;
+    }
+
     public T Service<T>() where T : notnull => Kit.Telegram.App.Service<T>();
 
     public void At(DateTimeOffset t) => Clock.Set(t);

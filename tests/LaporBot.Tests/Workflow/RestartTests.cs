@@ -167,4 +167,39 @@ public class RestartTests
         Assert.Single(kit.SentTo(RoutingKit.PuAdmin), m => m.GetProperty("text").GetString()!.Contains("melewati batas waktu"));
         await AssertNoDoublesAsync(kit);
     }
+
+    /// <summary>
+    /// Cases stored before the workflow files carry the old fixed steps; start-up moves each to its
+    /// step in the file (accepted → the step after accept; assigned → the agency's first step), keeping
+    /// the deadline that was running, and the staff can go on from there.
+    /// </summary>
+    [Fact]
+    public async Task Open_cases_from_before_the_workflow_files_are_moved_to_their_steps_at_start_up()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        var accepted = await kit.FileComplaintAsync(Jalan);
+        await kit.WaitForStatusAsync(accepted, "assigned");
+        await kit.SayAsync(RoutingKit.PuAdmin, $"/terima {accepted}");
+        await kit.WaitForStatusAsync(accepted, "accepted");
+        var assigned = await kit.FileComplaintAsync(Sampah, citizen: RoutingKit.Citizen + 1);
+        await kit.WaitForStatusAsync(assigned, "assigned");
+        await kit.Telegram.StopAppAsync();
+
+        await Db.ExecuteAsync(kit.DatabasePath,
+            "UPDATE complaints SET step = CASE status WHEN 'accepted' THEN 'answer' ELSE 'accept' END WHERE tracking_number IN (@accepted, @assigned)",
+            new { accepted, assigned });
+        var dueBefore = await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT due_at FROM complaints WHERE tracking_number = @accepted", new { accepted });
+        await kit.Telegram.StartAppAsync(RoutingKit.AgencySettings());
+
+        await Db.EventuallyAsync(async () =>
+            await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT step FROM complaints WHERE tracking_number = @accepted", new { accepted }) == "jawab",
+            "the accepted case is at the answering step");
+        Assert.Equal("terima", await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT step FROM complaints WHERE tracking_number = @assigned", new { assigned }));
+        Assert.Equal(dueBefore, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT due_at FROM complaints WHERE tracking_number = @accepted", new { accepted }));
+
+        await kit.SayAsync(RoutingKit.PuAdmin, $"/balas {accepted} Lubang sudah ditambal.");
+        await kit.WaitForStatusAsync(accepted, "answered");
+        await kit.SayAsync(RoutingKit.DlhAdmin, $"/terima {assigned}");
+        await kit.WaitForStatusAsync(assigned, "accepted");
+    }
 }
