@@ -50,10 +50,27 @@ public class SampleSettingsTests
         var missing = options.GetProperties()
             .Where(p => p.CanWrite && p.SetMethod!.IsPublic)
             .Select(p => $"{section}:{p.Name}")
+            .Where(key => !Retired.Contains(key))
             .Where(key => !Keys.Contains(key) && !Keys.Any(k => k.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase)))
             .ToList();
 
         Assert.True(missing.Count == 0, "appsettings.sample.json lacks: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Keys the app still binds only to refuse them at start-up; the sample must not carry them.</summary>
+    private static readonly HashSet<string> Retired = new(
+        SlaOptions.MovedToWorkflow.Select(k => $"{SlaOptions.Section}:{k}")
+            .Concat(LocalZone.RetiredKeys)
+            .Concat(["Agencies:0:AcceptWithin", "Agencies:0:AnswerWithin"]),
+        StringComparer.OrdinalIgnoreCase);
+
+    [Fact]
+    public void The_sample_sets_no_key_that_start_up_refuses()
+    {
+        var present = Keys.Where(k => Retired.Contains(k)
+            || System.Text.RegularExpressions.Regex.IsMatch(k, @"^Agencies:\d+:(AcceptWithin|AnswerWithin)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)).ToList();
+
+        Assert.True(present.Count == 0, "appsettings.sample.json sets retired keys: " + string.Join(", ", present));
     }
 
     [Fact]
