@@ -26,6 +26,7 @@ internal static class ServiceRegistration
                 SqliteDatabase.ResolveRelativePath(string.IsNullOrWhiteSpace(cs) ? DefaultConnectionString : cs, builder.Environment.ContentRootPath),
                 sp.GetRequiredService<IOptions<DatabaseOptions>>());
         });
+        builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddHostedService<MigrationHostedService>();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
