@@ -56,6 +56,6 @@ internal static class WebhookRequest
         return $"{configured.GetLeftPart(UriPartial.Authority)}{prefix}{pathAndQuery}";
     }
 
-    /// <summary>The three outcomes of a webhook (STYLE.md habit 1), as HTTP results.</summary>
+    /// <summary>The three outcomes of a webhook (docs/STYLE.md, habit 1), as HTTP results.</summary>
     public static IResult Problem(int status, string title) => Results.Problem(title: title, statusCode: status);
 }

@@ -1,6 +1,6 @@
 namespace LaporBot.Complaints;
 
-/// <summary>The steps of a complaint's life (DESIGN.md); stored as these lower-case words.</summary>
+/// <summary>The steps of a complaint's life (docs/DESIGN.md); stored as these lower-case words.</summary>
 internal static class ComplaintStatus
 {
     public const string Submitted = "submitted";

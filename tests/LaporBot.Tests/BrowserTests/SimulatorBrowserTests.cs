@@ -47,7 +47,18 @@ public class SimulatorBrowserTests
         });
         browser.WaitUntil(_ => d.FindElements(By.CssSelector("#log .quick button")).Count == 3);
         // The dialog's *bold* is shown as bold, never as asterisks.
-        Assert.Contains(d.FindElements(By.CssSelector("#log .msg.out b")), e => e.Text == "Nama:");
+        // (The page redraws when a delivery state changes: read the elements afresh if they went stale.)
+        browser.WaitUntil(_ =>
+        {
+            try
+            {
+                return d.FindElements(By.CssSelector("#log .msg.out b")).Any(e => e.Text == "Nama:");
+            }
+            catch (StaleElementReferenceException)
+            {
+                return false;
+            }
+        });
         Assert.DoesNotContain("*Nama:*", LastReply(d));
         // Quick replies are buttons: tap "Ya". The page redraws when a message's delivery state changes,
         // so find the button afresh if it went stale.

@@ -6,7 +6,7 @@ using LaporBot.Tests.StatusPage;
 
 namespace LaporBot.Tests.Channels;
 
-/// <summary>Secrets and citizens' phone numbers never reach the logs (STYLE.md habit 5).</summary>
+/// <summary>Secrets and citizens' phone numbers never reach the logs (docs/STYLE.md, habit 5).</summary>
 public class LogHygieneTests
 {
     [Fact]
