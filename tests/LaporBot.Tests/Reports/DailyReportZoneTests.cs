@@ -18,8 +18,7 @@ public sealed class DailyReportZoneTests
         await using var app = new LaporApp(clock: clock, settings: new Dictionary<string, string?>
         {
             ["Scheduler:Enabled"] = "false",
-            ["Calendar:TimeZone"] = "Asia/Jayapura",
-            ["Complaints:TimeZone"] = "Asia/Jayapura",
+            ["Deployment:TimeZone"] = "Asia/Jayapura",
             ["Triage:AdminTelegramIds:0"] = "700001",
             ["Recaps:Directory"] = Path.Combine(TestPaths.NewTempDir(), "recaps"),
         });
