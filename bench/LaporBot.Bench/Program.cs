@@ -19,7 +19,7 @@ using Microsoft.Extensions.Options;
 //   dotnet run -c Release --project bench/LaporBot.Bench -- engine         the pure dialog engine (BenchmarkDotNet)
 //   dotnet run -c Release --project bench/LaporBot.Bench -- routing [n]    submission → agency notification queued, real Quartz
 //   dotnet run -c Release --project bench/LaporBot.Bench -- load [options] the whole app under signed webhooks vs the floor (bench/README.md)
-//   dotnet run -c Release --project bench/LaporBot.Bench -- dispatch [n] [senders]  the outbox dispatcher alone: n queued replies to fake providers
+//   dotnet run -c Release --project bench/LaporBot.Bench -- dispatch [n] [senders]  the outbox dispatcher alone: n queued replies to fake providers (20000, 16)
 var mode = args.FirstOrDefault() ?? "turn";
 if (mode == "load")
 {
@@ -28,7 +28,7 @@ if (mode == "load")
 }
 if (mode == "dispatch")
 {
-    await LaporBot.Bench.Load.DispatchBench.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 20_000, "Full", 10_000, args.Length > 2 ? int.Parse(args[2]) : 4);
+    await LaporBot.Bench.Load.DispatchBench.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 20_000, "Full", 10_000, args.Length > 2 ? int.Parse(args[2]) : 16);
     return;
 }
 if (mode == "floor-server")

@@ -157,6 +157,10 @@ internal static class LoadBench
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["DOTNET_gcServer"] = "0",
+            // Steady state, as a service that has run for a while: fully optimised code from the start.
+            // With tiered compilation the promotion to optimised code never finished within a short run on
+            // the busy machine (the profile showed a fifth of the CPU in the JIT and the turn still at tier 0).
+            ["DOTNET_TieredCompilation"] = "0",
             ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false", // no inotify watch per run on a shared machine
             ["ConnectionStrings__LaporBot"] = $"Data Source={Path.Combine(dir, name + ".db")}",
             ["Database__SqliteSynchronous"] = s.Synchronous,
@@ -207,7 +211,7 @@ internal static class LoadBench
         var port = ChildProcess.FreePort();
         var bench = Path.Combine(AppContext.BaseDirectory, "LaporBot.Bench.dll");
         return ChildProcess.StartAsync("dotnet", [bench, "floor-server", port.ToString(CultureInfo.InvariantCulture), Path.Combine(dir, $"floor-{sync}.db"), sync],
-            new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }, port, Path.Combine(dir, $"floor-{sync}.log"), "/healthz");
+            new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_TieredCompilation"] = "0" }, port, Path.Combine(dir, $"floor-{sync}.log"), "/healthz");
     }
 
     /// <summary>JIT, pools, Quartz's first acquisition: 20 conversations not measured. Returns the last outbox id before the measured run.</summary>

@@ -47,7 +47,9 @@ public class RestartTests
         {
             var rows = await Db.QueryAsync<(long Id, string Recipient, string Status, long Attempts, string? ClaimedBy, string? LastError, long? ComplaintId)>(
                 kit.DatabasePath, "SELECT id, recipient, status, attempts, claimed_by, last_error, complaint_id FROM outbox ORDER BY id");
-            Assert.Fail("sent more than once:\n" + string.Join("\n", doubles) + "\noutbox:\n" + string.Join("\n", rows));
+            var logs = kit.Telegram.EarlierLogs.Concat(kit.Telegram.App.Logs.Lines)
+                .Where(l => l.Contains("Outbox", StringComparison.Ordinal) || l.Contains("commit", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase));
+            Assert.Fail("sent more than once:\n" + string.Join("\n", doubles) + "\noutbox:\n" + string.Join("\n", rows) + "\nlogs:\n" + string.Join("\n", logs));
         }
     }
 

@@ -78,8 +78,12 @@ internal sealed class TelegramTestKit : IAsyncDisposable
         _running = false;
         Http?.Dispose(); // null when start-up failed
         await App.DisposeAsync();
+        EarlierLogs.AddRange(App.Logs.Lines);
         SqliteConnection.ClearAllPools();
     }
+
+    /// <summary>What the app runs before the current one logged (a restart test's evidence).</summary>
+    public List<string> EarlierLogs { get; } = [];
 
     public Task<HttpResponseMessage> PostAsync(string body, string? secret = Secret, string contentType = "application/json") =>
         PostAsync(Encoding.UTF8.GetBytes(body), secret, contentType);
