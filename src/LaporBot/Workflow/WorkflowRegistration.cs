@@ -87,9 +87,13 @@ internal static class WorkflowRegistration
     }
 }
 
-/// <summary>Upserts the configured agencies and staff after migrations, before the scheduler starts.</summary>
+/// <summary>
+/// Upserts the configured agencies and staff after migrations, before the scheduler starts. The
+/// directory warnings wait until every hosted service has started, so members added at start-up by
+/// others (the Development demo's simulator staff and status-page accounts) count.
+/// </summary>
 internal sealed class AgencySeeder(IDatabase db, IOptions<List<AgencyConfig>> agencies, IOptions<TriageOptions> triage, WorkflowCatalog workflows,
-    TimeProvider clock, ILogger<AgencySeeder> logger) : IHostedService
+    TimeProvider clock, ILogger<AgencySeeder> logger) : IHostedLifecycleService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -106,8 +110,15 @@ internal sealed class AgencySeeder(IDatabase db, IOptions<List<AgencyConfig>> ag
             }
         }
         logger.LogInformation("Agency directory: {Agencies} agencies, {Triage} triage admins from configuration", agencies.Value.Count, triage.Value.AdminTelegramIds.Count);
-        await WarnAsync(cancellationToken);
     }
+
+    public async Task StartedAsync(CancellationToken cancellationToken) => await WarnAsync(cancellationToken);
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Nobody is forgotten: agencies without members, no inspectorate, a workflow role nobody holds.</summary>
     public async Task<IReadOnlyList<string>> WarnAsync(CancellationToken cancellationToken)
