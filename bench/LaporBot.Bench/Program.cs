@@ -108,8 +108,8 @@ internal static class TurnBench
             var db = new SqliteDatabase($"Data Source={Path.Combine(dir, "bench.db")}", Options.Create(new DatabaseOptions { SqliteSynchronous = synchronous }));
             await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
             await using var writes = new GroupCommit(db, NullLogger<GroupCommit>.Instance);
-            var processor = new TurnProcessor(writes, Bench.Dialogs(), new TrackingNumbers(Options.Create(new ComplaintOptions())),
-                new OutboxSignal(), TimeProvider.System, Options.Create(new ConversationOptions()), NullLogger<TurnProcessor>.Instance);
+            var processor = new TurnProcessor(writes, Bench.Dialogs(), new TrackingNumbers(Options.Create(new ComplaintOptions()), LocalZone.Jakarta),
+                LocalZone.Jakarta, new OutboxSignal(), TimeProvider.System, Options.Create(new ConversationOptions()), NullLogger<TurnProcessor>.Instance);
 
             // Warm-up: JIT, connection pool, page cache.
             for (var i = 0; i < 200; i++)
