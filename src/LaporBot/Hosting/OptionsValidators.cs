@@ -21,9 +21,10 @@ internal sealed partial class LaporOptionsValidator :
     public ValidateOptionsResult Validate(string? name, DatabaseOptions o)
     {
         var errors = new List<string>();
-        if (!o.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        if (!o.Provider.Equals(DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase)
+            && !o.Provider.Equals(DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add($"Database:Provider is '{o.Provider}'; this version supports 'Sqlite'. Remove the key or set it to Sqlite.");
+            errors.Add($"Database:Provider is '{o.Provider}'; use Sqlite (default, one server) or Postgres (ConnectionStrings:LaporBot is then an Npgsql connection string).");
         }
         if (o.SqliteSynchronous.ToUpperInvariant() is not ("FULL" or "NORMAL" or "EXTRA"))
         {

@@ -1,7 +1,6 @@
 using LaporBot.Complaints;
 using LaporBot.Conversations;
 using LaporBot.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -61,7 +60,7 @@ internal static class RoutingRegistration
             q.UseTimeProvider(TimeProvider.System);
             q.UsePersistentStore(store =>
             {
-                store.UseSqlite(SqliteFactory.Instance, QuartzConnectionString(builder));
+                store.UseLaporDatabase(builder.Configuration, builder.Environment.ContentRootPath);
                 store.UseSerializer<Quartz.Impl.SystemTextJsonObjectSerializer>();
             });
             q.AddJob<SlaWatchJob>(j => j.WithIdentity(SlaWatchJob.Key).StoreDurably().RequestRecovery());
@@ -92,15 +91,6 @@ internal static class RoutingRegistration
         {
             return TrackingNumbers.FindZone("Asia/Jakarta");
         }
-    }
-
-    private static string QuartzConnectionString(WebApplicationBuilder builder)
-    {
-        var cs = builder.Configuration.GetConnectionString(Hosting.ServiceRegistration.ConnectionStringName);
-        var resolved = SqliteDatabase.ResolveRelativePath(string.IsNullOrWhiteSpace(cs) ? Hosting.ServiceRegistration.DefaultConnectionString : cs,
-            builder.Environment.ContentRootPath);
-        // Quartz opens its own connections to the same file: give them the same patience with the write lock.
-        return new SqliteConnectionStringBuilder(resolved) { DefaultTimeout = 30, ForeignKeys = true }.ToString();
     }
 }
 
