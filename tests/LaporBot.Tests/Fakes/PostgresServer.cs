@@ -133,7 +133,16 @@ internal sealed class PostgresServer
         {
             // Already gone; the folder is removed below all the same.
         }
-        TryDelete(dir);
+        // The test host may be ended right after ProcessExit: leave the removal to a process of its
+        // own rather than walk the tree here (a folder left over is removed by the next run anyway).
+        try
+        {
+            using var rm = Process.Start(new ProcessStartInfo("rm", ["-rf", dir]) { UseShellExecute = false });
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            TryDelete(dir);
+        }
     }
 
     /// <summary>Clusters left by test processes that were killed (no ProcessExit): stop them and remove their folders.</summary>

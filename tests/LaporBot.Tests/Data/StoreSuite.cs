@@ -1,0 +1,362 @@
+using System.Data.Common;
+using Dapper;
+using LaporBot.Channels;
+using LaporBot.Complaints;
+using LaporBot.Conversations;
+using LaporBot.Data;
+using LaporBot.Outbox;
+using LaporBot.Tests.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LaporBot.Tests.Data;
+
+/// <summary>
+/// The stores' SQL, run against each database LaporBot supports: SQLite always, PostgreSQL whenever
+/// the server is installed (always in CI). Each test gets a fresh, migrated database. What is
+/// checked here is what callers rely on without knowing the engine: deduplication, unique tracking
+/// numbers under concurrency, claims that never hand one message to two senders, rollback.
+/// </summary>
+public abstract class StoreSuite : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 3, 0, 0, TimeSpan.Zero);
+    private TestDatabase _test = null!;
+
+    protected abstract Backend Backend { get; }
+
+    internal IDatabase Database { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true; // as the app sets at start-up
+        _test = await TestDatabase.CreateAsync(Backend);
+        Database = Backend == Backend.Postgres
+            ? new PostgresDatabase(_test.Target)
+            : new SqliteDatabase($"Data Source={_test.Target}", Options.Create(new DatabaseOptions()));
+        await new Migrator(Database, NullLogger<Migrator>.Instance).MigrateAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Database is IAsyncDisposable d)
+        {
+            await d.DisposeAsync();
+        }
+        await _test.DisposeAsync();
+    }
+
+    private static InboundMessage Message(string id, string address = "6281234", string? text = "halo") =>
+        new("twilio", id, address, "Budi", text, null, InboundMessage.NoAttachments, Now);
+
+    private static ComplaintDraft Draft(bool confidential = false) =>
+        new("Budi Santoso", "Jl. Merdeka 5, Cilacap", "Jalan rusak parah di depan pasar, banyak lubang", new GeoPoint(-7.7, 109.0, "Pasar"),
+            [new InboundAttachment("https://example.invalid/p.jpg", "image/jpeg", "a/p.jpg")], confidential, "id");
+
+    private async Task<long> ReporterAsync(string address = "6281234")
+    {
+        await using var s = await Database.BeginAsync();
+        var r = await TurnStore.UpsertReporterAsync(s, Message("seed-" + address, address), Now);
+        await s.CommitAsync();
+        return r.Id;
+    }
+
+    [SkippableFact]
+    public async Task Migrating_again_applies_nothing_and_records_every_version()
+    {
+        var again = await new Migrator(Database, NullLogger<Migrator>.Instance).MigrateAsync();
+
+        Assert.Empty(again);
+        Assert.Equal(Migrator.Scripts(Database.Dialect).Max(s => s.Version), await Migrator.CurrentVersionAsync(Database));
+    }
+
+    [SkippableFact]
+    public async Task A_reporter_is_created_once_and_a_repeated_provider_message_is_a_duplicate()
+    {
+        long first, second;
+        long? inbound, repeat;
+        await using (var s = await Database.BeginAsync())
+        {
+            var r = await TurnStore.UpsertReporterAsync(s, Message("SM1"), Now);
+            first = r.Id;
+            inbound = await TurnStore.InsertInboundAsync(s, Message("SM1"), r.Id, Now);
+            await s.CommitAsync();
+        }
+        await using (var s = await Database.BeginAsync())
+        {
+            var r = await TurnStore.UpsertReporterAsync(s, Message("SM1") with { ProfileName = null }, Now.AddMinutes(1));
+            second = r.Id;
+            Assert.Equal("Budi", r.DisplayName); // a missing profile name keeps the known one
+            Assert.Equal(Now.AddMinutes(1).ToUnixTimeMilliseconds(), r.LastInboundAt);
+            repeat = await TurnStore.InsertInboundAsync(s, Message("SM1"), r.Id, Now);
+            await s.CommitAsync();
+        }
+
+        Assert.Equal(first, second);
+        Assert.NotNull(inbound);
+        Assert.Null(repeat);
+        await using var c = await Database.OpenAsync();
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbound_messages"));
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reporters"));
+    }
+
+    [SkippableFact]
+    public async Task The_same_message_stored_concurrently_by_many_writers_is_kept_once()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            await using var s = await Database.BeginAsync();
+            var r = await TurnStore.UpsertReporterAsync(s, Message("SMdup"), Now);
+            var id = await TurnStore.InsertInboundAsync(s, Message("SMdup"), r.Id, Now);
+            await s.CommitAsync();
+            return id;
+        })));
+
+        Assert.Single(results, r => r is not null);
+        await using var c = await Database.OpenAsync();
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbound_messages WHERE provider_message_id = 'SMdup'"));
+    }
+
+    [SkippableFact]
+    public async Task Conversation_state_round_trips_and_is_replaced()
+    {
+        var reporter = await ReporterAsync();
+        var state = ConversationState.FromJson("""{"step":"name","values":{"text":"jalan rusak"},"attempts":1,"language":"id"}""");
+        await using (var s = await Database.BeginAsync())
+        {
+            Assert.Null(await TurnStore.LoadStateAsync(s, reporter, "lapor"));
+            await TurnStore.SaveStateAsync(s, reporter, "lapor", state, Now);
+            await TurnStore.SaveStateAsync(s, reporter, "lapor", state, Now.AddSeconds(1));
+            await TurnStore.SetLanguageAsync(s, reporter, "en");
+            await s.CommitAsync();
+        }
+
+        await using var s2 = await Database.BeginAsync();
+        var loaded = await TurnStore.LoadStateAsync(s2, reporter, "lapor");
+        Assert.Equal(state.ToJson(), loaded!.ToJson());
+        Assert.Equal("en", await s2.Connection.ExecuteScalarAsync<string>("SELECT language FROM reporters WHERE id = @reporter", new { reporter }, s2.Transaction));
+        Assert.Equal(1, await s2.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM conversations", transaction: s2.Transaction));
+    }
+
+    [SkippableFact]
+    public async Task Tracking_numbers_are_unique_and_gapless_under_concurrent_submissions()
+    {
+        var numbers = new TrackingNumbers(Options.Create(new ComplaintOptions()));
+        var issued = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            await using var s = await Database.BeginAsync();
+            var n = await numbers.NextAsync(s, Now);
+            await s.CommitAsync();
+            return n;
+        })));
+
+        Assert.Equal(20, issued.Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => $"LPR-2611-{i:D5}"), issued.Order(StringComparer.Ordinal));
+        await using var s = await Database.BeginAsync();
+        Assert.Equal("LPR-2612-00001", await numbers.NextAsync(s, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.FromHours(7))));
+    }
+
+    [SkippableFact]
+    public async Task A_complaint_is_stored_with_its_attachment_and_found_by_number_id_and_reporter()
+    {
+        var reporter = await ReporterAsync();
+        ComplaintRow inserted;
+        await using (var s = await Database.BeginAsync())
+        {
+            inserted = await ComplaintStore.InsertAsync(s, "LPR-2611-00001", reporter, "twilio", Draft(confidential: true), Now);
+            await ComplaintStore.AppendEventAsync(s, inserted.Id, Now, "citizen", "submitted", "via twilio");
+            await s.CommitAsync();
+        }
+
+        await using var c = await Database.OpenAsync();
+        var byNumber = await ComplaintStore.FindByNumberAsync(c, " lpr-2611-00001 ");
+        Assert.NotNull(byNumber);
+        Assert.Equal(inserted.Id, byNumber.Id);
+        Assert.True(byNumber.Confidential);
+        Assert.Equal(-7.7, byNumber.Latitude);
+        Assert.Equal("Pasar", byNumber.LocationLabel);
+        Assert.Equal(ComplaintStatus.Submitted, byNumber.Status);
+        Assert.Equal(Now, byNumber.Created);
+        Assert.Equal(inserted.Id, (await ComplaintStore.FindByIdAsync(c, inserted.Id))!.Id);
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = @id AND content_type LIKE 'image/%'", new { id = inserted.Id }));
+        var timeline = await ComplaintStore.TimelineAsync(c, inserted.Id);
+        Assert.Equal(("citizen", "submitted", "via twilio"), (timeline.Single().Actor, timeline.Single().Kind, timeline.Single().Note));
+        await using var s2 = await Database.BeginAsync();
+        Assert.NotNull(await ComplaintStore.FindForReporterAsync(s2, reporter, "LPR-2611-00001"));
+        Assert.Null(await ComplaintStore.FindForReporterAsync(s2, reporter + 1, "LPR-2611-00001"));
+        Assert.Single(await ComplaintStore.LatestForReporterAsync(s2, reporter, 5));
+    }
+
+    [SkippableFact]
+    public async Task The_timeline_refuses_updates_and_deletes()
+    {
+        var reporter = await ReporterAsync();
+        long id;
+        await using (var s = await Database.BeginAsync())
+        {
+            id = (await ComplaintStore.InsertAsync(s, "LPR-2611-00001", reporter, "twilio", Draft(), Now)).Id;
+            await ComplaintStore.AppendEventAsync(s, id, Now, "citizen", "submitted", null);
+            await s.CommitAsync();
+        }
+
+        await using var c = await Database.OpenAsync();
+        await Assert.ThrowsAnyAsync<DbException>(() => c.ExecuteAsync("UPDATE complaint_events SET note = 'rewritten'"));
+        await Assert.ThrowsAnyAsync<DbException>(() => c.ExecuteAsync("DELETE FROM complaint_events"));
+        Assert.Null(await c.ExecuteScalarAsync<string?>("SELECT note FROM complaint_events WHERE complaint_id = @id", new { id }));
+    }
+
+    [SkippableFact]
+    public async Task An_uncommitted_unit_of_work_leaves_nothing_behind()
+    {
+        await using (var s = await Database.BeginAsync())
+        {
+            var r = await TurnStore.UpsertReporterAsync(s, Message("SMx"), Now);
+            await TurnStore.InsertInboundAsync(s, Message("SMx"), r.Id, Now);
+            await OutboxStore.EnqueueAsync(s, "twilio", "6281234", r.Id, null, "halo", [], Now);
+            // no commit
+        }
+
+        await using var c = await Database.OpenAsync();
+        Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT (SELECT COUNT(*) FROM reporters) + (SELECT COUNT(*) FROM inbound_messages) + (SELECT COUNT(*) FROM outbox)"));
+    }
+
+    private async Task<long> EnqueueAsync(string recipient, string body, DateTimeOffset? at = null)
+    {
+        await using var s = await Database.BeginAsync();
+        var id = await OutboxStore.EnqueueAsync(s, "twilio", recipient, null, null, body, ["ya", "tidak"], at ?? Now,
+            [new OutboundButton("Terima", "terima:1")], "notify");
+        await s.CommitAsync();
+        return id;
+    }
+
+    [SkippableFact]
+    public async Task The_outbox_hands_out_only_the_oldest_pending_message_of_each_chat()
+    {
+        var a1 = await EnqueueAsync("a", "a1");
+        await EnqueueAsync("a", "a2");
+        var b1 = await EnqueueAsync("b", "b1");
+
+        var claimed = await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromMinutes(1), 10, default);
+
+        Assert.Equal([a1, b1], claimed.Select(r => r.Id));
+        var first = claimed[0];
+        Assert.Equal(1, first.Attempts);
+        Assert.Equal(["ya", "tidak"], first.QuickReplyList);
+        Assert.Equal("terima:1", first.ButtonList.Single().Data);
+        Assert.Equal("notify", first.Purpose);
+        Assert.Empty(await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromMinutes(1), 10, default)); // leased
+
+        await OutboxStore.MarkSentAsync(Database, a1, "SMout1", Now, default);
+        var next = await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromMinutes(1), 10, default);
+        Assert.Equal(["a2"], next.Select(r => r.Body));
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_claimers_never_get_the_same_message()
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            await EnqueueAsync($"chat{i}", $"m{i}");
+        }
+
+        var batches = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            var mine = new List<long>();
+            while (true)
+            {
+                var got = await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromMinutes(5), 3, default);
+                if (got.Count == 0)
+                {
+                    return mine;
+                }
+                mine.AddRange(got.Select(r => r.Id));
+            }
+        })));
+
+        var all = batches.SelectMany(b => b).ToList();
+        Assert.Equal(40, all.Count);
+        Assert.Equal(40, all.Distinct().Count());
+    }
+
+    [SkippableFact]
+    public async Task An_expired_lease_is_claimed_again_and_retries_dead_letters_and_revival_are_recorded()
+    {
+        var id = await EnqueueAsync("a", "a1");
+        Assert.Single(await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromSeconds(30), 10, default));
+
+        var again = await OutboxStore.ClaimDueAsync(Database, Now.AddSeconds(31), TimeSpan.FromSeconds(30), 10, default);
+        Assert.Equal(2, again.Single().Attempts);
+
+        await OutboxStore.MarkRetryAsync(Database, id, "HTTP 503", Now.AddMinutes(5), Now.AddSeconds(31), default);
+        Assert.Empty(await OutboxStore.ClaimDueAsync(Database, Now.AddMinutes(4), TimeSpan.FromSeconds(30), 10, default));
+        Assert.Single(await OutboxStore.ClaimDueAsync(Database, Now.AddMinutes(5), TimeSpan.FromSeconds(30), 10, default));
+
+        await OutboxStore.MarkDeadAsync(Database, id, "HTTP 400", Now.AddMinutes(6), default);
+        await using (var c = await Database.OpenAsync())
+        {
+            var dead = (await OutboxStore.ByStatusAsync(c, OutboxStatus.Dead, 10)).Single();
+            Assert.Equal("HTTP 400", dead.LastError);
+        }
+        Assert.True(await OutboxStore.RetryDeadAsync(Database, id, Now.AddMinutes(7), default));
+        Assert.False(await OutboxStore.RetryDeadAsync(Database, id, Now.AddMinutes(7), default)); // already pending
+        Assert.Equal(1, (await OutboxStore.ClaimDueAsync(Database, Now.AddMinutes(7), TimeSpan.FromSeconds(30), 10, default)).Single().Attempts);
+    }
+
+    [SkippableFact]
+    public async Task Delivery_receipts_never_move_a_message_back()
+    {
+        var id = await EnqueueAsync("a", "a1");
+        await OutboxStore.MarkSentAsync(Database, id, "SMx1", Now, default);
+
+        Assert.True(await OutboxDelivery.UpdateAsync(Database, "twilio", "SMx1", "read", null, Now, default));
+        Assert.True(await OutboxDelivery.UpdateAsync(Database, "twilio", "SMx1", "delivered", null, Now, default));
+        Assert.False(await OutboxDelivery.UpdateAsync(Database, "twilio", "SMunknown", "read", null, Now, default));
+
+        await using var c = await Database.OpenAsync();
+        Assert.Equal("read", await c.ExecuteScalarAsync<string>("SELECT delivery_status FROM outbox WHERE id = @id", new { id }));
+    }
+
+    [SkippableFact]
+    public async Task Channel_cursors_are_upserted()
+    {
+        Assert.Null(await ChannelCursors.GetAsync(Database, "telegram", default));
+
+        await ChannelCursors.SetAsync(Database, "telegram", "41", Now, default);
+        await ChannelCursors.SetAsync(Database, "telegram", "42", Now, default);
+
+        Assert.Equal("42", await ChannelCursors.GetAsync(Database, "telegram", default));
+    }
+
+    [SkippableFact]
+    public async Task Units_of_work_are_serialized_so_a_read_check_write_never_loses_an_update()
+    {
+        var reporter = await ReporterAsync();
+        await using (var s = await Database.BeginAsync())
+        {
+            await ComplaintStore.InsertAsync(s, "LPR-2611-00001", reporter, "twilio", Draft(), Now);
+            await s.CommitAsync();
+        }
+
+        // Each writer reads the counter, then writes it + 1: the pattern of the workflow's status checks.
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(async () =>
+        {
+            await using var s = await Database.BeginAsync();
+            var n = await s.Connection.ExecuteScalarAsync<long>("SELECT updated_at FROM complaints WHERE tracking_number = 'LPR-2611-00001'", transaction: s.Transaction);
+            await Task.Delay(5);
+            await s.Connection.ExecuteAsync("UPDATE complaints SET updated_at = @n WHERE tracking_number = 'LPR-2611-00001'", new { n = n + 1 }, s.Transaction);
+            await s.CommitAsync();
+        })));
+
+        await using var c = await Database.OpenAsync();
+        Assert.Equal(Now.ToUnixTimeMilliseconds() + 10, await c.ExecuteScalarAsync<long>("SELECT updated_at FROM complaints"));
+    }
+}
+
+public sealed class SqliteStoreSuite : StoreSuite
+{
+    protected override Backend Backend => Backend.Sqlite;
+}
+
+public sealed class PostgresStoreSuite : StoreSuite
+{
+    protected override Backend Backend => Backend.Postgres;
+}
