@@ -14,6 +14,13 @@ internal sealed record SqlDialect(string Name, string MigrationsFolder, string S
 {
     public static readonly SqlDialect Sqlite = new("sqlite", "sqlite", "");
     public static readonly SqlDialect Postgres = new("postgres", "postgres", " FOR UPDATE SKIP LOCKED");
+
+    /// <summary>
+    /// "<paramref name="column"/> is one of the list parameter <paramref name="parameter"/>" (a non-empty
+    /// list). Dapper expands <c>IN @list</c> on SQLite; Npgsql takes the list as one array parameter.
+    /// </summary>
+    public string InList(string column, string parameter) =>
+        this == Postgres ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
 }
 
 /// <summary>Opens connections and units of work; one implementation per database engine.</summary>

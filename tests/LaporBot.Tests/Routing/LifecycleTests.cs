@@ -11,8 +11,21 @@ namespace LaporBot.Tests.Routing;
 /// Twilio) API on loopback. Each test checks the status, the agency, the timeline (actor + kind)
 /// and the messages that went out on the wire.
 /// </summary>
-public class LifecycleTests
+public abstract class LifecycleTests
 {
+    /// <summary>The database this run of the suite uses: every test runs on SQLite and on PostgreSQL.</summary>
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : LifecycleTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : LifecycleTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private const string Pu = "Dinas Pekerjaan Umum dan Penataan Ruang";
     private const string Dlh = "Dinas Lingkungan Hidup";
     private const string TriageActor = "staf:9000 (Admin Utama)";
@@ -30,10 +43,10 @@ public class LifecycleTests
                 .Select(b => (b.GetProperty("text").GetString()!, b.GetProperty("callback_data").GetString()!)).ToList()
             : [];
 
-    [Fact]
+    [SkippableFact]
     public async Task A_weak_match_goes_to_triage_with_suggestion_buttons_and_triage_assigns_it_by_command()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
 
         // "sampah" alone is one DLH keyword: a suggestion, not enough to assign automatically.
         var number = await kit.FileComplaintAsync("Ada sampah di dekat balai warga RT 03 yang sudah lama belum dibersihkan, mohon ditindaklanjuti");
@@ -64,10 +77,10 @@ public class LifecycleTests
         Assert.Equal("kecocokan aturan lemah", timeline[1].Note);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_agency_returns_a_case_with_a_reason_and_triage_reassigns_it_to_another_agency()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Jalan rusak di depan pasar Sidanegara, banyak lubang besar dan tumpukan sampah di pinggirnya");
         await kit.WaitForStatusAsync(number, "assigned");
         Assert.Equal("DPUPR", await kit.AgencyAsync(number));
@@ -96,10 +109,10 @@ public class LifecycleTests
         Assert.StartsWith("ke DLH", timeline[3].Note);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_Tolak_button_asks_for_a_reason_and_replying_to_that_prompt_rejects_the_case()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Lampu jalan di perempatan Gumilir mati sejak seminggu, jalan gelap dan rawan kejahatan");
         await kit.WaitForStatusAsync(number, "assigned");
         var before = await kit.SnapshotAsync(number);
@@ -125,10 +138,10 @@ public class LifecycleTests
             await EventsAsync(kit, number));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_Balas_button_asks_for_an_answer_and_replying_to_that_prompt_answers_the_citizen()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Sampah menumpuk di pinggir pasar Gumilir sudah dua minggu tidak diangkut dan bau sekali");
         await kit.WaitForStatusAsync(number, "assigned");
         Assert.Equal("DLH", await kit.AgencyAsync(number));
@@ -152,7 +165,7 @@ public class LifecycleTests
             await EventsAsync(kit, number));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task An_answer_on_Telegram_reaches_a_WhatsApp_citizen_as_text_or_as_a_template_after_24_hours(bool windowClosed)
@@ -163,7 +176,7 @@ public class LifecycleTests
             r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
                 ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref sid):D32}\",\"status\":\"queued\"}}")
                 : new(404, "{\"code\":20404}"));
-        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl, template));
+        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl, template), backend: Backend);
 
         var number = await kit.FileWhatsAppComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
         await kit.WaitForStatusAsync(number, "assigned");
@@ -208,10 +221,10 @@ public class LifecycleTests
             await EventsAsync(kit, number));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Triage_returns_a_case_to_the_citizen_whose_next_message_completes_it_and_it_is_then_assigned()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja");
         await kit.WaitForStatusAsync(number, "triage");
 
@@ -247,10 +260,10 @@ public class LifecycleTests
             await EventsAsync(kit, number));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_confidential_report_hides_the_reporter_from_the_agency_but_not_from_triage()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         await kit.SayAsync(RoutingKit.Citizen, "Jalan rusak parah di depan pasar Sidanegara, banyak lubang besar dan motor sering jatuh");
         await kit.SayAsync(RoutingKit.Citizen, "Siti Rahayu");
         await kit.SayAsync(RoutingKit.Citizen, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
@@ -287,10 +300,10 @@ public class LifecycleTests
         Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, number));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_oversight_complaint_is_assigned_to_the_inspectorate_automatically()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
 
         var number = await kit.FileComplaintAsync("petugas kelurahan minta uang pungli untuk surat pengantar");
 
@@ -308,10 +321,10 @@ public class LifecycleTests
         Assert.Contains("aturan pengawasan: pungli", timeline[1].Note);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Triage_closes_spam_and_the_citizen_is_told()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja");
         await kit.WaitForStatusAsync(number, "triage");
 
@@ -328,10 +341,10 @@ public class LifecycleTests
         Assert.Equal("spam", timeline[2].Note);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Daftar_lists_an_agency_its_own_open_cases_overdue_first_and_triage_all_open_cases()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var road = await kit.FileComplaintAsync("Jalan rusak di Jl. Ketapang dekat masjid, lubang besar sekali dan berbahaya untuk motor", citizen: 6100000001);
         var bridge = await kit.FileComplaintAsync("Jembatan kecil di Desa Karangkandri retak dan jalan berlubang di ujungnya, mohon segera diperbaiki", citizen: 6100000002);
         var rubbish = await kit.FileComplaintAsync("Sampah menumpuk di pinggir pasar Gumilir sudah dua minggu tidak diangkut dan bau sekali", citizen: 6100000003);
@@ -376,10 +389,10 @@ public class LifecycleTests
         Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, road));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_invite_code_links_a_new_agency_admin_once_and_expired_or_unknown_codes_do_not()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         const long newAdmin = 9101, latecomer = 9102, tooLate = 9103, citizen = 6200000001;
         var db = kit.Telegram.App.Service<LaporBot.Data.IDatabase>();
         var now = DateTimeOffset.UtcNow;
