@@ -85,10 +85,14 @@ public class MigratorTests : IDisposable
     }
 
     [Fact]
-    public void Migration_scripts_are_numbered_from_one_without_gaps()
+    public void Migration_scripts_are_numbered_from_one_and_each_number_is_used_once()
     {
+        // Numbers are reserved per piece of work, so one may land before a lower one: gaps are allowed,
+        // reuse is not (Scripts refuses duplicates), and a database applies them in number order.
         var versions = Migrator.Scripts(SqlDialect.Sqlite).Select(s => s.Version).ToList();
-        Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+        Assert.Equal(1, versions[0]);
+        Assert.Equal(versions.Order(), versions);
+        Assert.Equal(versions.Count, versions.Distinct().Count());
     }
 
     public void Dispose()

@@ -327,6 +327,36 @@ public abstract class StoreSuite : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_leader_lease_has_one_holder_until_it_expires_or_is_released()
+    {
+        var ttl = TimeSpan.FromSeconds(10);
+        Assert.True(await Leases.TryAcquireAsync(Database, "telegram:polling", "a", Now, ttl, default));
+        Assert.False(await Leases.TryAcquireAsync(Database, "telegram:polling", "b", Now.AddSeconds(5), ttl, default));
+        Assert.True(await Leases.TryAcquireAsync(Database, "telegram:polling", "a", Now.AddSeconds(5), ttl, default)); // renewed to +15 s
+        Assert.False(await Leases.TryAcquireAsync(Database, "telegram:polling", "b", Now.AddSeconds(14), ttl, default));
+        Assert.Equal("a", await Leases.HolderAsync(Database, "telegram:polling", Now.AddSeconds(14), default));
+
+        // a dies: its lease runs out and b takes over
+        Assert.True(await Leases.TryAcquireAsync(Database, "telegram:polling", "b", Now.AddSeconds(15), ttl, default));
+        Assert.False(await Leases.TryAcquireAsync(Database, "telegram:polling", "a", Now.AddSeconds(16), ttl, default));
+        Assert.True(await Leases.TryAcquireAsync(Database, "other", "a", Now.AddSeconds(16), ttl, default)); // leases are per name
+
+        await Leases.ReleaseAsync(Database, "telegram:polling", "a", default); // not a's: nothing happens
+        Assert.Equal("b", await Leases.HolderAsync(Database, "telegram:polling", Now.AddSeconds(16), default));
+        await Leases.ReleaseAsync(Database, "telegram:polling", "b", default);
+        Assert.True(await Leases.TryAcquireAsync(Database, "telegram:polling", "a", Now.AddSeconds(17), ttl, default));
+    }
+
+    [SkippableFact]
+    public async Task Many_instances_racing_for_a_free_lease_leave_exactly_one_holder()
+    {
+        var won = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            Leases.TryAcquireAsync(Database, "telegram:polling", $"i{i}", Now, TimeSpan.FromSeconds(10), default))));
+
+        Assert.Single(won, w => w);
+    }
+
+    [SkippableFact]
     public async Task Units_of_work_are_serialized_so_a_read_check_write_never_loses_an_update()
     {
         var reporter = await ReporterAsync();
