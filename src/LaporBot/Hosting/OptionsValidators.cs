@@ -76,6 +76,10 @@ internal sealed partial class LaporOptionsValidator :
     public ValidateOptionsResult Validate(string? name, OutboxOptions o)
     {
         var errors = new List<string>();
+        if (o.Instances is < 1 or > 64)
+        {
+            errors.Add($"Outbox:Instances is {o.Instances}; set it to the number of LaporBot instances sharing the database (1–64).");
+        }
         if (o.MaxAttempts is < 1 or > 100)
         {
             errors.Add($"Outbox:MaxAttempts is {o.MaxAttempts}; use 1–100.");

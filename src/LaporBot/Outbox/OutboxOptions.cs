@@ -26,4 +26,11 @@ internal sealed class OutboxOptions
 
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
+
+    /// <summary>
+    /// How many instances send from this database (1 on SQLite). Each instance paces a provider at
+    /// its share of the provider's rate (rate / Instances), so together they stay within the limit
+    /// whatever the load; while one is down the others send at their share only (slower, never over).
+    /// </summary>
+    public int Instances { get; set; } = 1;
 }
