@@ -17,8 +17,10 @@ internal static class Leases
     /// <summary>Takes the lease when it is free or expired, or renews it when <paramref name="holder"/> has it; true when held afterwards.</summary>
     public static async Task<bool> TryAcquireAsync(IDatabase db, string name, string holder, DateTimeOffset now, TimeSpan ttl, CancellationToken ct)
     {
-        await using var s = await db.BeginAsync(ct);
-        var got = await s.Connection.ExecuteScalarAsync<string?>(
+        // One atomic statement on a plain connection: a lease must not queue behind the write lock
+        // busy units of work hold, or a loaded holder would lose it for no reason.
+        await using var c = await db.OpenAsync(ct);
+        var got = await c.ExecuteScalarAsync<string?>(
             """
             INSERT INTO leases (name, holder, expires_at, acquired_at) VALUES (@name, @holder, @until, @now)
             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
@@ -26,9 +28,7 @@ internal static class Leases
             WHERE leases.holder = excluded.holder OR leases.expires_at <= @now
             RETURNING holder
             """,
-            new { name, holder, now = now.ToUnixTimeMilliseconds(), until = (now + ttl).ToUnixTimeMilliseconds() },
-            s.Transaction);
-        await s.CommitAsync(ct);
+            new { name, holder, now = now.ToUnixTimeMilliseconds(), until = (now + ttl).ToUnixTimeMilliseconds() });
         return got == holder;
     }
 

@@ -76,6 +76,11 @@ internal sealed class OutboxDispatcher(
         try
         {
             await throttle.WaitAsync(channel, row.Recipient, ct);
+            if (!await OutboxStore.RenewClaimAsync(db, row, clock.GetUtcNow() + o.Lease, ct))
+            {
+                logger.LogInformation("Outbox {Id}: claim expired while waiting for the send rate and was taken over; not sent here", row.Id);
+                return;
+            }
             try
             {
                 result = await channel.SendAsync(message, ct);

@@ -37,6 +37,9 @@ internal sealed record OutboxRow
     public string? Purpose { get; init; }
     public string? Attachment { get; init; }
 
+    /// <summary>The lease this claim set; whoever still finds it on the row owns the message.</summary>
+    public long? ClaimedUntil { get; init; }
+
     public IReadOnlyList<OutboundButton> ButtonList =>
         Buttons is null ? [] : JsonSerializer.Deserialize<List<OutboundButton>>(Buttons) ?? [];
 
@@ -92,7 +95,7 @@ internal static class OutboxStore
                 ORDER BY o.id
                 LIMIT @batch{s.Dialect.SkipLockedSuffix})
             RETURNING id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
-                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment,
+                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment, claimed_until,
                       (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
             """,
             new { until = (now + lease).ToUnixTimeMilliseconds(), now = n, batch },
@@ -100,6 +103,18 @@ internal static class OutboxStore
         await s.CommitAsync(ct);
         rows.Sort((a, b) => a.Id.CompareTo(b.Id));
         return rows;
+    }
+
+    /// <summary>
+    /// Right before sending: extends the claim if it is still ours (the lease may have run out while
+    /// the message waited for the provider's rate, and another instance claimed it). False: leave it.
+    /// </summary>
+    public static async Task<bool> RenewClaimAsync(IDatabase db, OutboxRow row, DateTimeOffset until, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(
+            "UPDATE outbox SET claimed_until = @until WHERE id = @id AND status = 'pending' AND claimed_until = @mine",
+            new { id = row.Id, mine = row.ClaimedUntil, until = until.ToUnixTimeMilliseconds() }) == 1;
     }
 
     public static async Task MarkSentAsync(IDatabase db, long id, string? providerMessageId, DateTimeOffset now, CancellationToken ct)

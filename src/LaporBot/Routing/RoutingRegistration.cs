@@ -52,7 +52,8 @@ internal static class RoutingRegistration
             q.ConfigureScheduler(o =>
             {
                 o.InstanceName = "LaporBot";
-                o.InstanceId = "AUTO";
+                // Unique per process (host:pid:random): clustered Quartz tells instances apart by it.
+                o.InstanceId = Data.Leases.Me;
             });
             // Quartz is the clock that wakes jobs; business time comes from the app's TimeProvider inside them.
             // On the default (unnamed) scheduler this registers the container's TimeProvider, i.e. the same

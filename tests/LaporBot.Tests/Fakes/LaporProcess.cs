@@ -94,6 +94,9 @@ internal sealed class LaporProcess : IAsyncDisposable
         throw new InvalidOperationException($"{name} did not answer /healthz within 90 s:\n{lp.Tail}");
     }
 
+    /// <summary>Adds a test-side remark to the process's log tail.</summary>
+    public void Note(string remark) => _output.Enqueue($"[test] {remark}");
+
     private void Record(string name, string? line)
     {
         if (line is null)

@@ -56,7 +56,8 @@ internal sealed class PostgresServer
     /// <summary>A fresh, empty database; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
-        var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..40];
+        var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 40)];
         await using var c = new NpgsqlConnection(AdminConnectionString);
         await c.OpenAsync();
         await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", c);
