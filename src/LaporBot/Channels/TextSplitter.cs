@@ -40,9 +40,12 @@ internal static class TextSplitter
     /// Sends each part in order and stops at the first failure, naming the part in the error so an
     /// operator can see that earlier parts were already delivered. Returns the last part's id.
     /// </summary>
-    public static async Task<SendResult> SendInPartsAsync(string text, int maxLength, Func<string, int, Task<SendResult>> sendPart)
+    public static Task<SendResult> SendInPartsAsync(string text, int maxLength, Func<string, int, Task<SendResult>> sendPart) =>
+        SendInPartsAsync(Split(text, maxLength), sendPart);
+
+    /// <summary>As above, for parts a channel has already split its own way (e.g. Telegram HTML).</summary>
+    public static async Task<SendResult> SendInPartsAsync(IReadOnlyList<string> parts, Func<string, int, Task<SendResult>> sendPart)
     {
-        var parts = Split(text, maxLength);
         SendResult last = new SendResult.Sent(null);
         for (var i = 0; i < parts.Count; i++)
         {

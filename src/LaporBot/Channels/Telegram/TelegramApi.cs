@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Types;
 
 namespace LaporBot.Channels.Telegram;
 
 /// <summary>
 /// POST /webhooks/telegram: Telegram POSTs one JSON Update per request and retries anything but 2xx.
-/// https://core.telegram.org/bots/api#setwebhook (docs/PROTOCOLS.md §2.2).
+/// See docs/telegram.md "Webhook mode".
 /// </summary>
 internal static class TelegramApi
 {
@@ -53,9 +54,11 @@ internal static class TelegramApi
         {
             return WebhookRequest.Problem(413, "Request body too large.");
         }
-        if (TelegramUpdateParser.Deserialize(body) is not { } update)
+        var read = TelegramUpdateParser.Read(body);
+        if (read is not ParseOutcome<Update>.Accepted { Value: var update })
         {
-            logger.LogWarning("Telegram webhook rejected: body is not a Telegram Update");
+            // A body Telegram would never send (or one missing a field we rely on): 400, and nothing stored.
+            logger.LogWarning("Telegram webhook rejected: {Reason}", (read as ParseOutcome<Update>.Rejected)?.Reason);
             return WebhookRequest.Problem(400, "Body is not a Telegram Update.");
         }
         // A database failure throws here and becomes 503 (ErrorHandling), so Telegram retries it.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LaporBot.Outbox;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace LaporBot.Channels.Telegram;
 
@@ -9,7 +10,7 @@ namespace LaporBot.Channels.Telegram;
 /// chat id as a decimal string. Quick replies become a one-time reply keyboard; a message
 /// without them removes any keyboard left from an earlier question, so a stale "Ya" button
 /// cannot answer the wrong question. 429 is retried after retry_after; 403 (blocked,
-/// deactivated) is permanent and marks the reporter unreachable (see TelegramClient.MapError).
+/// deactivated) is permanent and marks the reporter unreachable (see TelegramClient.Classify).
 /// </summary>
 internal sealed class TelegramChannel(TelegramClients clients, IOptions<TelegramOptions> options, AttachmentStore attachments) : IChannel, IRateLimitedChannel
 {
@@ -36,7 +37,7 @@ internal sealed class TelegramChannel(TelegramClients clients, IOptions<Telegram
         }
         // Staff notifications carry inline buttons (one row); citizens get a reply keyboard of quick answers.
         var sendOptions = message.Buttons is { Count: > 0 } buttons
-            ? new TelegramSendOptions(InlineKeyboard: [buttons.Select(b => new InlineKeyboardButton(b.Text, b.Data)).ToList()])
+            ? new TelegramSendOptions(InlineKeyboard: [buttons.Select(b => new InlineKeyboardButton(b.Text) { CallbackData = b.Data }).ToList()])
             : message.QuickReplies.Count > 0
                 ? new TelegramSendOptions(QuickReplies: message.QuickReplies, OneTimeKeyboard: true, ResizeKeyboard: true)
                 : new TelegramSendOptions(RemoveKeyboard: true);

@@ -1,11 +1,15 @@
-using System.Net;
-using System.Net.Http.Json;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Requests;
+using Telegram.Bot.Requests.Abstractions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace LaporBot.Channels.Telegram;
 
@@ -25,38 +29,64 @@ internal sealed record TelegramCallResult<T>(T? Result, TelegramError? Error)
     public bool Ok => Error is null;
 }
 
-/// <summary>How to decorate an outgoing message. QuickReplies and InlineKeyboard are mutually exclusive.</summary>
+/// <summary>
+/// How to decorate an outgoing message. QuickReplies and InlineKeyboard are mutually exclusive.
+/// <paramref name="ParseMode"/> is passed through as <c>parse_mode</c> (the caller escapes the text).
+/// </summary>
 internal sealed record TelegramSendOptions(
     IReadOnlyList<string>? QuickReplies = null,
     bool OneTimeKeyboard = true,
     bool ResizeKeyboard = true,
     IReadOnlyList<IReadOnlyList<InlineKeyboardButton>>? InlineKeyboard = null,
     long? ReplyToMessageId = null,
-    bool RemoveKeyboard = false);
+    bool RemoveKeyboard = false,
+    ParseMode ParseMode = ParseMode.None);
 
 /// <summary>
-/// The few Bot API methods LaporBot uses, over a plain HttpClient (Telegram.Bot does not restore here).
-/// https://core.telegram.org/bots/api#making-requests (docs/PROTOCOLS.md §2).
-/// The token is part of every path, so URIs are only ever logged through <see cref="Redact.Secrets"/>.
+/// LaporBot's use of the Bot API, on <see cref="TelegramBotClient"/> (Telegram.Bot). The library
+/// makes the calls and owns the wire types; this class adds what it leaves to us (docs/telegram.md
+/// "How LaporBot uses Telegram.Bot"):
+/// <list type="bullet">
+/// <item>every failure becomes a <see cref="TelegramError"/> the outbox understands (the library's
+/// own 429 retry is off: <c>RetryThreshold = 0</c>, so the outbox honours <c>retry_after</c>);</item>
+/// <item>the 4096-character split, the 1024-character caption and 64-byte callback_data limits;</item>
+/// <item>getUpdates read one update at a time, so one unreadable update cannot block the queue;</item>
+/// <item>downloads capped at <see cref="TelegramOptions.MaxFileBytes"/>;</item>
+/// <item>no token in errors or logs: it is part of every URL, and the library's exception texts may carry it.</item>
+/// </list>
 /// </summary>
-internal sealed class TelegramClient(
-    HttpClient http, IOptions<TelegramOptions> options, ILogger<TelegramClient>? logger = null, TimeProvider? time = null)
+internal sealed class TelegramClient
 {
     public const int MaxTextLength = 4096;
-    private const int MaxCallbackDataBytes = 64;
+    public const int MaxCaptionLength = 1024;
+    public const int MaxCallbackDataBytes = 64;
 
-    // Reading: a missing non-optional member (update_id, chat, chat.type …) is a malformed body,
-    // not a null to trip over later. Writing: optional members are left out rather than sent as null.
-    internal static readonly JsonSerializerOptions Json = new()
+    private readonly TelegramBotClient _bot;
+    private readonly TelegramOptions _options;
+    private readonly ILogger _logger;
+
+    public TelegramClient(HttpClient http, IOptions<TelegramOptions> options, ILogger<TelegramClient>? logger = null)
+        : this(http, options.Value, BotOptions(options.Value), logger)
     {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-    };
+    }
 
-    private readonly TelegramOptions _options = options.Value;
-    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    internal TelegramClient(HttpClient http, TelegramOptions options, TelegramBotClientOptions botOptions, ILogger<TelegramClient>? logger)
+    {
+        _options = options;
+        _bot = new TelegramBotClient(botOptions, http);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// The library's settings from ours. Telegram.Bot keeps only scheme, host and port of the base
+    /// URL (start-up refuses one with a path, see TelegramOptionsValidator), and RetryThreshold = 0
+    /// turns off its built-in wait-and-retry on 429: a send must come back to the outbox at once.
+    /// </summary>
+    public static TelegramBotClientOptions BotOptions(TelegramOptions o) => new(o.BotToken, o.ApiBaseUrl)
+    {
+        RetryThreshold = 0,
+        RetryCount = 1,
+    };
 
     /// <summary>
     /// sendMessage, split into several messages when over 4096 characters. The first part carries
@@ -68,106 +98,134 @@ internal sealed class TelegramClient(
         if (string.IsNullOrWhiteSpace(text))
             return new SendResult.Permanent("text is empty");
         var markup = ReplyMarkup(sendOptions);
-        var partCount = TextSplitter.Split(text, MaxTextLength).Count;
-        return await TextSplitter.SendInPartsAsync(text, MaxTextLength, async (part, i) =>
+        var parseMode = sendOptions?.ParseMode ?? ParseMode.None;
+        var parts = parseMode == ParseMode.Html ? TelegramHtml.Split(text, MaxTextLength) : TextSplitter.Split(text, MaxTextLength);
+        return await TextSplitter.SendInPartsAsync(parts, async (part, i) =>
         {
-            var request = new SendMessageRequest(
-                chatId, part,
-                ReplyMarkup: i == partCount - 1 ? markup : null,
-                ReplyParameters: i == 0 && sendOptions?.ReplyToMessageId is long replyTo
-                    ? new ReplyParameters(replyTo, AllowSendingWithoutReply: true) : null);
-            var result = await CallAsync<Message>("sendMessage", request, cancellationToken);
-            return result.Error is { } error
+            var replyTo = i == 0 && sendOptions?.ReplyToMessageId is long id
+                ? new ReplyParameters { MessageId = checked((int)id), AllowSendingWithoutReply = true }
+                : null;
+            var sent = await CallAsync("sendMessage", ct => _bot.SendMessage(chatId, part, parseMode, replyTo,
+                i == parts.Count - 1 ? markup : null, cancellationToken: ct), cancellationToken);
+            return sent.Error is { } error
                 ? error.ToSendResult()
-                : new SendResult.Sent(result.Result?.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                : new SendResult.Sent(sent.Result!.Id.ToString(CultureInfo.InvariantCulture));
         });
     }
 
     /// <summary>
     /// sendPhoto with the file uploaded as multipart/form-data (a local file has no URL Telegram could
-    /// fetch). https://core.telegram.org/bots/api#sendphoto — captions are limited to 1024 characters.
+    /// fetch). Captions are limited to 1024 characters; a longer one is cut with an ellipsis (with
+    /// parse mode HTML, at a place that keeps the tags balanced).
     /// </summary>
-    public async Task<SendResult> SendPhotoAsync(long chatId, byte[] photo, string fileName, string? caption, CancellationToken cancellationToken)
+    public async Task<SendResult> SendPhotoAsync(
+        long chatId, byte[] photo, string fileName, string? caption, CancellationToken cancellationToken, ParseMode parseMode = ParseMode.None)
     {
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(chatId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "chat_id" },
-            { new ByteArrayContent(photo), "photo", fileName },
-        };
-        if (!string.IsNullOrWhiteSpace(caption))
-        {
-            form.Add(new StringContent(caption.Length <= 1024 ? caption : caption[..1023] + "…"), "caption");
-        }
-        var result = await CallAsync<Message>("sendPhoto", form, cancellationToken);
-        return result.Error is { } error
+        var cut = string.IsNullOrWhiteSpace(caption) || caption.Length <= MaxCaptionLength ? caption
+            : parseMode == ParseMode.Html ? TelegramHtml.Split(caption, MaxCaptionLength - 1)[0] + "…"
+            : caption[..(MaxCaptionLength - 1)] + "…";
+        var sent = await CallAsync("sendPhoto", ct => _bot.SendPhoto(chatId, InputFile.FromStream(new MemoryStream(photo), fileName),
+            string.IsNullOrWhiteSpace(cut) ? null : cut, parseMode, cancellationToken: ct), cancellationToken);
+        return sent.Error is { } error
             ? error.ToSendResult()
-            : new SendResult.Sent(result.Result?.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            : new SendResult.Sent(sent.Result!.Id.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>
     /// Long polling. <paramref name="offset"/> = highest update_id seen + 1 confirms everything before it.
     /// The HttpClient's Timeout must be longer than <paramref name="timeoutSeconds"/>.
+    /// The batch is read as raw JSON and each update deserialised on its own (Telegram.Bot would
+    /// fail the whole batch on one it cannot read): an unreadable update is returned as a bare
+    /// update_id, which the parser ignores, so the offset still moves past it.
     /// </summary>
     public async Task<TelegramCallResult<IReadOnlyList<Update>>> GetUpdatesAsync(
-        long? offset, int timeoutSeconds, IReadOnlyList<string>? allowedUpdates, CancellationToken cancellationToken)
+        long? offset, int timeoutSeconds, IReadOnlyList<UpdateType>? allowedUpdates, CancellationToken cancellationToken)
     {
-        var raw = await CallAsync<IReadOnlyList<JsonElement>>("getUpdates", new GetUpdatesRequest(offset, timeoutSeconds, allowedUpdates), cancellationToken);
+        var request = new RawResult(new GetUpdatesRequest
+        {
+            Offset = offset is long o ? checked((int)o) : null,
+            Timeout = timeoutSeconds,
+            AllowedUpdates = allowedUpdates,
+        });
+        var raw = await CallAsync("getUpdates", ct => _bot.SendRequest(request, ct), cancellationToken);
         if (raw.Error is not null)
             return new TelegramCallResult<IReadOnlyList<Update>>(null, raw.Error);
-        // Updates are read one by one: a single one we cannot read must not block the queue, so it
-        // is kept as a bare update_id (which the parser ignores) and the offset still moves past it.
         var updates = new List<Update>();
         foreach (var element in raw.Result ?? [])
         {
-            try
+            switch (TelegramUpdateParser.Read(element))
             {
-                updates.Add(element.Deserialize<Update>(Json)!);
-            }
-            catch (JsonException)
-            {
-                if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("update_id", out var id) && id.TryGetInt64(out var updateId))
-                {
-                    _logger.LogWarning("Telegram update {UpdateId} could not be read and is skipped", updateId);
-                    updates.Add(new Update(updateId));
-                }
+                case ParseOutcome<Update>.Accepted a:
+                    updates.Add(a.Value);
+                    break;
+                case ParseOutcome<Update>.Rejected r when TelegramUpdateParser.UpdateId(element) is int updateId:
+                    _logger.LogWarning("Telegram update {UpdateId} could not be read and is skipped: {Reason}", updateId, r.Reason);
+                    updates.Add(new Update { Id = updateId });
+                    break;
+                case ParseOutcome<Update>.Rejected r:
+                    _logger.LogWarning("A Telegram update without an update_id could not be read and is skipped: {Reason}", r.Reason);
+                    break;
             }
         }
         return new TelegramCallResult<IReadOnlyList<Update>>(updates, null);
     }
 
-    public Task<TelegramCallResult<bool>> SetWebhookAsync(
-        string url, string? secretToken, IReadOnlyList<string>? allowedUpdates, bool dropPendingUpdates, CancellationToken cancellationToken) =>
-        CallAsync<bool>("setWebhook",
-            new SetWebhookRequest(url, string.IsNullOrEmpty(secretToken) ? null : secretToken, allowedUpdates, dropPendingUpdates ? true : null),
-            cancellationToken);
+    public async Task<TelegramCallResult<bool>> SetWebhookAsync(
+        string url, string? secretToken, IReadOnlyList<UpdateType>? allowedUpdates, bool dropPendingUpdates, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("setWebhook", async ct =>
+        {
+            await _bot.SetWebhook(url, allowedUpdates: allowedUpdates, dropPendingUpdates: dropPendingUpdates,
+                secretToken: string.IsNullOrEmpty(secretToken) ? null : secretToken, cancellationToken: ct);
+            return true;
+        }, cancellationToken);
+        return result;
+    }
 
     public Task<TelegramCallResult<bool>> DeleteWebhookAsync(bool dropPendingUpdates, CancellationToken cancellationToken) =>
-        CallAsync<bool>("deleteWebhook", new DeleteWebhookRequest(dropPendingUpdates), cancellationToken);
+        CallAsync("deleteWebhook", async ct =>
+        {
+            await _bot.DeleteWebhook(dropPendingUpdates, ct);
+            return true;
+        }, cancellationToken);
 
     /// <summary>Must be called for every callback query, even without text, or the button keeps spinning.</summary>
     public Task<TelegramCallResult<bool>> AnswerCallbackQueryAsync(
         string callbackQueryId, string? text, bool showAlert, CancellationToken cancellationToken) =>
-        CallAsync<bool>("answerCallbackQuery",
-            new AnswerCallbackQueryRequest(callbackQueryId, text, showAlert ? true : null), cancellationToken);
+        CallAsync("answerCallbackQuery", async ct =>
+        {
+            await _bot.AnswerCallbackQuery(callbackQueryId, text, showAlert, cancellationToken: ct);
+            return true;
+        }, cancellationToken);
 
-    public Task<TelegramCallResult<TelegramFile>> GetFileAsync(string fileId, CancellationToken cancellationToken) =>
-        CallAsync<TelegramFile>("getFile", new GetFileRequest(fileId), cancellationToken);
+    public Task<TelegramCallResult<TGFile>> GetFileAsync(string fileId, CancellationToken cancellationToken) =>
+        CallAsync("getFile", ct => _bot.GetFile(fileId, ct), cancellationToken);
 
-    /// <summary>GET /file/bot&lt;token&gt;/&lt;file_path&gt;; bots may download up to 20 MB.</summary>
+    /// <summary>
+    /// Downloads /file/bot&lt;token&gt;/&lt;file_path&gt; (bots may download up to 20 MB), refusing a
+    /// type outside <paramref name="allowedTypes"/> before fetching and stopping once the body
+    /// exceeds <see cref="TelegramOptions.MaxFileBytes"/>. Telegram's file server labels everything
+    /// octet-stream, so the type comes from the file name.
+    /// </summary>
     public async Task<MediaDownload> DownloadFileAsync(string filePath, IReadOnlySet<string>? allowedTypes, CancellationToken cancellationToken)
     {
-        var path = string.Join('/', filePath.Split('/').Select(Uri.EscapeDataString));
-        var uri = new Uri($"{BaseUrl}/file/bot{_options.BotToken}/{path}");
+        var contentType = GuessType(filePath) ?? "application/octet-stream";
+        if (!(allowedTypes ?? MediaDownload.DefaultAllowedTypes).Contains(contentType))
+            return new MediaDownload.Failed($"content type '{contentType}' is not allowed", false);
+        using var buffer = new CappedStream(_options.MaxFileBytes);
         try
         {
-            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return await MediaDownload.ReadAsync(response, _options.MaxFileBytes, allowedTypes ?? MediaDownload.DefaultAllowedTypes,
-                GuessType(filePath), cancellationToken);
+            await _bot.DownloadFile(filePath, buffer, cancellationToken);
+            return new MediaDownload.Downloaded(buffer.ToArray(), contentType);
         }
-        catch (Exception ex) when (ChannelHttp.TransportFailure(ex, cancellationToken) is { } failure)
+        catch (RequestException ex) when (ex.InnerException is CappedStream.FullException)
         {
-            _logger.LogWarning("Telegram file download from {Uri} failed: {Error}", Redact.Secrets(uri.ToString()), failure.Error);
-            return new MediaDownload.Failed(failure.Error, true);
+            return new MediaDownload.Failed($"file exceeds the limit of {_options.MaxFileBytes} bytes", false);
+        }
+        catch (Exception ex) when (Classify(ex, cancellationToken) is { } error)
+        {
+            _logger.LogWarning("Telegram file download failed: {Error}", error.Description);
+            return new MediaDownload.Failed(error.Description, error.Retryable);
         }
     }
 
@@ -187,62 +245,66 @@ internal sealed class TelegramClient(
         return await DownloadFileAsync(filePath, allowedTypes, cancellationToken);
     }
 
-    private string BaseUrl => _options.ApiBaseUrl.TrimEnd('/');
-
-    private Task<TelegramCallResult<T>> CallAsync<T>(string method, object payload, CancellationToken cancellationToken) =>
-        CallAsync<T>(method, JsonContent.Create(payload, payload.GetType(), options: Json), cancellationToken);
-
-    private async Task<TelegramCallResult<T>> CallAsync<T>(string method, HttpContent content, CancellationToken cancellationToken)
+    /// <summary>Runs one library call; any failure but the caller's own cancellation becomes a logged <see cref="TelegramError"/>.</summary>
+    private async Task<TelegramCallResult<T>> CallAsync<T>(string method, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        var uri = new Uri($"{BaseUrl}/bot{_options.BotToken}/{method}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
-        {
-            Content = content,
-        };
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var envelope = TryRead<ApiResponse<T>>(body);
-            if (response.IsSuccessStatusCode && envelope is { Ok: true })
-                return new TelegramCallResult<T>(envelope.Result, null);
-            var error = MapError(response, envelope);
+            return new TelegramCallResult<T>(await call(cancellationToken), null);
+        }
+        catch (Exception ex) when (Classify(ex, cancellationToken) is { } error)
+        {
             _logger.LogWarning("Telegram {Method} failed: {Error}", method, error.Description);
             return new TelegramCallResult<T>(default, error);
         }
-        catch (Exception ex) when (ChannelHttp.TransportFailure(ex, cancellationToken) is { } failure)
+    }
+
+    /// <summary>
+    /// What a failure means for the outbox (error codes and texts: docs/telegram.md "Errors").
+    /// Null for the caller's own cancellation, which must propagate. Descriptions are matched
+    /// loosely because Telegram says their wording may change, and always redacted: the library
+    /// puts the transport's message, which may contain the request URL and so the token, into its own.
+    /// </summary>
+    internal static TelegramError? Classify(Exception exception, CancellationToken callerToken)
+    {
+        switch (exception)
         {
-            _logger.LogWarning("Telegram {Method} to {Uri} failed: {Error}", method, Redact.Secrets(uri.ToString()), failure.Error);
-            return new TelegramCallResult<T>(default, new TelegramError(null, failure.Error, Retryable: true));
+            case OperationCanceledException when callerToken.IsCancellationRequested:
+                return null;
+            case ApiRequestException api:
+            {
+                var code = api.ErrorCode;
+                var description = Redact.All(api.Message);
+                var retryAfter = api.Parameters?.RetryAfter is int seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+                // 429 flood control, 5xx, and 409 (another poller or a webhook is active; it can clear up on its own).
+                if (code is 429 or 409 or >= 500)
+                    return new TelegramError(code, description, Retryable: true, RetryAfter: retryAfter);
+                // 403 is always about the relationship with the recipient: blocked, deactivated, kicked,
+                // or the user never started the bot. None of these heal by resending.
+                if (code == 403)
+                    return new TelegramError(code, description, Retryable: false, RecipientUnreachable: true);
+                if (code == 400 && description.Contains("chat not found", StringComparison.OrdinalIgnoreCase))
+                    return new TelegramError(code, description, Retryable: false, RecipientUnreachable: true);
+                return new TelegramError(code, description, Retryable: false, MigrateToChatId: api.Parameters?.MigrateToChatId);
+            }
+            case RequestException { HttpStatusCode: { } status }:
+                // An answer that is not the Bot API's JSON envelope (an HTML page from a proxy, an empty 5xx).
+                return new TelegramError((int)status, $"HTTP {(int)status}", ChannelHttp.IsRetryableStatus(status));
+            case RequestException { InnerException: { } inner }:
+                // The library wraps every transport failure; classify the original.
+                return ChannelHttp.TransportFailure(inner, callerToken) is { } transport
+                    ? new TelegramError(null, transport.Error, Retryable: true)
+                    : inner is OperationCanceledException ? null : new TelegramError(null, "network error: " + Redact.All(inner.Message), Retryable: true);
+            case RequestException request:
+                return new TelegramError(null, "network error: " + Redact.All(request.Message), Retryable: true);
+            default:
+                return ChannelHttp.TransportFailure(exception, callerToken) is { } failure
+                    ? new TelegramError(null, failure.Error, Retryable: true)
+                    : null;
         }
     }
 
-    // Error codes and texts: docs/PROTOCOLS.md §2.1. Descriptions are matched loosely because
-    // Telegram says their contents may change.
-    private TelegramError MapError<T>(HttpResponseMessage response, ApiResponse<T>? envelope)
-    {
-        var code = envelope?.ErrorCode ?? (int)response.StatusCode;
-        var description = Redact.All(envelope?.Description ?? $"HTTP {(int)response.StatusCode}");
-        var retryAfter = envelope?.Parameters?.RetryAfter is int seconds
-            ? TimeSpan.FromSeconds(seconds)
-            : ChannelHttp.RetryAfter(response, _time);
-        var migrateTo = envelope?.Parameters?.MigrateToChatId;
-
-        if (code == 429 || code >= 500 || envelope is null && ChannelHttp.IsRetryableStatus(response.StatusCode))
-            return new TelegramError(code, description, Retryable: true, RetryAfter: retryAfter);
-        // 409: another getUpdates poller or a webhook is active; it can clear up on its own.
-        if (code == 409)
-            return new TelegramError(code, description, Retryable: true, RetryAfter: retryAfter);
-        // 403 is always about the relationship with the recipient: blocked, deactivated, kicked,
-        // or the user never started the bot. None of these heal by resending.
-        if (code == 403)
-            return new TelegramError(code, description, Retryable: false, RecipientUnreachable: true);
-        if (code == 400 && description.Contains("chat not found", StringComparison.OrdinalIgnoreCase))
-            return new TelegramError(code, description, Retryable: false, RecipientUnreachable: true);
-        return new TelegramError(code, description, Retryable: false, MigrateToChatId: migrateTo);
-    }
-
-    private static object? ReplyMarkup(TelegramSendOptions? o)
+    private static ReplyMarkup? ReplyMarkup(TelegramSendOptions? o)
     {
         if (o is null)
             return null;
@@ -254,14 +316,19 @@ internal sealed class TelegramClient(
             {
                 if (button.CallbackData is { } data && (data.Length == 0 || Encoding.UTF8.GetByteCount(data) > MaxCallbackDataBytes))
                     throw new ArgumentException($"callback_data must be 1–{MaxCallbackDataBytes} bytes of UTF-8: '{data}'.");
+                if (button.CallbackData is null && button.Url is null)
+                    throw new ArgumentException($"Inline button '{button.Text}' has neither callback_data nor a URL (callback_data must be 1–{MaxCallbackDataBytes} bytes).");
             }
             return new InlineKeyboardMarkup(inline);
         }
         if (o.QuickReplies is { Count: > 0 } replies)
         {
             // One button per row: Indonesian labels are long and read better stacked.
-            var rows = replies.Select(r => (IReadOnlyList<KeyboardButton>)[new KeyboardButton(r)]).ToList();
-            return new ReplyKeyboardMarkup(rows, ResizeKeyboard: o.ResizeKeyboard, OneTimeKeyboard: o.OneTimeKeyboard);
+            return new ReplyKeyboardMarkup(replies.Select(r => new[] { new KeyboardButton(r) }))
+            {
+                ResizeKeyboard = o.ResizeKeyboard,
+                OneTimeKeyboard = o.OneTimeKeyboard,
+            };
         }
         return o.RemoveKeyboard ? new ReplyKeyboardRemove() : null;
     }
@@ -278,37 +345,64 @@ internal sealed class TelegramClient(
         _ => null,
     };
 
-    private static T? TryRead<T>(string body) where T : class
+    /// <summary>
+    /// A library request whose result is kept as raw JSON: same method, same body as
+    /// <paramref name="inner"/> (serialised by the library), but each element is read by us.
+    /// </summary>
+    private sealed class RawResult(IRequest inner) : IRequest<JsonElement[]>
     {
-        try
+        public HttpMethod HttpMethod => inner.HttpMethod;
+
+        public string MethodName => inner.MethodName;
+
+        public bool IsWebhookResponse
         {
-            return body.Length == 0 ? null : JsonSerializer.Deserialize<T>(body, Json);
+            get => inner.IsWebhookResponse;
+            set => inner.IsWebhookResponse = value;
         }
-        catch (JsonException)
-        {
-            return null;
-        }
+
+        public HttpContent? ToHttpContent() => inner.ToHttpContent();
     }
 
-    private sealed record GetUpdatesRequest(
-        [property: JsonPropertyName("offset")] long? Offset,
-        [property: JsonPropertyName("timeout")] int Timeout,
-        [property: JsonPropertyName("allowed_updates")] IReadOnlyList<string>? AllowedUpdates);
+    /// <summary>A memory buffer that refuses to grow past a limit, so a download never holds more than that.</summary>
+    private sealed class CappedStream(long limit) : MemoryStream
+    {
+        public sealed class FullException() : IOException("download limit reached");
 
-    private sealed record SetWebhookRequest(
-        [property: JsonPropertyName("url")] string Url,
-        [property: JsonPropertyName("secret_token")] string? SecretToken,
-        [property: JsonPropertyName("allowed_updates")] IReadOnlyList<string>? AllowedUpdates,
-        [property: JsonPropertyName("drop_pending_updates")] bool? DropPendingUpdates);
+        private void Check(int count)
+        {
+            if (Length + count > limit)
+                throw new FullException();
+        }
 
-    private sealed record DeleteWebhookRequest(
-        [property: JsonPropertyName("drop_pending_updates")] bool DropPendingUpdates);
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Check(count);
+            base.Write(buffer, offset, count);
+        }
 
-    private sealed record AnswerCallbackQueryRequest(
-        [property: JsonPropertyName("callback_query_id")] string CallbackQueryId,
-        [property: JsonPropertyName("text")] string? Text,
-        [property: JsonPropertyName("show_alert")] bool? ShowAlert);
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Check(buffer.Length);
+            base.Write(buffer);
+        }
 
-    private sealed record GetFileRequest(
-        [property: JsonPropertyName("file_id")] string FileId);
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Check(count);
+            return base.WriteAsync(buffer, offset, count, cancellationToken);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Check(buffer.Length);
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override void WriteByte(byte value)
+        {
+            Check(1);
+            base.WriteByte(value);
+        }
+    }
 }

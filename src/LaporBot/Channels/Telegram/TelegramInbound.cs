@@ -1,6 +1,8 @@
 using System.Globalization;
 using LaporBot.Conversations;
 using LaporBot.Routing;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace LaporBot.Channels.Telegram;
 
@@ -22,16 +24,16 @@ internal sealed class TelegramInbound(
         // replies to notifications go to the staff desk; everyone else's messages to the citizen dialog.
         if (TelegramUpdateParser.ParseCallback(update) is { } callback)
         {
-            var pressed = await staff.HandleAsync(new StaffInput(update.UpdateId.ToString(CultureInfo.InvariantCulture), callback.FromUserId,
+            var pressed = await staff.HandleAsync(new StaffInput(update.Id.ToString(CultureInfo.InvariantCulture), callback.FromUserId,
                 callback.ChatId ?? callback.FromUserId, callback.FromName, null, null, callback.Data ?? ""), ct);
             await AnswerCallbackAsync(callback.CallbackQueryId, pressed, ct);
             return TelegramInboundOutcome.Accepted;
         }
-        if (update.Message is { Chat.Type: "private", From: { IsBot: false } from } m)
+        if (update.Message is { Chat.Type: ChatType.Private, From: { IsBot: false } from } m)
         {
             var name = string.Join(' ', new[] { from.FirstName, from.LastName }.Where(x => !string.IsNullOrWhiteSpace(x)));
-            var outcome = await staff.HandleAsync(new StaffInput(update.UpdateId.ToString(CultureInfo.InvariantCulture), from.Id, m.Chat.Id,
-                name, m.Text, m.ReplyToMessage?.MessageId, null), ct);
+            var outcome = await staff.HandleAsync(new StaffInput(update.Id.ToString(CultureInfo.InvariantCulture), from.Id, m.Chat.Id,
+                name, m.Text, m.ReplyToMessage?.Id, null), ct);
             if (outcome.Handled)
             {
                 return TelegramInboundOutcome.Accepted;
@@ -43,19 +45,19 @@ internal sealed class TelegramInbound(
                 var message = await attachments.KeepAsync(a.Value, (m, token) => clients.Create().DownloadAsync(m.SourceUrl, null, token), logger, ct);
                 if (await turns.ProcessAsync(message, ct) == TurnOutcome.Duplicate)
                 {
-                    logger.LogInformation("Telegram update {UpdateId} already processed; ignored", update.UpdateId);
+                    logger.LogInformation("Telegram update {UpdateId} already processed; ignored", update.Id);
                     return TelegramInboundOutcome.Duplicate;
                 }
                 return TelegramInboundOutcome.Accepted;
             case ParseOutcome<InboundMessage>.Ignored i:
                 // callback_query (staff buttons) lands here too until staff actions exist; it is
                 // deliberately not answered yet.
-                logger.LogInformation("Telegram update {UpdateId} ignored: {Reason}", update.UpdateId, i.Reason);
+                logger.LogInformation("Telegram update {UpdateId} ignored: {Reason}", update.Id, i.Reason);
                 return TelegramInboundOutcome.Ignored;
             case ParseOutcome<InboundMessage>.Rejected r:
                 // Parse(Update) never rejects today; treat a future rejection as ignorable so one
                 // bad update cannot block the polling queue.
-                logger.LogWarning("Telegram update {UpdateId} rejected: {Reason}", update.UpdateId, r.Reason);
+                logger.LogWarning("Telegram update {UpdateId} rejected: {Reason}", update.Id, r.Reason);
                 return TelegramInboundOutcome.Ignored;
             default:
                 throw new InvalidOperationException("unknown parse outcome");
@@ -88,13 +90,17 @@ internal sealed class TelegramInbound(
 /// rotate connections as IHttpClientFactory intends.
 /// </summary>
 internal sealed class TelegramClients(
-    IHttpClientFactory http, Microsoft.Extensions.Options.IOptions<TelegramOptions> options, ILogger<TelegramClient> logger, TimeProvider time)
+    IHttpClientFactory http, Microsoft.Extensions.Options.IOptions<TelegramOptions> options, ILogger<TelegramClient> logger)
 {
     public const string HttpClientName = "telegram";
     public const string LongPollHttpClientName = "telegram-longpoll";
 
-    public TelegramClient Create() => new(http.CreateClient(HttpClientName), options, logger, time);
+    // Built once: it validates the token and base URL (start-up has already checked both).
+    private readonly Lazy<global::Telegram.Bot.TelegramBotClientOptions> _botOptions = new(() => TelegramClient.BotOptions(options.Value));
+
+    /// <summary>A Telegram.Bot client on a fresh HttpClient from the factory (so the handler pool can rotate connections).</summary>
+    public TelegramClient Create() => new(http.CreateClient(HttpClientName), options.Value, _botOptions.Value, logger);
 
     /// <summary>For getUpdates: its HttpClient waits longer than the long-poll timeout.</summary>
-    public TelegramClient CreateLongPoll() => new(http.CreateClient(LongPollHttpClientName), options, logger, time);
+    public TelegramClient CreateLongPoll() => new(http.CreateClient(LongPollHttpClientName), options.Value, _botOptions.Value, logger);
 }

@@ -2,12 +2,13 @@ using System.Data.Common;
 using System.Globalization;
 using LaporBot.Data;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Types.Enums;
 
 namespace LaporBot.Channels.Telegram;
 
 /// <summary>
 /// Long polling with getUpdates, for deployments Telegram cannot reach (behind NAT, development).
-/// https://core.telegram.org/bots/api#getupdates (docs/PROTOCOLS.md §2.2).
+/// See docs/telegram.md "Polling mode".
 /// The next offset is stored after each update has been handled, so a restart resumes exactly
 /// there: nothing is lost, and anything handled but not yet confirmed is deduplicated by update_id.
 /// </summary>
@@ -21,7 +22,7 @@ internal sealed class TelegramPolling(
 {
     public const string CursorName = "telegram:offset";
 
-    internal static readonly IReadOnlyList<string> AllowedUpdates = ["message", "callback_query"];
+    internal static readonly IReadOnlyList<UpdateType> AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
 
     /// <summary>Wait before re-polling after the database refused an update (it is fetched again).</summary>
     internal static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(2);
@@ -182,9 +183,9 @@ internal sealed class TelegramPolling(
             }
             backoff = MinBackoff;
 
-            foreach (var update in (polled.Result ?? []).OrderBy(u => u.UpdateId))
+            foreach (var update in (polled.Result ?? []).OrderBy(u => u.Id))
             {
-                if (offset is { } current && update.UpdateId < current)
+                if (offset is { } current && update.Id < current)
                 {
                     continue; // already confirmed; Telegram should not send it, but never go backwards
                 }
@@ -194,17 +195,17 @@ internal sealed class TelegramPolling(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    failures = failures.UpdateId == update.UpdateId ? (update.UpdateId, failures.Count + 1) : (update.UpdateId, 1);
+                    failures = failures.UpdateId == update.Id ? (update.Id, failures.Count + 1) : (update.Id, 1);
                     if (ex is DbException || failures.Count < MaxUnexpectedFailures)
                     {
                         // Not stored: do not advance. getUpdates returns it again after the delay.
-                        logger.LogWarning(ex, "Telegram update {UpdateId} could not be stored; retrying in {Delay}", update.UpdateId, StoreRetryDelay);
+                        logger.LogWarning(ex, "Telegram update {UpdateId} could not be stored; retrying in {Delay}", update.Id, StoreRetryDelay);
                         await Task.Delay(StoreRetryDelay, ct);
                         break;
                     }
-                    logger.LogError(ex, "Telegram update {UpdateId} failed {Count} times; skipped", update.UpdateId, failures.Count);
+                    logger.LogError(ex, "Telegram update {UpdateId} failed {Count} times; skipped", update.Id, failures.Count);
                 }
-                var next = update.UpdateId + 1;
+                var next = update.Id + 1;
                 if (!await TryStoreOffsetAsync(next, ct))
                 {
                     // The update is stored (a re-poll is deduplicated) but the cursor is not; try again.
@@ -223,7 +224,17 @@ internal sealed class TelegramPolling(
             try
             {
                 var stored = await ChannelCursors.GetAsync(db, CursorName, ct);
-                return long.TryParse(stored, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+                if (stored is null)
+                {
+                    return null;
+                }
+                // update_id is a 32-bit number in the Bot API types; anything else is not ours to resume from.
+                if (int.TryParse(stored, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                {
+                    return value;
+                }
+                logger.LogWarning("Telegram polling offset '{Offset}' in channel_cursors is not an update id; starting from Telegram's oldest unconfirmed update", stored);
+                return null;
             }
             catch (DbException ex)
             {

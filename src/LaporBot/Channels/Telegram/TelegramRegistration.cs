@@ -28,9 +28,13 @@ internal static partial class TelegramRegistration
         return builder;
     }
 
-    // setWebhook's secret_token: 1–256 characters, only A-Z a-z 0-9 _ - (docs/PROTOCOLS.md §2.2).
+    // setWebhook's secret_token: 1–256 characters, only A-Z a-z 0-9 _ - (docs/telegram.md "Webhook mode").
     [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
     internal static partial Regex SecretTokenFormat();
+
+    // BotFather's tokens: the bot's numeric id, a colon, the secret (docs/telegram.md "Create the bot").
+    [GeneratedRegex("^[0-9]{1,16}:[A-Za-z0-9_-]+$")]
+    internal static partial Regex BotTokenFormat();
 }
 
 internal sealed class TelegramOptionsValidator(IHostEnvironment env) : IValidateOptions<TelegramOptions>
@@ -46,6 +50,11 @@ internal sealed class TelegramOptionsValidator(IHostEnvironment env) : IValidate
         {
             errors.Add("Telegram:BotToken is empty; create a bot with @BotFather in Telegram (/newbot) and set the token it gives you (e.g. environment variable Telegram__BotToken), or set Telegram:Enabled=false.");
         }
+        else if (!TelegramRegistration.BotTokenFormat().IsMatch(o.BotToken))
+        {
+            // Never echo the token itself: it is the bot's password.
+            errors.Add("Telegram:BotToken does not look like a token from @BotFather (digits, a colon, then the secret part, e.g. 123456789:AA…); copy it again from BotFather.");
+        }
         if (string.IsNullOrEmpty(o.WebhookSecret))
         {
             if (!o.UsePolling && !env.IsDevelopment())
@@ -57,9 +66,15 @@ internal sealed class TelegramOptionsValidator(IHostEnvironment env) : IValidate
         {
             errors.Add("Telegram:WebhookSecret has characters Telegram does not accept; use 1–256 characters of A-Z a-z 0-9 _ - only.");
         }
-        if (!Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out _))
+        if (!Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
         {
-            errors.Add($"Telegram:ApiBaseUrl '{o.ApiBaseUrl}' is not an absolute URL; use https://api.telegram.org.");
+            errors.Add($"Telegram:ApiBaseUrl '{o.ApiBaseUrl}' is not an absolute URL with http or https; use https://api.telegram.org.");
+        }
+        else if (api.AbsolutePath != "/" || api.Query.Length > 0 || api.Fragment.Length > 0 || api.UserInfo.Length > 0)
+        {
+            // Telegram.Bot keeps only scheme, host and port and would silently send every call to
+            // https://host/bot<token>/… — not to the path configured here.
+            errors.Add($"Telegram:ApiBaseUrl '{api.Scheme}://{api.Authority}{api.AbsolutePath}' has a path (or query); the Telegram library uses only scheme, host and port, so set it to e.g. https://api.telegram.org or http://bot-api.internal:8081 — a Bot API server behind a sub-path is not supported.");
         }
         if (!string.IsNullOrEmpty(o.PublicWebhookUrl))
         {

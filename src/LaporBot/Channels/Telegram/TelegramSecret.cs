@@ -5,7 +5,7 @@ namespace LaporBot.Channels.Telegram;
 
 /// <summary>
 /// Telegram signs nothing: the webhook is authenticated only by the secret_token we gave
-/// setWebhook, echoed back in a header. https://core.telegram.org/bots/api#setwebhook
+/// setWebhook, echoed back in a header (docs/telegram.md "Webhook mode").
 /// </summary>
 internal static class TelegramSecret
 {

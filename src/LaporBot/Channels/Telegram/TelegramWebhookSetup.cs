@@ -6,7 +6,7 @@ namespace LaporBot.Channels.Telegram;
 /// Registers Telegram:PublicWebhookUrl with setWebhook at start-up (webhook mode only), with the
 /// secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token. Runs in the background so a slow
 /// or unreachable Bot API does not hold up start-up; retries a few times on retryable errors.
-/// https://core.telegram.org/bots/api#setwebhook (docs/PROTOCOLS.md §2.2).
+/// See docs/telegram.md "Webhook mode".
 /// </summary>
 internal sealed class TelegramWebhookSetup(
     TelegramClients clients, IOptions<TelegramOptions> options, ILogger<TelegramWebhookSetup> logger) : BackgroundService

@@ -4,6 +4,8 @@ using LaporBot.Channels;
 using LaporBot.Channels.Telegram;
 using LaporBot.Tests.Fakes;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace LaporBot.Tests.Channels.Telegram;
 
@@ -217,10 +219,10 @@ public class TelegramClientTests
     {
         _handler.Respond(HttpStatusCode.OK, TestData.Text("telegram/getupdates-ok.json"));
 
-        var result = await Client().GetUpdatesAsync(734120001, 50, ["message", "callback_query"], CancellationToken.None);
+        var result = await Client().GetUpdatesAsync(734120001, 50, [UpdateType.Message, UpdateType.CallbackQuery], CancellationToken.None);
 
         Assert.True(result.Ok);
-        Assert.Equal([734120001L, 734120013L], result.Result!.Select(u => u.UpdateId));
+        Assert.Equal([734120001, 734120013], result.Result!.Select(u => u.Id));
         Assert.Equal("accept:LPR-2507-00042", result.Result![1].CallbackQuery?.Data);
         var request = _handler.Single();
         Assert.Equal($"/bot{Token}/getUpdates", request.Uri.AbsolutePath);
@@ -234,7 +236,7 @@ public class TelegramClientTests
 
         var result = await Client().GetUpdatesAsync(null, 0, null, CancellationToken.None);
 
-        Assert.Equal([5L, 6L], result.Result!.Select(u => u.UpdateId));
+        Assert.Equal([5, 6], result.Result!.Select(u => u.Id));
         Assert.Null(result.Result![0].Message);
         Assert.Equal("""{"timeout":0}""", _handler.Single().Body);
     }
@@ -253,12 +255,17 @@ public class TelegramClientTests
         _handler.Respond(HttpStatusCode.OK, TestData.Text("telegram/true-ok.json"));
 
         var result = await Client().SetWebhookAsync("https://laporbot.cilacapkab.go.id/webhooks/telegram", "s3cr3t_Token-42",
-            ["message", "callback_query"], dropPendingUpdates: false, CancellationToken.None);
+            [UpdateType.Message, UpdateType.CallbackQuery], dropPendingUpdates: false, CancellationToken.None);
 
         Assert.True(result.Result);
         var request = _handler.Single();
         Assert.Equal($"/bot{Token}/setWebhook", request.Uri.AbsolutePath);
-        Assert.Equal("""{"url":"https://laporbot.cilacapkab.go.id/webhooks/telegram","secret_token":"s3cr3t_Token-42","allowed_updates":["message","callback_query"]}""", request.Body);
+        // Exactly these members (Telegram.Bot orders them its own way; drop_pending_updates false is left out).
+        var body = request.Json();
+        Assert.Equal(["allowed_updates", "secret_token", "url"], body.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("https://laporbot.cilacapkab.go.id/webhooks/telegram", body.GetProperty("url").GetString());
+        Assert.Equal("s3cr3t_Token-42", body.GetProperty("secret_token").GetString());
+        Assert.Equal("""["message","callback_query"]""", body.GetProperty("allowed_updates").GetRawText());
     }
 
     [Fact]
@@ -308,16 +315,92 @@ public class TelegramClientTests
     [Fact]
     public async Task DefaultBaseUrl_IsTelegram_AndTheTestHandlerRefusesIt()
     {
-        var client = new TelegramClient(new HttpClient(_handler), Options.Create(new TelegramOptions { BotToken = Token }));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendMessageAsync(ChatId, "Halo", null, CancellationToken.None));
+        var client = new TelegramClient(new HttpClient(_handler), Options.Create(new TelegramOptions { BotToken = Token }), _log);
+
+        var result = await client.SendMessageAsync(ChatId, "Halo", null, CancellationToken.None);
+
+        // Telegram.Bot wraps the handler's refusal; it comes back as a network failure naming the host.
+        Assert.Contains("Test tried to reach the network: api.telegram.org", Assert.IsType<SendResult.Retryable>(result).Error);
+        Assert.Empty(_handler.Requests);
     }
 
     [Fact]
-    public void WireTypes_UseSnakeCaseNames()
+    public async Task SendMessage_429_ComesBackAtOnce_TheLibraryDoesNotWaitAndRetry()
     {
-        var json = JsonSerializer.Serialize(new SendMessageRequest(1, "t",
-            new ReplyKeyboardMarkup([[new KeyboardButton("Kirim lokasi", RequestLocation: true)]], true, true, "Ketik di sini", true),
-            new ReplyParameters(2), new LinkPreviewOptions(true)), TelegramClient.Json);
-        Assert.Equal("""{"chat_id":1,"text":"t","reply_markup":{"keyboard":[[{"text":"Kirim lokasi","request_location":true}]],"resize_keyboard":true,"one_time_keyboard":true,"input_field_placeholder":"Ketik di sini","is_persistent":true},"reply_parameters":{"message_id":2},"link_preview_options":{"is_disabled":true}}""", json);
+        // Telegram.Bot would sleep retry_after and resend on its own (RetryThreshold); LaporBot turns
+        // that off so the outbox owns the wait. One scripted answer: a second request would fail the test.
+        _handler.Respond(HttpStatusCode.TooManyRequests, """{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}}""");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await Client().SendMessageAsync(ChatId, "Halo", null, CancellationToken.None);
+
+        Assert.Equal(new SendResult.Retryable("Too Many Requests: retry after 3", TimeSpan.FromSeconds(3)), result);
+        Assert.Single(_handler.Requests);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task SendMessage_WithParseModeHtml_SendsParseMode_AndTheTextAsGiven()
+    {
+        _handler.Respond(HttpStatusCode.OK, TestData.Text("telegram/sendmessage-ok.json"));
+
+        await Client().SendMessageAsync(ChatId, "<b>Nama:</b> Siti &lt;b&gt;", new TelegramSendOptions(ParseMode: ParseMode.Html), CancellationToken.None);
+
+        var json = _handler.Single().Json();
+        // Telegram.Bot writes the enum's name, "Html"; the Bot API reads parse_mode regardless of case.
+        Assert.Equal("HTML", json.GetProperty("parse_mode").GetString(), ignoreCase: true);
+        Assert.Equal("<b>Nama:</b> Siti &lt;b&gt;", json.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task SendPhoto_UploadsTheFileAsMultipart_AndCutsALongCaptionTo1024Characters()
+    {
+        _handler.Respond(HttpStatusCode.OK, TestData.Text("telegram/sendmessage-ok.json"));
+        var caption = "Foto 1/1 aduan LPR-2507-00042: " + new string('x', 1100);
+
+        var result = await Client().SendPhotoAsync(ChatId, FakeTelegramServer.FileBytes, "foto.jpg", caption, CancellationToken.None);
+
+        Assert.Equal(new SendResult.Sent("2045"), result);
+        var request = _handler.Single();
+        Assert.Equal($"/bot{Token}/sendPhoto", request.Uri.AbsolutePath);
+        Assert.Equal("multipart/form-data", request.ContentType);
+        var sent = System.Text.RegularExpressions.Regex.Match(request.Body, "name=\"?caption\"?\r\n\r\n([^\r]*)\r\n").Groups[1].Value;
+        Assert.Equal(1024, sent.Length);
+        Assert.StartsWith("Foto 1/1 aduan LPR-2507-00042: xxx", sent);
+        Assert.EndsWith("x…", sent);
+        Assert.Matches("name=\"?chat_id\"?\r\n\r\n5123456789\r\n", request.Body);
+        Assert.Contains("filename=\"foto.jpg\"", request.Body.Replace("filename=foto.jpg", "filename=\"foto.jpg\""));
+        Assert.False(request.Body.Contains("parse_mode"), "no parse mode unless asked");
+    }
+
+    [Fact]
+    public async Task SendMessage_WithoutParseMode_SendsNoParseMode()
+    {
+        _handler.Respond(HttpStatusCode.OK, TestData.Text("telegram/sendmessage-ok.json"));
+        await Client().SendMessageAsync(ChatId, "*Nama:* Siti", null, CancellationToken.None);
+        Assert.False(_handler.Single().Json().TryGetProperty("parse_mode", out _));
+    }
+
+    [Fact]
+    public async Task SendMessage_LongHtml_IsSplitWithEveryPartsTagsBalanced()
+    {
+        // One long bold line: the cut falls inside <b>…</b>, which must be closed and reopened.
+        var text = "<b>" + string.Join(' ', Enumerable.Repeat("jalan&amp;saluran", 400)) + "</b>\n\nSelesai.";
+        for (var i = 0; i < 3; i++)
+            _handler.Respond(HttpStatusCode.OK, TestData.Text("telegram/sendmessage-ok.json"));
+
+        await Client().SendMessageAsync(ChatId, text, new TelegramSendOptions(ParseMode: ParseMode.Html), CancellationToken.None);
+
+        var parts = _handler.Requests.Select(r => r.Json().GetProperty("text").GetString()!).ToList();
+        Assert.True(parts.Count >= 2, $"{parts.Count} parts");
+        Assert.All(parts, p =>
+        {
+            Assert.Equal(System.Text.RegularExpressions.Regex.Count(p, "<b>"), System.Text.RegularExpressions.Regex.Count(p, "</b>"));
+            Assert.InRange(System.Net.WebUtility.HtmlDecode(p.Replace("<b>", "").Replace("</b>", "")).Length, 1, 4096);
+            Assert.DoesNotMatch("&[a-z]*$", p.Replace("</b>", ""));
+        });
+        Assert.StartsWith("<b>jalan&amp;saluran", parts[1]);
+        Assert.Equal(System.Net.WebUtility.HtmlDecode(text.Replace("<b>", "").Replace("</b>", "")).Replace("\n\n", " ").Replace(" ", ""),
+            string.Concat(parts.Select(p => System.Net.WebUtility.HtmlDecode(p.Replace("<b>", "").Replace("</b>", "")))).Replace("\n\n", " ").Replace(" ", ""));
     }
 }

@@ -50,6 +50,10 @@ public class TelegramOptionsTests
     [InlineData("Telegram:WebhookSecret", "", "Production", "Telegram:WebhookSecret is empty")]
     [InlineData("Telegram:WebhookSecret", "not allowed", "Development", "A-Z a-z 0-9 _ -")]
     [InlineData("Telegram:ApiBaseUrl", "api.telegram.org", "Production", "Telegram:ApiBaseUrl 'api.telegram.org' is not an absolute URL")]
+    [InlineData("Telegram:BotToken", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "Production", "Telegram:BotToken does not look like a token from @BotFather")]
+    [InlineData("Telegram:ApiBaseUrl", "ftp://api.telegram.org", "Production", "Telegram:ApiBaseUrl 'ftp://api.telegram.org' is not an absolute URL")]
+    [InlineData("Telegram:ApiBaseUrl", "https://proxy.example.go.id/telegram", "Production", "Telegram:ApiBaseUrl 'https://proxy.example.go.id/telegram' has a path")]
+    [InlineData("Telegram:ApiBaseUrl", "http://127.0.0.1:8081/?x=1", "Production", "Telegram:ApiBaseUrl 'http://127.0.0.1:8081/' has a path (or query)")]
     [InlineData("Telegram:PublicWebhookUrl", "http://lapor.example.go.id/webhooks/telegram", "Production", "must be an absolute https URL")]
     [InlineData("Telegram:PublicWebhookUrl", "/webhooks/telegram", "Production", "must be an absolute https URL")]
     [InlineData("Telegram:MessagesPerSecond", "0", "Production", "Telegram:MessagesPerSecond")]
@@ -98,6 +102,37 @@ public class TelegramOptionsTests
         var messages = string.Join("\n", Flatten(e));
         Assert.Contains("Telegram:BotToken", messages);
         Assert.Contains("@BotFather", messages);
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Theory]
+    [InlineData("https://api.telegram.org")]
+    [InlineData("https://api.telegram.org/")]
+    [InlineData("http://127.0.0.1:8081")]
+    public void Api_base_url_without_a_path_is_valid(string url)
+    {
+        var o = Valid();
+        o.ApiBaseUrl = url;
+        Assert.True(Validate(o).Succeeded);
+    }
+
+    [Fact]
+    public async Task The_app_refuses_to_start_with_an_api_base_url_that_has_a_path()
+    {
+        // Telegram.Bot would drop "/telegram-proxy" and call http://127.0.0.1:9/bot…/ instead: refuse rather than misroute.
+        await using var app = new LaporApp(environment: "Production", settings: new Dictionary<string, string?>
+        {
+            ["Telegram:Enabled"] = "true",
+            ["Telegram:BotToken"] = FakeTelegramServer.Token,
+            ["Telegram:WebhookSecret"] = "s3cret",
+            ["Telegram:ApiBaseUrl"] = "http://127.0.0.1:9/telegram-proxy",
+        });
+
+        var e = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        var messages = string.Join("\n", Flatten(e));
+        Assert.Contains("Telegram:ApiBaseUrl 'http://127.0.0.1:9/telegram-proxy' has a path", messages);
+        Assert.Contains("scheme, host and port", messages);
+        Assert.DoesNotContain("TEST-token-abc", messages);
         SqliteConnection.ClearAllPools();
     }
 

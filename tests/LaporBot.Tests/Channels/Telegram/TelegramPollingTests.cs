@@ -54,6 +54,29 @@ public class TelegramPollingTests
     }
 
     [Fact]
+    public async Task One_unreadable_update_in_a_batch_is_skipped_and_the_rest_of_the_batch_is_handled()
+    {
+        // Telegram.Bot's own getUpdates would fail the whole batch on the bad one, every poll, forever.
+        await using var kit = await TelegramTestKit.StartAsync(Polling, arrange: fake =>
+        {
+            fake.AddUpdate(TelegramTestKit.TextUpdate(734120070, "halo"));
+            fake.AddUpdate("""{"update_id":734120071,"message":{"message_id":71,"date":"kemarin","chat":{"id":5123456789,"type":"private"},"text":"x"}}""");
+            fake.AddUpdate("""{"update_id":734120072,"message":{"message_id":72,"date":1752545647,"text":"pesan tanpa chat"}}""");
+            fake.AddUpdate(TelegramTestKit.TextUpdate(734120073, "Siti Rahayu"));
+        });
+
+        await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120074", "offset past the whole batch");
+        Assert.Equal(["734120070", "734120073"],
+            await Db.QueryAsync<string>(kit.DatabasePath, "SELECT provider_message_id FROM inbound_messages ORDER BY id"));
+        Assert.Contains(kit.App.Logs.Lines, l => l.Contains("734120071 could not be read and is skipped"));
+        Assert.Contains(kit.App.Logs.Lines, l => l.Contains("734120072 could not be read and is skipped: message without chat"));
+        await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("sendMessage").Count == 2), "both good updates answered");
+        // The poll after the batch confirms all four (Telegram drops them), not just the readable ones.
+        await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("getUpdates").Any(c =>
+            c.Json.TryGetProperty("offset", out var o) && o.GetInt64() == 734120074)), "the next poll confirms the whole batch");
+    }
+
+    [Fact]
     public async Task A_flood_wait_on_getUpdates_is_honoured_before_polling_again()
     {
         await using var kit = await TelegramTestKit.StartAsync(Polling, arrange: fake =>

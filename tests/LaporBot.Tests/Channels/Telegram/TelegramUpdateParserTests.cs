@@ -1,6 +1,7 @@
 using LaporBot.Channels;
 using LaporBot.Channels.Telegram;
 using LaporBot.Tests.Fakes;
+using Telegram.Bot.Types;
 
 namespace LaporBot.Tests.Channels.Telegram;
 
@@ -62,6 +63,26 @@ public class TelegramUpdateParserTests
     public void Parse_Rejects_MalformedBody(string file) =>
         Assert.IsType<ParseOutcome<InboundMessage>.Rejected>(TelegramUpdateParser.Parse(TestData.Bytes("telegram/" + file)));
 
+    // Telegram.Bot reads these without complaint (missing fields become null or 0); LaporBot must not.
+    [Theory]
+    [InlineData("""{"message":{"message_id":1,"date":1752545647,"chat":{"id":5,"type":"private"},"text":"halo"}}""", "no update_id")]
+    [InlineData("""{"update_id":"satu","message":{}}""", "no update_id")]
+    [InlineData("""{"update_id":1,"message":{"message_id":1,"date":1752545647,"text":"halo"}}""", "message without chat")]
+    [InlineData("""{"update_id":1,"message":{"message_id":1,"date":1752545647,"chat":{"type":"private"},"text":"halo"}}""", "message.chat without id")]
+    [InlineData("""{"update_id":1,"message":{"message_id":1,"chat":{"id":5,"type":"private"},"text":"halo"}}""", "message without date")]
+    [InlineData("""{"update_id":1,"message":{"date":1752545647,"chat":{"id":5,"type":"private"},"text":"halo"}}""", "message without message_id")]
+    [InlineData("""{"update_id":1,"edited_message":{"message_id":1,"date":1752545647,"text":"halo"}}""", "edited_message without chat")]
+    [InlineData("""{"update_id":1,"message":{"message_id":1,"date":1752545647,"chat":{"id":5,"type":"private"},"photo":[{"width":90,"height":90}]}}""", "message.photo without file_id")]
+    [InlineData("""{"update_id":1,"callback_query":{"id":"q1","chat_instance":"-5","data":"accept:LPR-2507-00042"}}""", "callback_query without from")]
+    [InlineData("""{"update_id":1,"callback_query":{"from":{"id":7,"is_bot":false,"first_name":"A"},"chat_instance":"-5","data":"x"}}""", "callback_query without id")]
+    [InlineData("""{"update_id":1,"message":{"message_id":1,"date":"kemarin","chat":{"id":5,"type":"private"}}}""", "does not match the Bot API types")]
+    [InlineData("""{"update_id":1,"message":[1,2]}""", "does not match the Bot API types")]
+    public void Read_Rejects_AnUpdateMissingAFieldLaporBotReliesOn(string json, string reason)
+    {
+        var outcome = TelegramUpdateParser.Read(System.Text.Encoding.UTF8.GetBytes(json));
+        Assert.Contains(reason, Assert.IsType<ParseOutcome<Update>.Rejected>(outcome).Reason);
+    }
+
     [Fact]
     public void Parse_Rejects_JsonThatIsNotAnUpdate() =>
         Assert.IsType<ParseOutcome<InboundMessage>.Rejected>(TelegramUpdateParser.Parse("[1,2]"u8));
@@ -69,7 +90,7 @@ public class TelegramUpdateParserTests
     [Fact]
     public void ParseCallback_ExposesDataSenderAndMessage()
     {
-        var update = TelegramUpdateParser.Deserialize(TestData.Bytes("telegram/update-callback.json"))!;
+        var update = Assert.IsType<ParseOutcome<Update>.Accepted>(TelegramUpdateParser.Read(TestData.Bytes("telegram/update-callback.json"))).Value;
 
         var callback = TelegramUpdateParser.ParseCallback(update);
 
@@ -79,5 +100,5 @@ public class TelegramUpdateParserTests
 
     [Fact]
     public void ParseCallback_IsNull_ForAMessage() =>
-        Assert.Null(TelegramUpdateParser.ParseCallback(TelegramUpdateParser.Deserialize(TestData.Bytes("telegram/update-text.json"))!));
+        Assert.Null(TelegramUpdateParser.ParseCallback(Assert.IsType<ParseOutcome<Update>.Accepted>(TelegramUpdateParser.Read(TestData.Bytes("telegram/update-text.json"))).Value));
 }

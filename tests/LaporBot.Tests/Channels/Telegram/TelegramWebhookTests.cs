@@ -44,6 +44,8 @@ public class TelegramWebhookTests
         new("malformed JSON", "update-malformed.json", Secret.Right, HttpStatusCode.BadRequest, 0, null),
         new("malformed JSON, wrong secret (auth first)", "update-malformed.json", Secret.Wrong, HttpStatusCode.Forbidden, 0, null),
         new("JSON without update_id", "{\"message\":{}}", Secret.Right, HttpStatusCode.BadRequest, 0, null),
+        new("message without chat (Telegram.Bot would accept it)", "{\"update_id\":734120900,\"message\":{\"message_id\":1,\"date\":1752545647,\"text\":\"halo\"}}", Secret.Right, HttpStatusCode.BadRequest, 0, null),
+        new("button press without sender", "{\"update_id\":734120901,\"callback_query\":{\"id\":\"q\",\"chat_instance\":\"-5\",\"data\":\"accept:LPR-2507-00042\"}}", Secret.Right, HttpStatusCode.BadRequest, 0, null),
         new("wrong content type", "update-text.json", Secret.Right, HttpStatusCode.UnsupportedMediaType, 0, null, ContentType: "application/x-www-form-urlencoded"),
         new("oversized body", "(oversized)", Secret.Right, HttpStatusCode.RequestEntityTooLarge, 0, null),
     };
@@ -78,7 +80,7 @@ public class TelegramWebhookTests
         }
         Assert.Equal(c.Reply is null ? 0 : 1, kit.Fake.CallsTo("sendMessage").Count);
         // Only a button press is answered with answerCallbackQuery (to stop the button's spinner).
-        Assert.Equal(c.Payload.Contains("callback") ? 1 : 0, kit.Fake.CallsTo("answerCallbackQuery").Count);
+        Assert.Equal(c.Payload.Contains("callback") && c.Status == HttpStatusCode.OK ? 1 : 0, kit.Fake.CallsTo("answerCallbackQuery").Count);
     }
 
     private static byte[] Body(string payload) => payload switch
