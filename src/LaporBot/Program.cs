@@ -12,6 +12,7 @@ using LaporBot.StatusPage.Tracking;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLaporOptionsValidation();
+builder.AddProxies();
 builder.AddData();
 builder.AddConversations();
 builder.AddOutbox();
@@ -32,6 +33,7 @@ if (await Cli.TryRunAsync(app, args) is { } exitCode)
     return exitCode;
 }
 
+app.UseForwardedHeaders();
 app.UseLaporErrorHandling();
 app.UseRateLimiter();
 
