@@ -4,10 +4,12 @@ using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
 using LaporBot.Routing;
+using LaporBot.Staff;
 using LaporBot.StatusPage;
 using LaporBot.StatusPage.Api;
 using LaporBot.StatusPage.Recaps;
 using LaporBot.StatusPage.Tracking;
+using LaporBot.Workflow;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,7 +22,9 @@ builder.AddChannels();
 builder.AddTwilio();
 builder.AddTelegram();
 builder.AddMeta();
+builder.AddWorkflow();
 builder.AddRouting();
+builder.AddStaff();
 builder.AddStatusPage();
 builder.AddRecaps();
 builder.AddTracking();

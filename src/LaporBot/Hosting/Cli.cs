@@ -4,6 +4,7 @@ using LaporBot.Routing;
 using Microsoft.Extensions.Options;
 
 using LaporBot.StatusPage;
+using LaporBot.Workflow;
 
 namespace LaporBot.Hosting;
 
@@ -17,6 +18,10 @@ internal static class Cli
 {
     public static async Task<int?> TryRunAsync(WebApplication app, string[] args)
     {
+        if (args.Length > 0 && args[0] == "workflow")
+        {
+            return Workflow.WorkflowCli.Run(args[1..], Console.Out, Console.Error);
+        }
         if (args.Length > 0 && args[0] == "staff")
         {
             await app.Services.GetRequiredService<Migrator>().MigrateAsync();
@@ -33,7 +38,7 @@ internal static class Cli
         }
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("Usage: invite <AGENCY CODE | triage> [hours valid]\n  e.g. invite DPUPR 72");
+            Console.Error.WriteLine("Usage: invite <AGENCY CODE | triage> [role] [hours valid]\n  e.g. invite DPUPR 72, invite DPUPR kepala 72 (roles: admin, penghubung, kepala, pelaksana, inspektorat)");
             return 2;
         }
         var services = app.Services;
@@ -59,15 +64,22 @@ internal static class Cli
                 return 2;
             }
         }
+        // invite DPUPR kepala 72: the role the code carries (default: the agency's admin, acting in every role).
+        var role = triage ? StaffRole.Triage : StaffRole.Agency;
+        if (!triage && args.Length > 2 && StaffRole.AgencyRoles.Contains(args[2].ToLowerInvariant()))
+        {
+            role = args[2].ToLowerInvariant();
+            args = [.. args[..2], .. args[3..]];
+        }
         var validFor = args.Length > 2 && double.TryParse(args[2], out var hours) && hours > 0
             ? TimeSpan.FromHours(hours)
             : services.GetRequiredService<IOptions<RoutingOptions>>().Value.InviteValidFor;
         var now = clock.GetUtcNow();
-        var code = await AgencyStore.CreateInviteAsync(db, triage ? StaffRole.Triage : StaffRole.Agency,
+        var code = await AgencyStore.CreateInviteAsync(db, role,
             triage ? null : target.ToUpperInvariant(), "cli", validFor, now);
         var bot = services.GetRequiredService<IOptions<TelegramOptions>>().Value.BotUsername.TrimStart('@');
         Console.WriteLine($"Invite code: {code}");
-        Console.WriteLine($"For: {(triage ? "the triage desk (Admin Utama)" : $"admins of {target.ToUpperInvariant()}")}");
+        Console.WriteLine($"For: {(triage ? "the triage desk (Admin Utama)" : role == StaffRole.Agency ? $"admins of {target.ToUpperInvariant()}" : $"the {role} of {target.ToUpperInvariant()}")}");
         Console.WriteLine($"Valid until: {Conversations.ReplyComposer.FormatDate(now + validFor)} (one use)");
         Console.WriteLine(bot.Length > 0
             ? $"Send the admin this link: https://t.me/{bot}?start={code}  (or they send /start {code} to the bot)"

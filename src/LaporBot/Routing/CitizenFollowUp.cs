@@ -4,6 +4,7 @@ using LaporBot.Complaints;
 using LaporBot.Conversations;
 using LaporBot.Data;
 using Microsoft.Extensions.Options;
+using LaporBot.Workflow;
 
 namespace LaporBot.Routing;
 

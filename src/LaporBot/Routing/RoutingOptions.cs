@@ -1,29 +1,5 @@
 namespace LaporBot.Routing;
 
-/// <summary>One agency (OPD) as configured under <c>Agencies</c>; upserted by code at start-up.</summary>
-internal sealed class AgencyConfig
-{
-    public string Code { get; set; } = "";
-    public string Name { get; set; } = "";
-    public List<string> Keywords { get; set; } = [];
-    public List<string> Categories { get; set; } = [];
-    /// <summary>Telegram user ids of the agency's admins (liaison / Admin OPD).</summary>
-    public List<long> AdminTelegramIds { get; set; } = [];
-    /// <summary>Receives oversight complaints (misconduct of officials): the inspectorate (APIP).</summary>
-    public bool IsInspectorate { get; set; }
-    /// <summary>Per-agency service standards; empty = the <c>Sla</c> defaults.</summary>
-    public TimeSpan? AcceptWithin { get; set; }
-    public TimeSpan? AnswerWithin { get; set; }
-}
-
-internal sealed class TriageOptions
-{
-    public const string Section = "Triage";
-
-    /// <summary>Telegram user ids of the triage desk (Admin Utama, Diskominfo).</summary>
-    public List<long> AdminTelegramIds { get; set; } = [];
-}
-
 internal sealed class RoutingOptions
 {
     public const string Section = "Routing";

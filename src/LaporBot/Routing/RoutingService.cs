@@ -3,6 +3,7 @@ using LaporBot.Complaints;
 using LaporBot.Data;
 using LaporBot.Outbox;
 using Microsoft.Extensions.Options;
+using LaporBot.Workflow;
 
 namespace LaporBot.Routing;
 

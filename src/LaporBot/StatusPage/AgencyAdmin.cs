@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using LaporBot.Data;
 using LaporBot.Routing;
+using LaporBot.Workflow;
 
 namespace LaporBot.StatusPage;
 

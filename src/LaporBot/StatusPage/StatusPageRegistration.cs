@@ -4,6 +4,7 @@ using LaporBot.Routing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
+using LaporBot.Workflow;
 
 namespace LaporBot.StatusPage;
 

@@ -9,6 +9,8 @@ internal static class TestPaths
 
     public static string DialogTests => Path.Combine(RepoRoot, "dialogs", "tests");
 
+    public static string Workflows => Path.Combine(RepoRoot, "workflows");
+
     public static string TestData => Path.Combine(AppContext.BaseDirectory, "testdata");
 
     private static string FindRoot()

@@ -9,6 +9,7 @@ using LaporBot.Outbox;
 using LaporBot.Routing;
 using LaporBot.Tests.Fakes;
 using Microsoft.Extensions.Configuration;
+using LaporBot.Workflow;
 
 namespace LaporBot.Tests.Hosting;
 
@@ -27,6 +28,8 @@ public class SampleSettingsTests
         { "Meta", typeof(MetaOptions) },
         { "Agencies:0", typeof(AgencyConfig) },
         { "Triage", typeof(TriageOptions) },
+        { "Workflow", typeof(WorkflowOptions) },
+        { "Agencies:0:Members:0", typeof(MemberConfig) },
         { "Routing", typeof(RoutingOptions) },
         { "Sla", typeof(SlaOptions) },
         { "Calendar", typeof(CalendarOptions) },

@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using LaporBot.Workflow;
 
 namespace LaporBot.Tests.StatusPage;
 
@@ -79,6 +80,9 @@ public sealed class RecapKit : IAsyncLifetime
             ["Agencies:0:Name"] = "Dinas Pekerjaan Umum dan Penataan Ruang",
             ["Agencies:1:Code"] = "DLH",
             ["Agencies:1:Name"] = "Dinas Lingkungan Hidup",
+            // Someone must be able to receive what is assigned (nobody is forgotten).
+            ["Agencies:0:AdminTelegramIds:0"] = "7001",
+            ["Agencies:1:AdminTelegramIds:0"] = "7002",
             ["Recaps:Directory"] = Path.Combine(dir, "recaps"),
             ["Api:Keys:0"] = "another-key-not-used",
             ["Api:Keys:1"] = ApiKey,

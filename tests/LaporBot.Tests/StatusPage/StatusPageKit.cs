@@ -21,6 +21,9 @@ internal sealed class StatusPageKit : IAsyncDisposable
         ["Agencies:1:Code"] = "DLH",
         ["Agencies:1:Name"] = "Dinas Lingkungan Hidup",
         ["Agencies:1:Keywords:0"] = "sampah",
+        // Someone must be able to receive what is assigned (nobody is forgotten).
+        ["Agencies:0:AdminTelegramIds:0"] = "7001",
+        ["Agencies:1:AdminTelegramIds:0"] = "7002",
         ["Routing:AutoAssign"] = "false",
         ["Scheduler:WatchInterval"] = "00:00:01",
     };

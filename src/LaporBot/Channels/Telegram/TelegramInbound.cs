@@ -1,6 +1,7 @@
 using System.Globalization;
 using LaporBot.Conversations;
 using LaporBot.Routing;
+using LaporBot.Staff;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 

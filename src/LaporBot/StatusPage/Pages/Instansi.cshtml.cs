@@ -2,6 +2,7 @@ using LaporBot.Channels.Telegram;
 using LaporBot.Routing;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using LaporBot.Workflow;
 
 namespace LaporBot.StatusPage.Pages;
 

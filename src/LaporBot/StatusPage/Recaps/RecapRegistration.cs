@@ -5,6 +5,7 @@ using LaporBot.Routing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Quartz;
+using LaporBot.Workflow;
 
 namespace LaporBot.StatusPage.Recaps;
 

@@ -4,6 +4,7 @@ using LaporBot.Complaints;
 using LaporBot.Data;
 using LaporBot.Routing;
 using Microsoft.Extensions.Options;
+using LaporBot.Staff;
 
 namespace LaporBot.StatusPage.Recaps;
 

@@ -2,6 +2,7 @@ using LaporBot.Complaints;
 using LaporBot.Outbox;
 using LaporBot.Routing;
 using Microsoft.AspNetCore.Mvc;
+using LaporBot.Workflow;
 
 namespace LaporBot.StatusPage.Pages.Aduan;
 
@@ -36,7 +37,16 @@ public sealed class CaseDetailModel : StaffPageModel
 
     public Task<IActionResult> OnPostAssignAsync(string nomor, string? agency, string? note) =>
         ActAsync(nomor, string.IsNullOrWhiteSpace(agency) ? "Pilih instansi tujuan." : null,
-            (w, s, c, now) => w.AssignAsync(s, c, agency!.Trim(), Actor, Clean(note), now),
+            async (w, s, c, now) =>
+            {
+                if (await AgencyStore.FindAsync(s.Connection, agency!.Trim(), s.Transaction) is { Active: true } target
+                    && await w.NobodyCanActAsync(s, target) is { } role)
+                {
+                    Refusal = Staff.StaffTexts.T("assign.nobody", ("number", c.TrackingNumber), ("agency", target.Name), ("role", role), ("code", target.Code));
+                    return false;
+                }
+                return await w.AssignAsync(s, c, agency.Trim(), Actor, Clean(note), now);
+            },
             $"Aduan {nomor} didisposisikan ke {agency?.Trim().ToUpperInvariant()}.");
 
     public Task<IActionResult> OnPostReturnAsync(string nomor, string? reason) =>
@@ -102,10 +112,13 @@ public sealed class CaseDetailModel : StaffPageModel
         }
         else
         {
-            FlashError = "Tindakan tidak dapat dilakukan pada status aduan saat ini (atau instansi tidak aktif); tidak ada yang diubah.";
+            FlashError = Refusal ?? "Tindakan tidak dapat dilakukan pada status aduan saat ini (atau instansi tidak aktif); tidak ada yang diubah.";
         }
         return RedirectToPage(new { nomor });
     }
+
+    /// <summary>Why the action was refused, when the reason is more specific than the status.</summary>
+    private string? Refusal { get; set; }
 
     private static string? Clean(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Trim() is var t && t.Length > 1000 ? t[..1000] : text.Trim();

@@ -2,6 +2,7 @@ using System.Globalization;
 using LaporBot.Routing;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
+using LaporBot.Workflow;
 
 namespace LaporBot.StatusPage.Pages.Aduan;
 

@@ -1,8 +1,10 @@
 using LaporBot.Complaints;
 using LaporBot.Routing;
 using LaporBot.Tests.Fakes;
+using LaporBot.Tests.Routing;
+using LaporBot.Workflow;
 
-namespace LaporBot.Tests.Routing;
+namespace LaporBot.Tests.Workflow;
 
 /// <summary>
 /// The routing kit with Quartz off and a <see cref="ManualClock"/>: complaints come in over the

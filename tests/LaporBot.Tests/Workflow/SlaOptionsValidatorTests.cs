@@ -1,6 +1,7 @@
 using LaporBot.Routing;
+using LaporBot.Workflow;
 
-namespace LaporBot.Tests.Routing;
+namespace LaporBot.Tests.Workflow;
 
 public class SlaOptionsValidatorTests
 {

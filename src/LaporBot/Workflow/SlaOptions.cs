@@ -1,4 +1,4 @@
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 /// <summary>
 /// Service standards (mutu baku). Defaults follow the Cilacap SOP; LAPOR!-style deployments set

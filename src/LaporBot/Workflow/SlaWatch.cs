@@ -2,8 +2,9 @@ using Dapper;
 using LaporBot.Complaints;
 using LaporBot.Data;
 using LaporBot.Outbox;
+using LaporBot.Staff;
 
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 /// <summary>
 /// The clock's rounds, reading everything from the database: reminders at a share of each step's

@@ -5,15 +5,17 @@ using LaporBot.Complaints;
 using LaporBot.Conversations;
 using LaporBot.Data;
 using LaporBot.Outbox;
+using LaporBot.Routing;
+using LaporBot.Staff;
 
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 /// <summary>
 /// Every move of a complaint through its life (DESIGN.md): one guarded UPDATE of the current state,
 /// one timeline event with the actor and a readable note, the deadline of the step that starts,
 /// and the messages it causes (outbox rows) — all inside the caller's transaction.
 /// </summary>
-internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
+internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, WorkflowCatalog workflows)
 {
     /// <summary>Staff talk to LaporBot over Telegram; their private chat id is their user id.</summary>
     public const string StaffChannel = "telegram";
@@ -37,8 +39,13 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
             new { suggestions, oversight = decision.Oversight ? 1 : 0, id = c.Id }, s.Transaction);
         c = c with { Suggestions = suggestions, Oversight = decision.Oversight };
         if (decision.AgencyCode is { } code && decision.Confident && (autoAssign || decision.Oversight)
-            && await AgencyStore.FindAsync(s.Connection, code, s.Transaction) is { Active: true })
+            && await AgencyStore.FindAsync(s.Connection, code, s.Transaction) is { Active: true } target)
         {
+            if (await NobodyCanActAsync(s, target) is { } role)
+            {
+                // Nobody is forgotten: an agency nobody can act for would sit on the case unseen; the desk decides instead.
+                return await ToTriageAsync(s, c, "sistem:routing", StaffTexts.T("routing.nobody", ("agency", target.Code), ("role", role)), now, restartClock: false);
+            }
             // For an oversight case the reason is the misconduct words; the inspectorate's own keywords rarely match.
             var matched = decision.Oversight
                 ? decision.OversightMatched
@@ -81,7 +88,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, kind, reason);
         var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
         var text = notice ?? StaffTexts.ToTriage(fresh, reason, await SuggestionsAsync(s, fresh), await AttachmentCountAsync(s, c.Id));
-        var buttons = (await SuggestionsAsync(s, fresh)).Select(x => new OutboundButton($"➡️ {x.Code}", $"disposisi:{c.TrackingNumber}:{x.Code}")).ToList();
+        var buttons = (await SuggestionsAsync(s, fresh)).Select(x => new OutboundButton(StaffTexts.T("button.assign", ("code", x.Code)), $"disposisi:{c.TrackingNumber}:{x.Code}")).ToList();
         await NotifyTriageAsync(s, fresh, text, buttons, now);
         return true;
     }
@@ -89,9 +96,9 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
     public async Task<bool> AssignAsync(DbSession s, ComplaintRow c, string agencyCode, string actor, string? note, DateTimeOffset now)
     {
         var agency = await AgencyStore.FindAsync(s.Connection, agencyCode, s.Transaction);
-        if (agency is null || !agency.Active)
+        if (agency is null || !agency.Active || await NobodyCanActAsync(s, agency) is not null)
         {
-            return false;
+            return false; // nobody would receive it: callers say why (NobodyCanActAsync) before asking
         }
         var d = sla.For(SlaStep.Accept, now, Overrides(agency), c.Oversight || agency.IsInspectorate);
         var changed = await s.Connection.ExecuteAsync(
@@ -119,9 +126,9 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         var text = StaffTexts.Assigned(fresh, agency.Name, fresh.Confidential, await AttachmentCountAsync(s, c.Id));
         List<OutboundButton> buttons =
         [
-            new("✅ Terima", $"terima:{c.TrackingNumber}"),
-            new("↩️ Tolak", $"tolak:{c.TrackingNumber}"),
-            new("✍️ Balas", $"balas:{c.TrackingNumber}"),
+            new(StaffTexts.T("button.accept"), $"terima:{c.TrackingNumber}"),
+            new(StaffTexts.T("button.reject"), $"tolak:{c.TrackingNumber}"),
+            new(StaffTexts.T("button.answer"), $"balas:{c.TrackingNumber}"),
         ];
         var photos = (await s.Connection.QueryAsync<string>(
             "SELECT local_path FROM complaint_attachments WHERE complaint_id = @id AND local_path IS NOT NULL AND content_type LIKE 'image/%' ORDER BY id",
@@ -132,15 +139,9 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
             // The photos the citizen sent, right after the case (the SOP's disposition carries the evidence).
             for (var i = 0; i < photos.Count; i++)
             {
-                await OutboxStore.EnqueueAsync(s, StaffChannel, admin, null, fresh.Id, $"Foto {i + 1}/{photos.Count} aduan {c.TrackingNumber}",
+                await OutboxStore.EnqueueAsync(s, StaffChannel, admin, null, fresh.Id, StaffTexts.T("notify.photo", ("index", i + 1), ("count", photos.Count), ("number", c.TrackingNumber)),
                     [], now, null, "photo", photos[i]);
             }
-        }
-        if (admins.Count == 0)
-        {
-            await NotifyTriageAsync(s, fresh,
-                $"⚠️ {c.TrackingNumber} didisposisikan ke {agency.Name}, tetapi belum ada admin instansi itu yang terhubung ke bot. Buat kode undangan untuk mereka.",
-                [], now);
         }
         return true;
     }
@@ -307,7 +308,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
         await ComplaintStore.AppendEventAsync(s, c.Id, now, "pelapor", "reopened", comment);
         foreach (var admin in await AgencyStore.AgencyAdminsAsync(s.Connection, agency.Code, s.Transaction))
         {
-            await EnqueueStaffAsync(s, admin, c.Id, StaffTexts.Reopened(c, comment), [new("✍️ Balas", $"balas:{c.TrackingNumber}")], "notify", now);
+            await EnqueueStaffAsync(s, admin, c.Id, StaffTexts.Reopened(c, comment), [new(StaffTexts.T("button.answer"), $"balas:{c.TrackingNumber}")], "notify", now);
         }
         return true;
     }
@@ -380,6 +381,22 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla)
     }
 
     // ---- helpers ---------------------------------------------------------------------------
+
+    /// <summary>
+    /// The role that would receive a case assigned to <paramref name="agency"/> when none of its members
+    /// holds it (nor is an all-roles admin); null when someone can act. The role is the one the
+    /// workflow's first agency step (or the oversight step, for the inspectorate) asks for.
+    /// </summary>
+    public async Task<string?> NobodyCanActAsync(DbSession s, AgencyRow agency)
+    {
+        var w = workflows.For(agency.Code);
+        var step = agency.IsInspectorate && w.OversightStart is { } ov
+            ? w.Step(ov)
+            : w.FindStep(w.Step(w.Start).Action("assign")?.Target) ?? w.Step(w.Start);
+        var roles = (await s.Connection.QueryAsync<string>(
+            "SELECT DISTINCT role FROM staff_members WHERE agency_code = @code", new { code = agency.Code }, s.Transaction)).AsList();
+        return roles.Contains(StaffRole.Agency) || roles.Contains(step.Role) ? null : step.Role;
+    }
 
     public static AgencySla? Overrides(AgencyRow agency) =>
         agency.AcceptWithin is null && agency.AnswerWithin is null ? null : new AgencySla { Accept = agency.AcceptWithin, Answer = agency.AnswerWithin };

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 /// <summary>Start-up checks for <see cref="SlaOptions"/>; each message names the key and how to fix it.</summary>
 internal sealed class SlaOptionsValidator : IValidateOptions<SlaOptions>

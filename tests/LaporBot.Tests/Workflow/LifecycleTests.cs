@@ -1,10 +1,13 @@
 using System.Text.Json;
 using LaporBot.Channels.Twilio;
 using LaporBot.Routing;
+using LaporBot.Staff;
 using LaporBot.Tests.Channels.Twilio;
 using LaporBot.Tests.Fakes;
+using LaporBot.Tests.Routing;
+using LaporBot.Workflow;
 
-namespace LaporBot.Tests.Routing;
+namespace LaporBot.Tests.Workflow;
 
 /// <summary>
 /// Every branch of a complaint's life (DESIGN.md) end to end: the real app, a fake Telegram (and

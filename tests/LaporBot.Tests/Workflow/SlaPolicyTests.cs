@@ -1,8 +1,9 @@
 using System.Globalization;
 using LaporBot.Routing;
-using static LaporBot.Tests.Routing.WorkingCalendarTests;
+using LaporBot.Workflow;
+using static LaporBot.Tests.Workflow.WorkingCalendarTests;
 
-namespace LaporBot.Tests.Routing;
+namespace LaporBot.Tests.Workflow;
 
 // Defaults: Cilacap (Assign 15 min, Accept 15 min, Answer 60 min, Total 2 h 15 min), reminders at
 // half-time, working hours 07:30–16:00 WIB Monday–Friday. 2026-11-20 is a Friday; 2026-12-24

@@ -1,7 +1,7 @@
 using LaporBot.Complaints;
 using Microsoft.Extensions.Options;
 
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 /// <summary>Start-up checks for <see cref="CalendarOptions"/>, run even while the calendar is off so a typo in next year's holidays fails before someone turns it on.</summary>
 internal sealed class CalendarOptionsValidator : IValidateOptions<CalendarOptions>

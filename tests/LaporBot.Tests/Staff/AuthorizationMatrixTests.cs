@@ -1,7 +1,9 @@
 using LaporBot.Routing;
+using LaporBot.Staff;
 using LaporBot.Tests.Fakes;
+using LaporBot.Tests.Routing;
 
-namespace LaporBot.Tests.Routing;
+namespace LaporBot.Tests.Staff;
 
 /// <summary>One app for the whole matrix; every row files its own complaint from its own citizen.</summary>
 public sealed class AuthorizationMatrixApp : IAsyncLifetime

@@ -1,4 +1,4 @@
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 internal enum SlaStep
 {

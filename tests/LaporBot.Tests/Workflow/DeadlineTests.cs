@@ -1,7 +1,8 @@
 using LaporBot.Complaints;
-using static LaporBot.Tests.Routing.DeadlineKit;
+using LaporBot.Tests.Routing;
+using static LaporBot.Tests.Workflow.DeadlineKit;
 
-namespace LaporBot.Tests.Routing;
+namespace LaporBot.Tests.Workflow;
 
 /// <summary>
 /// Service standards (Cilacap defaults: 15 min to accept, 60 min to answer) applied by the real SLA

@@ -1,8 +1,9 @@
 using System.Globalization;
 using LaporBot.Routing;
 using Microsoft.Extensions.Configuration;
+using LaporBot.Workflow;
 
-namespace LaporBot.Tests.Routing;
+namespace LaporBot.Tests.Workflow;
 
 // Working hours 07:30–16:00 WIB (8 h 30 min a day), Monday–Friday. 2026-11-20 and 2026-12-25 are
 // Fridays; 2026-12-24 is cuti bersama for Natal, 2026-12-25 Natal, 2027-01-01 Tahun Baru and

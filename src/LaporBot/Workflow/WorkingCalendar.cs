@@ -1,7 +1,7 @@
 using System.Globalization;
 using LaporBot.Complaints;
 
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 /// <summary>
 /// Working-time arithmetic for service standards: working hours on working days, minus holidays.

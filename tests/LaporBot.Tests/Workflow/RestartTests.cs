@@ -1,9 +1,10 @@
 using LaporBot.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
-using static LaporBot.Tests.Routing.DeadlineKit;
+using LaporBot.Tests.Routing;
+using static LaporBot.Tests.Workflow.DeadlineKit;
 
-namespace LaporBot.Tests.Routing;
+namespace LaporBot.Tests.Workflow;
 
 /// <summary>
 /// The real Quartz scheduler on the SQLite job store: the service stops with work pending or due

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Dapper;
 using LaporBot.Data;
 
-namespace LaporBot.Routing;
+namespace LaporBot.Workflow;
 
 internal sealed record AgencyRow
 {
@@ -28,7 +28,12 @@ internal sealed record AgencyRow
 internal static class StaffRole
 {
     public const string Triage = "triage";
+
+    /// <summary>An agency admin from AdminTelegramIds or an older invite: acts in every role of the agency.</summary>
     public const string Agency = "agency";
+
+    /// <summary>Roles a member of an agency can hold; the workflow file says which step each acts at.</summary>
+    public static readonly IReadOnlyList<string> AgencyRoles = [Agency, "admin", "penghubung", "kepala", "pelaksana", "inspektorat"];
 }
 
 internal sealed record StaffRow
@@ -86,6 +91,10 @@ internal static class AgencyStore
             {
                 await AddStaffAsync(s, id.ToString(), StaffRole.Agency, a.Code.Trim().ToUpperInvariant(), null, "config", now);
             }
+            foreach (var m in a.Members.DistinctBy(m => (m.TelegramId, m.Role)))
+            {
+                await AddStaffAsync(s, m.TelegramId.ToString(), m.Role.Trim().ToLowerInvariant(), a.Code.Trim().ToUpperInvariant(), null, "config", now);
+            }
         }
     }
 
@@ -112,7 +121,7 @@ internal static class AgencyStore
 
     public static async Task<IReadOnlyList<string>> AgencyAdminsAsync(DbConnection c, string agencyCode, DbTransaction? tx = null) =>
         (await c.QueryAsync<string>(
-            "SELECT DISTINCT telegram_user_id FROM staff_members WHERE role = 'agency' AND agency_code = @agencyCode ORDER BY telegram_user_id",
+            "SELECT DISTINCT telegram_user_id FROM staff_members WHERE role <> 'triage' AND agency_code = @agencyCode ORDER BY telegram_user_id",
             new { agencyCode }, tx)).AsList();
 
     public static async Task<IReadOnlyList<string>> TriageAdminsAsync(DbConnection c, DbTransaction? tx = null) =>
@@ -152,5 +161,18 @@ internal static class AgencyStore
             new { telegramUserId, now = now.ToUnixTimeMilliseconds(), code = code.Trim().ToUpperInvariant() }, s.Transaction);
         await AddStaffAsync(s, telegramUserId, invite.Role, invite.AgencyCode, displayName, "invite", now);
         return (InviteResult.Linked, invite.Role, invite.AgencyCode);
+    }
+}
+
+internal static partial class AgencyStoreDirectory
+{
+    /// <summary>Every active agency with the roles its members hold (Telegram members and status page accounts alike).</summary>
+    public static async Task<IReadOnlyList<DirectoryEntry>> EntriesAsync(DbConnection c, DbTransaction? tx = null)
+    {
+        var agencies = await AgencyStore.ActiveAsync(c, tx);
+        var roles = (await c.QueryAsync<(string AgencyCode, string Role)>(
+            "SELECT DISTINCT agency_code, role FROM staff_members WHERE agency_code IS NOT NULL", transaction: tx)).AsList();
+        return agencies.Select(a => new DirectoryEntry(a.Code, a.IsInspectorate,
+            roles.Where(r => string.Equals(r.AgencyCode, a.Code, StringComparison.OrdinalIgnoreCase)).Select(r => r.Role).ToHashSet())).ToList();
     }
 }

@@ -16,28 +16,6 @@ internal sealed class RouteComplaintJob(RoutingService routing) : IJob
     }
 }
 
-/// <summary>The clock's round: route anything the immediate job missed, then reminders, breaches and auto-close.</summary>
-[DisallowConcurrentExecution]
-internal sealed class SlaWatchJob(RoutingService routing, SlaWatch watch) : IJob
-{
-    public static readonly JobKey Key = new("sla-watch", "laporbot");
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        await routing.SweepAsync(cancellationToken);
-        await watch.RunOnceAsync(cancellationToken);
-    }
-}
-
-/// <summary>The daily digest of overdue cases for the triage desk.</summary>
-[DisallowConcurrentExecution]
-internal sealed class OverdueDigestJob(SlaWatch watch) : IJob
-{
-    public static readonly JobKey Key = new("overdue-digest", "laporbot");
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await watch.SendDigestAsync(cancellationToken);
-}
-
 /// <summary>Schedules the routing job the moment a complaint is committed (not at the next polling round).</summary>
 internal sealed class RoutingScheduler(ISchedulerFactory schedulers, ILogger<RoutingScheduler> logger) : Conversations.IComplaintSubmittedHandler
 {

@@ -3,8 +3,9 @@ using LaporBot.Complaints;
 using LaporBot.Data;
 using LaporBot.Outbox;
 using Microsoft.Extensions.Options;
+using LaporBot.Workflow;
 
-namespace LaporBot.Routing;
+namespace LaporBot.Staff;
 
 /// <summary>One thing a Telegram user sent: a text (maybe a reply to one of our messages) or a button press.</summary>
 internal sealed record StaffInput(
@@ -99,7 +100,7 @@ internal sealed class StaffDesk(
     private sealed record Actor(string UserId, IReadOnlyList<StaffRow> Roles)
     {
         public bool IsTriage => Roles.Any(r => r.Role == StaffRole.Triage);
-        public IEnumerable<string> Agencies => Roles.Where(r => r.Role == StaffRole.Agency && r.AgencyCode is not null).Select(r => r.AgencyCode!);
+        public IEnumerable<string> Agencies => Roles.Where(r => r.Role != StaffRole.Triage && r.AgencyCode is not null).Select(r => r.AgencyCode!);
         public string Name => $"staf:{UserId} ({(IsTriage ? "Admin Utama" : string.Join(",", Agencies))})";
         public bool MayActOn(ComplaintRow c) => IsTriage || (c.AgencyCode is not null && Agencies.Contains(c.AgencyCode));
     }
@@ -129,12 +130,12 @@ internal sealed class StaffDesk(
             {
                 case InviteResult.Linked:
                     logger.LogInformation("Telegram user linked as {Role} {Agency} by invite", role, agency);
-                    var who = role == StaffRole.Triage ? "Admin Utama (Diskominfo)" : $"admin {agency}";
-                    return new(true, true, $"✅ Akun Telegram Anda terhubung sebagai {who}.\n\n{StaffTexts.Help}");
+                    var who = role == StaffRole.Triage ? StaffTexts.T("invite.who_triage") : StaffTexts.T("invite.who_agency", ("role", role == StaffRole.Agency ? "admin" : role), ("agency", agency));
+                    return new(true, true, StaffTexts.T("invite.linked", ("who", who), ("help", StaffTexts.Help)));
                 case InviteResult.Expired:
-                    return new(true, false, "Kode undangan ini sudah kedaluwarsa. Minta kode baru ke Diskominfo.");
+                    return new(true, false, StaffTexts.T("invite.expired"));
                 case InviteResult.AlreadyUsed:
-                    return new(true, false, "Kode undangan ini sudah dipakai. Minta kode baru ke Diskominfo.");
+                    return new(true, false, StaffTexts.T("invite.used"));
                 default:
                     return StaffOutcome.NotMine; // a citizen's deep link (/start payload): the dialog greets them
             }
@@ -157,7 +158,7 @@ internal sealed class StaffDesk(
                 "terima" when p.Length >= 2 => await ActAsync(s, actor, "accept", p[1], "", now),
                 "disposisi" when p.Length >= 3 => await ActAsync(s, actor, "assign", p[1], p[2], now),
                 "tolak" or "balas" when p.Length >= 2 => await AskForTextAsync(s, actor, p[0], p[1], input.ChatId, now),
-                _ => new(true, false, "Tombol ini tidak dikenal lagi. Ketik /bantuan."),
+                _ => new(true, false, StaffTexts.T("unknown_button")),
             };
         }
         // A reply to one of our messages about a case answers that case (or gives the reason asked for).
@@ -177,7 +178,7 @@ internal sealed class StaffDesk(
         switch (command)
         {
             case null:
-                return new(true, true, "Untuk menjawab aduan, balas (reply) pesan notifikasinya atau pakai perintah. Ketik /bantuan untuk daftar perintah.");
+                return new(true, true, StaffTexts.T("plain_text"));
             case "help" or "start":
                 return new(true, true, StaffTexts.Help);
             case "list":
@@ -186,7 +187,7 @@ internal sealed class StaffDesk(
         var words = args.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0)
         {
-            return new(true, false, $"Tulis nomor aduannya, contoh: /{input.Text!.Trim().TrimStart('/').Split(' ')[0]} LPR-2611-00001");
+            return new(true, false, StaffTexts.T("need_number", ("command", input.Text!.Trim().TrimStart('/').Split(' ')[0])));
         }
         return await ActAsync(s, actor, command, words[0], words.Length > 1 ? words[1].Trim() : "", now);
     }
@@ -196,7 +197,7 @@ internal sealed class StaffDesk(
         var c = await ComplaintStore.FindByNumberAsync(s.Connection, number, s.Transaction);
         if (c is null)
         {
-            return new(true, false, $"Aduan {number.ToUpperInvariant()} tidak ditemukan.");
+            return new(true, false, StaffTexts.T("not_found", ("number", number.ToUpperInvariant())));
         }
         if (TriageOnly.Contains(command) && !actor.IsTriage)
         {
@@ -216,47 +217,52 @@ internal sealed class StaffDesk(
                 return new(true, true, await ViewAsync(s, c, actor));
             case "accept":
                 done = await workflow.AcceptAsync(s, c, actor.Name, now);
-                ok = $"✅ Aduan {c.TrackingNumber} diterima. Kirim jawaban dengan /balas {c.TrackingNumber} <jawaban> atau balas pesan notifikasinya.";
+                ok = StaffTexts.T("accept.done", ("number", c.TrackingNumber));
                 break;
             case "reject" when rest.Length < 3:
-                return new(true, false, $"Tulis alasannya: /tolak {c.TrackingNumber} <alasan>");
+                return new(true, false, StaffTexts.T("reject.need_reason", ("number", c.TrackingNumber)));
             case "reject":
                 done = await workflow.RejectAsync(s, c, actor.Name, rest, now);
-                ok = $"↩️ Aduan {c.TrackingNumber} dikembalikan ke Admin Utama dengan alasan: {rest}";
+                ok = StaffTexts.T("reject.done", ("number", c.TrackingNumber), ("reason", rest));
                 break;
             case "answer" when rest.Length < 3:
-                return new(true, false, $"Tulis jawabannya: /balas {c.TrackingNumber} <jawaban>");
+                return new(true, false, StaffTexts.T("answer.need_text", ("number", c.TrackingNumber)));
             case "answer":
                 done = await workflow.AnswerAsync(s, c, actor.Name, rest, now);
-                ok = $"📨 Jawaban untuk {c.TrackingNumber} sudah dikirim ke pelapor.";
+                ok = StaffTexts.T("answer.done", ("number", c.TrackingNumber));
                 break;
             case "assign":
                 var code = rest.Split(' ', 2)[0].Trim().ToUpperInvariant();
                 if (code.Length == 0 || await AgencyStore.FindAsync(s.Connection, code, s.Transaction) is not { Active: true } agency)
                 {
                     var codes = string.Join(", ", (await AgencyStore.ActiveAsync(s.Connection, s.Transaction)).Select(a => a.Code));
-                    return new(true, false, $"Kode OPD '{code}' tidak dikenal. Pilihan: {codes}");
+                    return new(true, false, StaffTexts.T("assign.unknown_agency", ("code", code), ("codes", codes)));
+                }
+                if (await workflow.NobodyCanActAsync(s, agency) is { } role)
+                {
+                    logger.LogInformation("Refused assign of complaint {ComplaintId} to {Agency}: nobody holds {Role}", c.Id, agency.Code, role);
+                    return new(true, false, StaffTexts.T("assign.nobody", ("number", c.TrackingNumber), ("agency", agency.Name), ("role", role), ("code", agency.Code)));
                 }
                 done = await workflow.AssignAsync(s, c, agency.Code, actor.Name, null, now);
-                ok = $"➡️ Aduan {c.TrackingNumber} didisposisikan ke {agency.Name}.";
+                ok = StaffTexts.T("assign.done", ("number", c.TrackingNumber), ("agency", agency.Name));
                 break;
             case "return" when rest.Length < 3:
-                return new(true, false, $"Tulis apa yang perlu dilengkapi: /kembalikan {c.TrackingNumber} <alasan>");
+                return new(true, false, StaffTexts.T("return.need_reason", ("number", c.TrackingNumber)));
             case "return":
                 done = await workflow.ReturnToCitizenAsync(s, c, actor.Name, rest, now);
-                ok = $"📤 Aduan {c.TrackingNumber} dikembalikan ke pelapor untuk dilengkapi.";
+                ok = StaffTexts.T("return.done", ("number", c.TrackingNumber));
                 break;
             case "close":
                 done = await workflow.CloseAsync(s, c, actor.Name, "closed_by_staff", rest.Length == 0 ? null : rest, now,
                     citizenMessage: "closed_notice");
-                ok = $"🔒 Aduan {c.TrackingNumber} ditutup.";
+                ok = StaffTexts.T("close.done", ("number", c.TrackingNumber));
                 break;
             default:
                 return new(true, false, StaffTexts.Help);
         }
         return done
             ? new(true, true, ok)
-            : new(true, false, $"Aduan {c.TrackingNumber} berstatus \"{StaffTexts.StatusName(c.Status)}\", jadi perintah ini tidak bisa dijalankan sekarang.");
+            : new(true, false, StaffTexts.T("wrong_status", ("number", c.TrackingNumber), ("status", StaffTexts.StatusName(c.Status))));
     }
 
     /// <summary>Tolak/Balas buttons need words: ask for them; replying to this prompt completes the action.</summary>
@@ -265,11 +271,11 @@ internal sealed class StaffDesk(
         var c = await ComplaintStore.FindByNumberAsync(s.Connection, number, s.Transaction);
         if (c is null || !actor.MayActOn(c))
         {
-            return new(true, false, c is null ? $"Aduan {number} tidak ditemukan." : StaffTexts.NotYourAgency);
+            return new(true, false, c is null ? StaffTexts.T("not_found", ("number", number)) : StaffTexts.NotYourAgency);
         }
         var (purpose, text) = action == "tolak"
-            ? ("ask_reason", $"Balas (reply) pesan ini dengan alasan penolakan aduan {c.TrackingNumber}.")
-            : ("ask_answer", $"Balas (reply) pesan ini dengan jawaban untuk pelapor aduan {c.TrackingNumber}.");
+            ? ("ask_reason", StaffTexts.T("ask.reason", ("number", c.TrackingNumber)))
+            : ("ask_answer", StaffTexts.T("ask.answer", ("number", c.TrackingNumber)));
         await ComplaintWorkflow.EnqueueStaffAsync(s, chatId.ToString(), c.Id, text, [], purpose, now);
         return new(true, true, null);
     }
@@ -281,13 +287,15 @@ internal sealed class StaffDesk(
             "SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = @id", new { id = c.Id }, s.Transaction);
         var events = await s.Connection.QueryAsync<TimelineEvent>(
             "SELECT id, complaint_id, at, actor, kind, note FROM complaint_events WHERE complaint_id = @id ORDER BY id", new { id = c.Id }, s.Transaction);
-        var timeline = string.Join("\n", events.Select(e => $"• {StaffTexts.When(e.At)} — {e.Kind} — {e.Actor}{(e.Note is null ? "" : $": {e.Note}")}"));
+        var timeline = string.Join("\n", events.Select(e => e.Note is null
+            ? StaffTexts.T("card.event", ("date", StaffTexts.When(e.At)), ("kind", e.Kind), ("actor", e.Actor))
+            : StaffTexts.T("card.event_note", ("date", StaffTexts.When(e.At)), ("kind", e.Kind), ("actor", e.Actor), ("note", e.Note))));
         // Agencies never see a confidential reporter's identity. The triage desk does (it may have to
         // ask the citizen to complete the case), with a reminder that the identity is confidential.
         var hide = c.Confidential && !actor.IsTriage;
         var contact = hide ? null : await s.Connection.QuerySingleOrDefaultAsync<string?>(
             "SELECT channel || ' ' || address FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
-        return $"{StaffTexts.Card(c, agency?.Name, hide, attachments, contact)}\n\nRiwayat:\n{timeline}";
+        return $"{StaffTexts.Card(c, agency?.Name, hide, attachments, contact)}\n\n{StaffTexts.T("card.history")}\n{timeline}";
     }
 
     private static async Task<string> ListAsync(DbSession s, Actor actor)
@@ -306,10 +314,11 @@ internal sealed class StaffDesk(
             new { agencies }, s.Transaction)).AsList();
         if (rows.Count == 0)
         {
-            return "Tidak ada aduan terbuka. 👍";
+            return StaffTexts.T("list.empty");
         }
-        return $"Aduan terbuka ({rows.Count}{(rows.Count == 30 ? "+" : "")}), yang terlambat di atas:\n" + string.Join("\n", rows.Select(c =>
-            $"{(c.OverdueAt is null ? "•" : "⚠️")} {c.TrackingNumber} — {StaffTexts.StatusName(c.Status)}{(c.AgencyCode is null ? "" : $" — {c.AgencyCode}")} — batas {StaffTexts.When(c.DueAt)}\n   {Shorten(c.Text)}"));
+        return StaffTexts.T("list.header", ("count", $"{rows.Count}{(rows.Count == 30 ? "+" : "")}")) + "\n" + string.Join("\n", rows.Select(c =>
+            StaffTexts.T("list.line", ("mark", c.OverdueAt is null ? "•" : "⚠️"), ("number", c.TrackingNumber), ("status", StaffTexts.StatusName(c.Status)),
+                ("agency", c.AgencyCode is null ? "" : $" — {c.AgencyCode}"), ("due", StaffTexts.When(c.DueAt)), ("text", Shorten(c.Text)))));
     }
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..79] + "…";
