@@ -7,7 +7,7 @@ using LaporBot.Routing;
 using LaporBot.Staff;
 using LaporBot.StatusPage;
 using LaporBot.StatusPage.Api;
-using LaporBot.StatusPage.Recaps;
+using LaporBot.Reports;
 using LaporBot.StatusPage.Tracking;
 using LaporBot.Workflow;
 

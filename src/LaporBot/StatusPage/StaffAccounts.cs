@@ -29,12 +29,43 @@ internal sealed class StaffOptions
     public const string DevelopmentPassword = "admin-dev-only";
 }
 
+/// <summary>
+/// The roles a status-page account can have. Every role may look; operators act on cases; the three
+/// sign-off roles of the reporting SOP initial or sign stored reports. New roles are added here (with
+/// their label) and, where they grant something, next to the policy that checks them.
+/// </summary>
 internal static class StaffRoles
 {
     public const string Viewer = "viewer";
     public const string Operator = "operator";
+    public const string SectionHead = "kepala_seksi";
+    public const string DivisionHead = "kepala_bidang";
+    public const string PersonInCharge = "penanggung_jawab";
 
-    public static bool IsValid(string? role) => role is Viewer or Operator;
+    /// <summary>Role → what the status page calls it.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        [Viewer] = "pemantau",
+        [Operator] = "operator",
+        [SectionHead] = "Kepala Seksi",
+        [DivisionHead] = "Kepala Bidang",
+        [PersonInCharge] = "Penanggung jawab",
+    };
+
+    public static IReadOnlyCollection<string> All => (IReadOnlyCollection<string>)Labels.Keys;
+
+    public static bool IsValid(string? role) => role is not null && Labels.ContainsKey(role);
+
+    public static string Label(string role) => Labels.GetValueOrDefault(role, role);
+
+    /// <summary>The sign-off level a role checks or signs at, if any.</summary>
+    public static string? SignOffLevel(string role) => role switch
+    {
+        SectionHead => Reports.SignOffLevels.SectionHead,
+        DivisionHead => Reports.SignOffLevels.DivisionHead,
+        PersonInCharge => Reports.SignOffLevels.PersonInCharge,
+        _ => null,
+    };
 }
 
 internal sealed record StaffAccount
@@ -75,7 +106,7 @@ internal sealed partial class StaffAccounts(IDatabase db, TimeProvider clock, IO
         }
         if (!StaffRoles.IsValid(role))
         {
-            return $"role must be '{StaffRoles.Viewer}' or '{StaffRoles.Operator}'";
+            return $"role must be one of: {string.Join(", ", StaffRoles.All)}";
         }
         if (password.Length < MinPasswordLength)
         {

@@ -1,7 +1,7 @@
 namespace LaporBot.StatusPage;
 
 /// <summary>
-/// <c>staff add &lt;username&gt; &lt;viewer|operator&gt;</c>. The password comes from LAPORBOT_PASSWORD or
+/// <c>staff add &lt;username&gt; &lt;role&gt;</c> (viewer, operator, kepala_seksi, kepala_bidang, penanggung_jawab). The password comes from LAPORBOT_PASSWORD or
 /// standard input, never from the command line, where it would land in the shell history and in ps.
 /// </summary>
 internal static class StaffCli
@@ -9,7 +9,7 @@ internal static class StaffCli
     public const string PasswordVariable = "LAPORBOT_PASSWORD";
 
     private const string Usage =
-        "Usage: staff add <username> <viewer|operator>\n" +
+        "Usage: staff add <username> <viewer|operator|kepala_seksi|kepala_bidang|penanggung_jawab>\n" +
         $"  The password is read from the {PasswordVariable} environment variable, or else from standard input.\n" +
         "  e.g. LAPORBOT_PASSWORD='…' dotnet run --project src/LaporBot -- staff add siti operator";
 

@@ -111,13 +111,17 @@ public class StatusPageBrowserTests
         Assert.Equal("DPUPR", await Db.ScalarAsync<string>(app.DatabasePath, "SELECT agency_code FROM complaints WHERE tracking_number = @number", new { number }));
         browser.Screenshot(Path.Combine(TestPaths.RepoRoot, "docs", "screenshots", "case.png"));
 
-        // The monthly recap as Excel, for this month.
+        // This month's report as Excel, from the reports page ("Bulan ini"), inside the status page's menu.
+        var local = DateTime.UtcNow.AddHours(7);
+        await app.Service<LaporBot.Reports.StoredRecaps>().ProduceAsync(LaporBot.Reports.RecapPeriod.Month(local.Year, local.Month));
         d.Navigate().GoToUrl(baseUrl + "/status/rekap");
-        var today = DateTime.UtcNow.AddHours(7).ToString("yyyy-MM-dd");
-        var first = DateTime.UtcNow.AddHours(7).ToString("yyyy-MM-01");
-        SetDate(d, "from", first);
-        SetDate(d, "to", today);
-        d.FindElement(By.CssSelector("form[action='/status/rekap/unduh'] button[type=submit]")).Click();
+        browser.WaitFor(By.Id("unduh-cepat"));
+        Assert.Equal("page", d.FindElement(By.CssSelector("header.top nav a[href='/status/rekap']")).GetAttribute("aria-current"));
+        var stored = d.FindElement(By.Id("laporan-tersimpan")).Text;
+        Assert.Contains("Menunggu paraf Kepala Seksi", stored);
+        Assert.Contains("Rekapitulasi Bulanan", stored);
+        browser.Screenshot(Path.Combine(TestPaths.RepoRoot, "docs", "screenshots", "reports.png"));
+        d.FindElement(By.CssSelector("#unduh-cepat a[href*='format=xlsx']")).Click();
         string? xlsx = null;
         browser.WaitUntil(_ => (xlsx = Directory.GetFiles(downloads, "*.xlsx").FirstOrDefault()) is not null, 30);
         using (var zip = ZipFile.OpenRead(xlsx!))
@@ -125,6 +129,8 @@ public class StatusPageBrowserTests
             var text = string.Concat(zip.Entries.Where(e => e.FullName.EndsWith(".xml", StringComparison.Ordinal))
                 .Select(e => new StreamReader(e.Open()).ReadToEnd()));
             Assert.Contains(number, text);
+            Assert.Contains("_xlnm.Print_Titles", text); // prints with the header repeated
+            Assert.Contains("Rekapitulasi Bulanan Pengaduan Pelayanan Publik dan Data Statistik", text);
         }
 
         // Log out: the session is gone.
@@ -162,8 +168,4 @@ public class StatusPageBrowserTests
         // Either refused (the error is shown) or in (sent on to the page asked for).
         browser.WaitUntil(_ => d.FindElements(By.Id("login-error")).Count > 0 || !d.Url.Contains("/status/masuk"));
     }
-
-    /// <summary>Typing into a date input depends on the locale; set the value as the form would submit it.</summary>
-    private static void SetDate(IWebDriver d, string name, string value) =>
-        ((IJavaScriptExecutor)d).ExecuteScript($"document.querySelector(\"input[name='{name}']\").value = arguments[0];", value);
 }

@@ -1,7 +1,8 @@
+using LaporBot.Tests.Reports;
 using System.Net;
 using System.Text.Json;
 using LaporBot.StatusPage.Api;
-using LaporBot.StatusPage.Recaps;
+using LaporBot.Reports;
 
 namespace LaporBot.Tests.StatusPage;
 

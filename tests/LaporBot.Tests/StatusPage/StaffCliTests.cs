@@ -48,7 +48,7 @@ public sealed class StaffCliTests
 
     [Theory]
     [InlineData(new[] { "add", "budi" }, "pw-long-enough", "Usage: staff add")]
-    [InlineData(new[] { "add", "budi", "admin" }, "pw-long-enough", "role must be 'viewer' or 'operator'")]
+    [InlineData(new[] { "add", "budi", "admin" }, "pw-long-enough", "role must be one of: viewer, operator, kepala_seksi, kepala_bidang, penanggung_jawab")]
     [InlineData(new[] { "add", "budi", "viewer" }, "short", "at least 8 characters")]
     [InlineData(new[] { "add", "bu di", "viewer" }, "pw-long-enough", "username must be")]
     public async Task Staff_add_refuses_bad_input_with_a_reason(string[] args, string password, string expected)

@@ -1,3 +1,4 @@
+using LaporBot.Tests.Reports;
 using System.Net;
 using LaporBot.Tests.Fakes;
 using Microsoft.Data.Sqlite;

@@ -3,7 +3,7 @@ using System.Text;
 using Dapper;
 using LaporBot.Complaints;
 using LaporBot.Data;
-using LaporBot.StatusPage.Recaps;
+using LaporBot.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
@@ -158,7 +158,7 @@ internal static class CasesApi
         {
             return TypedResults.BadRequest(new ApiError("from and to are local dates yyyy-MM-dd, to not before from."));
         }
-        var r = await recaps.BuildAsync(period, includeIdentity: false, ct);
+        var r = await recaps.BuildAsync(period, identity: null, cancellationToken: ct);
         return TypedResults.Ok(new StatsDto(period.From, period.To, period.Label, r.Total, r.Answered, r.AnsweredOnTime, r.OnTimeShare,
             r.AverageRating, r.Agencies, r.Statuses));
     }
@@ -192,7 +192,7 @@ internal static class CasesApi
     {
         var x = recaps.ToCase(r, agencies, includeIdentity: false);
         DateTimeOffset? At(long? ms) => ms is { } v ? TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(v), recaps.Zone) : null;
-        return new CaseDto(x.Number, At(r.CreatedAt)!.Value, x.Channel, x.AgencyCode, x.AgencyName, x.Status, x.StatusLabel, x.Reporter, x.Summary,
+        return new CaseDto(x.Number, At(r.CreatedAt)!.Value, r.Channel, x.AgencyCode, x.AgencyName, x.Status, x.StatusLabel, x.Reporter, x.Summary,
             x.Confidential, At(r.AssignedAt), At(r.AnsweredAt), At(r.ClosedAt), At(r.TotalDueAt), x.AnsweredOnTime, x.MinutesToAssign,
             x.MinutesToAnswer, x.Rating);
     }

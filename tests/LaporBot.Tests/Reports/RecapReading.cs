@@ -6,7 +6,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using LaporBot.Tests.Fakes;
 
-namespace LaporBot.Tests.StatusPage;
+namespace LaporBot.Tests.Reports;
 
 internal sealed record XCell(string? Text, double? Number, uint Style);
 

@@ -1,14 +1,44 @@
+using LaporBot.StatusPage;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace LaporBot.StatusPage.Recaps;
+namespace LaporBot.Reports;
+
+/// <summary>What a period is, and so which of the SOPs' reports it makes.</summary>
+internal enum ReportKind { Range, Day, Month, Quarter, Semester, Year }
 
 /// <summary>
-/// A span of local (WIB) calendar days, both ends inclusive, with the label printed on the recap.
-/// <see cref="Key"/> names stored recaps: 2025-07 (month), 2025-S1 (semester), 2025 (year) or a range.
+/// A span of local calendar days (the deployment's zone), both ends inclusive, with the label printed
+/// on the report. <see cref="Key"/> names stored reports: 2026-11-24 (day), 2026-11 (month), 2026-Q4
+/// (quarter), 2026-S2 (semester), 2026 (year) or a range 2026-11-20_2026-11-22.
 /// </summary>
 internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Key, string Label)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ReportKind Kind => Key.Length switch
+    {
+        4 => ReportKind.Year,
+        7 when Key[5] == 'S' => ReportKind.Semester,
+        7 when Key[5] == 'Q' => ReportKind.Quarter,
+        7 => ReportKind.Month,
+        10 => ReportKind.Day,
+        _ => ReportKind.Range,
+    };
+
+    public static RecapPeriod Day(DateOnly day) => new(day, day, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), FormatDay(day));
+
+    public static RecapPeriod Quarter(int year, int quarter)
+    {
+        if (quarter is < 1 or > 4)
+        {
+            throw new ArgumentOutOfRangeException(nameof(quarter), quarter, "A quarter is 1 to 4.");
+        }
+        var from = new DateOnly(year, quarter * 3 - 2, 1);
+        return new(from, from.AddMonths(3).AddDays(-1), $"{year:D4}-Q{quarter}", $"Triwulan {Roman[quarter - 1]} {year}");
+    }
+
+    private static readonly string[] Roman = ["I", "II", "III", "IV"];
+
     internal static readonly string[] MonthNames =
         ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
 
@@ -34,6 +64,10 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
         {
             throw new ArgumentException("The end of the period is before its start.", nameof(to));
         }
+        if (from == to)
+        {
+            return Day(from);
+        }
         if (from.Day == 1 && to == from.AddMonths(1).AddDays(-1))
         {
             return Month(from.Year, from.Month);
@@ -46,6 +80,10 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
         {
             return Semester(from.Year, from.Month == 1 ? 1 : 2);
         }
+        if (from.Day == 1 && from.Month % 3 == 1 && to == from.AddMonths(3).AddDays(-1))
+        {
+            return Quarter(from.Year, (from.Month + 2) / 3);
+        }
         return new(from, to, $"{from:yyyy-MM-dd}_{to:yyyy-MM-dd}", $"{FormatDay(from)} – {FormatDay(to)}");
     }
 
@@ -56,13 +94,25 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
         return Month(first.Year, first.Month);
     }
 
-    [GeneratedRegex(@"^(\d{4})(?:-(\d{2})|-S([12]))?$")]
+    /// <summary>The quarter, semester and year containing <paramref name="day"/>, and the previous ones.</summary>
+    public static RecapPeriod QuarterOf(DateOnly day) => Quarter(day.Year, (day.Month + 2) / 3);
+
+    public static RecapPeriod SemesterOf(DateOnly day) => Semester(day.Year, day.Month <= 6 ? 1 : 2);
+
+    public static RecapPeriod MonthOf(DateOnly day) => Month(day.Year, day.Month);
+
+    [GeneratedRegex(@"^(\d{4})(?:-(\d{2})|-S([12])|-Q([1-4]))?$")]
     private static partial Regex KeyPattern();
 
-    /// <summary>Parses 2025-07, 2025-S1 or 2025.</summary>
+    /// <summary>Parses 2026-11-24, 2026-11, 2026-Q4, 2026-S2 or 2026.</summary>
     public static bool TryParseKey(string? text, out RecapPeriod period)
     {
         period = null!;
+        if (TryParseDay(text, out var day))
+        {
+            period = Day(day);
+            return day.Year >= 2000;
+        }
         var m = KeyPattern().Match(text?.Trim() ?? "");
         if (!m.Success)
         {
@@ -84,7 +134,9 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
         }
         else
         {
-            period = m.Groups[3].Success ? Semester(year, m.Groups[3].Value == "1" ? 1 : 2) : Year(year);
+            period = m.Groups[3].Success ? Semester(year, m.Groups[3].Value == "1" ? 1 : 2)
+                : m.Groups[4].Success ? Quarter(year, m.Groups[4].Value[0] - '0')
+                : Year(year);
         }
         return true;
     }
@@ -95,6 +147,9 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
     /// <summary>The instants the period covers in <paramref name="zone"/>: [start, end).</summary>
     public (DateTimeOffset Start, DateTimeOffset End) Instants(TimeZoneInfo zone) =>
         (StartOf(From, zone), StartOf(To.AddDays(1), zone));
+
+    /// <summary>"1 November 2026 s.d. 30 November 2026", or one day.</summary>
+    public string Dates => From == To ? FormatDay(From) : $"{FormatDay(From)} s.d. {FormatDay(To)}";
 
     public static string FormatDay(DateOnly d) => $"{d.Day} {MonthNames[d.Month - 1]} {d.Year}";
 

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using LaporBot.Workflow;
 
-namespace LaporBot.Tests.StatusPage;
+namespace LaporBot.Tests.Reports;
 
 /// <summary>
 /// Authenticates a request that carries "X-Test-User: viewer" or "X-Test-User: operator" as a staff

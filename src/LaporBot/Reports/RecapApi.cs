@@ -1,0 +1,109 @@
+using System.Text;
+using Dapper;
+using LaporBot.Data;
+using LaporBot.StatusPage;
+using Microsoft.Extensions.Options;
+using static LaporBot.StatusPage.Html;
+
+namespace LaporBot.Reports;
+
+/// <summary>
+/// Report downloads under /status/rekap (the page itself is the Razor page Rekap): any period by key
+/// or range, one agency with instansi=KODE, and the stored files. Every staff role may download; only
+/// operators may ask for reporters' identities, and only with a reason.
+/// </summary>
+internal static class RecapApi
+{
+    /// <summary>A year and a little: enough for the annual report, not a query over everything.</summary>
+    private const int MaxDays = 370;
+
+    public static IEndpointRouteBuilder MapRecaps(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/status/rekap").RequireAuthorization(StaffPolicies.Viewer);
+
+        group.MapGet("/unduh", async (string? from, string? to, string? periode, string? format, string? identitas, string? alasan, string? instansi,
+            RecapService recaps, IDatabase db, IOptions<RecapOptions> options, HttpContext http, CancellationToken ct) =>
+        {
+            NoStore(http);
+            RecapPeriod period;
+            if (!string.IsNullOrWhiteSpace(periode))
+            {
+                if (!RecapPeriod.TryParseKey(periode, out period))
+                {
+                    return BadRequest("Periode tidak dikenali. Gunakan 2026-11-24 (hari), 2026-11 (bulan), 2026-Q4 (triwulan), 2026-S2 (semester) atau 2026 (tahun).");
+                }
+            }
+            else if (RecapPeriod.TryParseDay(from, out var f) && RecapPeriod.TryParseDay(to, out var t))
+            {
+                if (t < f)
+                {
+                    return BadRequest("Tanggal akhir lebih awal dari tanggal mulai.");
+                }
+                if (t.DayNumber - f.DayNumber + 1 > MaxDays)
+                {
+                    return BadRequest($"Rentang paling panjang {MaxDays} hari; untuk laporan tahunan pilih satu tahun.");
+                }
+                period = RecapPeriod.Range(f, t);
+            }
+            else
+            {
+                return BadRequest("Isi periode (mis. 2026-11) atau tanggal mulai dan tanggal akhir dengan format TTTT-BB-HH, mis. 2026-11-01.");
+            }
+            var fmt = (format ?? RecapFormat.Xlsx).Trim().ToLowerInvariant();
+            if (!RecapFormat.All.Contains(fmt))
+            {
+                return BadRequest("Format harus xlsx, csv atau html.");
+            }
+            string? agency = null;
+            if (!string.IsNullOrWhiteSpace(instansi))
+            {
+                await using var c = await db.OpenAsync(ct);
+                agency = await c.ExecuteScalarAsync<string?>("SELECT code FROM agencies WHERE upper(code) = upper(@code)", new { code = instansi.Trim() });
+                if (agency is null)
+                {
+                    return BadRequest("Kode instansi tidak dikenal. Pilih instansi dari daftar di halaman Laporan.");
+                }
+            }
+            IdentityRequest? identity = null;
+            if (identitas is "1" or "true" or "ya")
+            {
+                if (!http.User.IsOperator())
+                {
+                    return Results.Content(Page("Tidak diizinkan", "<h1>Tidak diizinkan</h1><p>Hanya operator yang dapat mengunduh laporan dengan identitas pelapor.</p>"),
+                        Html.ContentType, Encoding.UTF8, StatusCodes.Status403Forbidden);
+                }
+                if (string.IsNullOrWhiteSpace(alasan) || alasan.Trim().Length < 5)
+                {
+                    return BadRequest("Tuliskan alasan meminta identitas pelapor (paling sedikit 5 huruf); alasan dicetak pada laporan.");
+                }
+                identity = new IdentityRequest(http.User.Identity?.Name ?? "operator", alasan.Trim());
+            }
+            var report = await recaps.BuildAsync(period, identity, agency, cancellationToken: ct);
+            var bytes = RecapFormat.Render(report, fmt, new ReportContext(options.Value.Institution, []));
+            return fmt == RecapFormat.Html
+                ? Results.Bytes(bytes, RecapFormat.ContentType(fmt))
+                : Results.File(bytes, RecapFormat.ContentType(fmt), RecapFormat.FileName(period, fmt, agency));
+        });
+
+        group.MapGet("/{id:long}", async (long id, StoredRecaps stored, HttpContext http, CancellationToken ct) =>
+        {
+            NoStore(http);
+            if (await stored.FindAsync(id, ct) is not { } found)
+            {
+                return Results.Content(Page("Laporan tidak ditemukan", "<h1>Laporan tidak ditemukan</h1><p><a href=\"/status/rekap\">Kembali ke daftar laporan</a></p>"),
+                    Html.ContentType, Encoding.UTF8, StatusCodes.Status404NotFound);
+            }
+            var type = RecapFormat.ContentType(found.Recap.Format);
+            return found.Recap.Format == RecapFormat.Html
+                ? Results.File(found.FullPath, type)
+                : Results.File(found.FullPath, type, Path.GetFileName(found.FullPath));
+        });
+        return app;
+    }
+
+    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
+
+    private static IResult BadRequest(string message) =>
+        Results.Content(Page("Permintaan laporan tidak valid", $"<h1>Permintaan laporan tidak valid</h1><p>{E(message)}</p><p><a href=\"/status/rekap\">Kembali</a></p>"),
+            Html.ContentType, Encoding.UTF8, StatusCodes.Status400BadRequest);
+}
