@@ -32,7 +32,8 @@ public abstract class StoreSuite : IAsyncLifetime
         _test = await TestDatabase.CreateAsync(Backend);
         Database = Backend == Backend.Postgres
             ? new PostgresDatabase(_test.Target)
-            : new SqliteDatabase($"Data Source={_test.Target}", Options.Create(new DatabaseOptions()));
+            // Writers queue on SQLite's lock; on a loaded machine the default 5 s wait is not a property under test.
+            : new SqliteDatabase($"Data Source={_test.Target}", Options.Create(new DatabaseOptions { BusyTimeoutMs = 120_000 }));
         await new Migrator(Database, NullLogger<Migrator>.Instance).MigrateAsync();
     }
 

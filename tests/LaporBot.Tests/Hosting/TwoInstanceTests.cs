@@ -109,7 +109,7 @@ public class TwoInstanceTests(ITestOutputHelper output)
             ["Twilio:WhatsAppNumber"] = TwilioHarness.Sender,
             ["Twilio:ApiBaseUrl"] = twilioBase,
             ["Twilio:WebhookUrl"] = TwilioHarness.PublicBase + Webhook,
-            ["Twilio:TimeoutSeconds"] = "5",
+            ["Twilio:TimeoutSeconds"] = "10",
             ["Telegram:Enabled"] = "true",
             ["Telegram:BotToken"] = FakeTelegramServer.Token,
             ["Telegram:ApiBaseUrl"] = telegramBase,
@@ -119,7 +119,10 @@ public class TwoInstanceTests(ITestOutputHelper output)
             ["Telegram:PollingLease"] = "00:00:03",
             ["Scheduler:ClusterCheckinInterval"] = "00:00:01",
             ["Scheduler:ClusterCheckinMisfireThreshold"] = "00:00:05",
-            ["Outbox:Lease"] = "00:00:05",
+            // The lease must outlast a send (provider timeouts 10 s): a send still running when its lease
+            // runs out is claimed and sent again by the other instance.
+            ["Outbox:Lease"] = "00:00:20",
+            ["Telegram:TimeoutSeconds"] = "10",
             ["Outbox:SweepInterval"] = "00:00:00.200",
             ["Outbox:Instances"] = "2",
             ["Attachments:Directory"] = Path.Combine(Path.GetTempPath(), "laporbot-tests", "two-instances-attachments"),
