@@ -16,7 +16,19 @@ using Microsoft.Extensions.Options;
 //   dotnet run -c Release --project bench/LaporBot.Bench -- turn [turns]   one turn = engine + one SQLite transaction
 //   dotnet run -c Release --project bench/LaporBot.Bench -- engine         the pure dialog engine (BenchmarkDotNet)
 //   dotnet run -c Release --project bench/LaporBot.Bench -- routing [n]    submission → agency notification queued, real Quartz
+//   dotnet run -c Release --project bench/LaporBot.Bench -- load [options] the whole app under signed webhooks vs the floor (bench/README.md)
 var mode = args.FirstOrDefault() ?? "turn";
+if (mode == "load")
+{
+    await LaporBot.Bench.Load.LoadBench.RunAsync(LaporBot.Bench.Load.LoadSettings.Parse(args.Skip(1).ToArray()));
+    return;
+}
+if (mode == "floor-server")
+{
+    // Started by "load" as a child process: floor-server <port> <database file> <synchronous>.
+    await LaporBot.Bench.Load.FloorServer.RunAsync(int.Parse(args[1]), args[2], args[3]);
+    return;
+}
 if (mode == "engine")
 {
     BenchmarkRunner.Run<EngineBenchmarks>(args: args.Skip(1).ToArray());

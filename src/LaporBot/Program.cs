@@ -3,6 +3,7 @@ using LaporBot.Channels.Simulator;
 using LaporBot.Channels.Telegram;
 using LaporBot.Channels.Twilio;
 using LaporBot.Hosting;
+using LaporBot.Privacy;
 using LaporBot.Routing;
 using LaporBot.Staff;
 using LaporBot.StatusPage;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLaporOptionsValidation();
 builder.AddProxies();
+builder.AddHealth();
 builder.AddData();
 builder.AddConversations();
 builder.AddOutbox();
@@ -29,6 +31,7 @@ builder.AddStatusPage();
 builder.AddRecaps();
 builder.AddTracking();
 builder.AddCasesApi();
+builder.AddPrivacy();
 
 var app = builder.Build();
 

@@ -24,7 +24,13 @@ internal sealed record GeoPoint(double Latitude, double Longitude, string? Label
 /// <summary>An attachment as the provider announced it; <see cref="LocalPath"/> is set once downloaded.</summary>
 internal sealed record InboundAttachment(string SourceUrl, string? ContentType, string? LocalPath = null);
 
-/// <summary>One outgoing message taken from the outbox.</summary>
+/// <summary>
+/// One outgoing message taken from the outbox. <see cref="Text"/> is written in <see cref="Format"/>;
+/// channels render it with <see cref="Markup"/>. <see cref="QuickReplies"/> are channel-neutral
+/// choices (plain labels; a tap comes back as the label's words): Telegram shows them as a keyboard,
+/// WhatsApp on Meta as reply buttons, Twilio as Content API quick replies where configured or as a
+/// list of the words to reply, the simulator as buttons.
+/// </summary>
 internal sealed record OutboundMessage(
     long OutboxId,
     string Channel,
@@ -34,7 +40,15 @@ internal sealed record OutboundMessage(
     DateTimeOffset? LastInboundAt,
     int Attempt,
     IReadOnlyList<OutboundButton>? Buttons = null,
-    string? AttachmentPath = null);
+    string? AttachmentPath = null,
+    TextFormat Format = TextFormat.Plain)
+{
+    /// <summary>The text as WhatsApp shows it (<c>*bold*</c>, nothing else interpreted).</summary>
+    public string WhatsAppText => Markup.ToWhatsApp(Text, Format);
+
+    /// <summary>The text for Telegram's parse mode <see cref="Markup.TelegramParseMode"/>: every typed character escaped.</summary>
+    public string TelegramHtml => Markup.ToTelegramHtml(Text, Format);
+}
 
 /// <summary>An inline button under a staff message (Telegram callback data).</summary>
 internal sealed record OutboundButton(string Text, string Data);

@@ -45,12 +45,28 @@ internal static partial class Redact
         return BareBotToken().Replace(text, "$1:***");
     }
 
-    /// <summary>Secrets plus phone numbers written with a leading <c>+</c> (how every provider here formats them).</summary>
-    public static string All(string? text)
+    /// <summary>Secrets plus phone numbers in free text (see <see cref="Phones"/>).</summary>
+    public static string All(string? text) => Phones(Secrets(text));
+
+    /// <summary>
+    /// Masks phone numbers however they are written: <c>+62 812-3456-7890</c>, <c>6281234567890</c>,
+    /// <c>0812 3456 7890</c>, <c>+1 415 523 8886</c>. Keeps the prefix (<c>+62</c>, <c>62</c>, <c>0</c>) and
+    /// the last three digits, like <see cref="Phone"/>. Used for logs, recap summaries and the staff API.
+    /// </summary>
+    public static string Phones(string? text)
     {
-        var masked = Secrets(text);
-        return PhoneInText().Replace(masked, m => Phone(m.Value));
+        if (string.IsNullOrEmpty(text))
+            return "";
+        text = PhoneInText().Replace(text, m => Phone("+" + Digits(m.Value)));
+        return LocalPhoneInText().Replace(text, m =>
+        {
+            var digits = Digits(m.Value);
+            var prefix = digits.StartsWith("62", StringComparison.Ordinal) ? "62" : "0";
+            return prefix + Mask + digits[^3..];
+        });
     }
+
+    private static string Digits(string s) => new(s.Where(char.IsAsciiDigit).ToArray());
 
     private static int CountryCodeLength(string digits)
     {
@@ -66,6 +82,12 @@ internal static partial class Redact
     [GeneratedRegex(@"(?<![\w:])(\d{5,}):[A-Za-z0-9_-]{20,}")]
     private static partial Regex BareBotToken();
 
-    [GeneratedRegex(@"\+\d{7,15}")]
+    // "+" then 7–15 digits, single spaces, dashes or dots allowed between digits (E.164 is at most 15).
+    [GeneratedRegex(@"\+\d(?:[ .-]?\d){6,14}")]
     private static partial Regex PhoneInText();
+
+    // Indonesian numbers without "+": mobile 08xx / 628xx (9–13 digits after the prefix), and fixed lines
+    // 0xx(x) / 62xx(x) with an area code, written with optional spaces, dashes, dots or (area code).
+    [GeneratedRegex(@"(?<![\w+*])(?:62|0|\(0)(?:[ .-]?\)?[ .-]?\d){8,13}(?![\w*])")]
+    private static partial Regex LocalPhoneInText();
 }

@@ -14,7 +14,10 @@ internal sealed record ComplaintRow
     public long ReporterId { get; init; }
     public string Channel { get; init; } = "";
     public string Name { get; init; } = "";
+    /// <summary>The applicant's own address.</summary>
     public string Address { get; init; } = "";
+    /// <summary>Where the problem is (text); coordinates, when shared, in <see cref="Latitude"/>/<see cref="Longitude"/>.</summary>
+    public string ProblemLocation { get; init; } = "";
     public string Text { get; init; } = "";
     public double? Latitude { get; init; }
     public double? Longitude { get; init; }
@@ -44,6 +47,7 @@ internal sealed record ComplaintRow
     public int? Rating { get; init; }
     public bool? Satisfied { get; init; }
     public string? ReturnReason { get; init; }
+    public long? PersonalErasedAt { get; init; }
 
     public DateTimeOffset Created => DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt);
 }
@@ -60,13 +64,20 @@ internal sealed record TimelineEvent
     public DateTimeOffset When => DateTimeOffset.FromUnixTimeMilliseconds(At);
 }
 
-/// <summary>Complaints and their append-only timeline. SQL sits next to the method that runs it.</summary>
+/// <summary>
+/// Complaints and their append-only timeline. SQL sits next to the method that runs it.
+/// Personal data lives apart (complaint_personal, complaint_event_notes; migration 0011) so it can be
+/// erased; reads go through the complaint_details view, which joins it back (empty once erased).
+/// </summary>
 internal static class ComplaintStore
 {
+    /// <summary>The view to read cases from: the skeleton plus its personal data.</summary>
+    internal const string View = "complaint_details";
+
     internal const string Columns =
         "id, tracking_number, reporter_id, channel, name, address, text, latitude, longitude, location_label, language, status, agency_code, confidential, created_at, updated_at, " +
         "oversight, suggestions, assigned_at, accepted_at, answered_at, closed_at, step, step_started_at, due_at, remind_at, reminded_at, overdue_at, " +
-        "total_due_at, answer, answered_by, auto_close_at, rating, satisfied, return_reason";
+        "total_due_at, answer, answered_by, auto_close_at, rating, satisfied, return_reason, problem_location, personal_erased_at";
 
     public static async Task<ComplaintRow> InsertAsync(
         DbSession s, string trackingNumber, long reporterId, string channel, ComplaintDraft draft, DateTimeOffset now)
@@ -74,17 +85,25 @@ internal static class ComplaintStore
         var at = now.ToUnixTimeMilliseconds();
         var id = await s.Connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO complaints (tracking_number, reporter_id, channel, name, address, text, latitude, longitude,
-                                    location_label, language, status, confidential, created_at, updated_at)
-            VALUES (@trackingNumber, @reporterId, @channel, @name, @address, @text, @lat, @lon,
-                    @label, @language, @status, @confidential, @at, @at)
+            INSERT INTO complaints (tracking_number, reporter_id, channel, problem_location, language, status, confidential, created_at, updated_at)
+            VALUES (@trackingNumber, @reporterId, @channel, @problemLocation, @language, @status, @confidential, @at, @at)
             RETURNING id
             """,
             new
             {
-                trackingNumber, reporterId, channel, name = draft.Name, address = draft.Address, text = draft.Text,
+                trackingNumber, reporterId, channel, problemLocation = draft.ProblemLocation, language = draft.Language, status = ComplaintStatus.Submitted,
+                confidential = draft.Confidential ? 1 : 0, at,
+            },
+            s.Transaction);
+        await s.Connection.ExecuteAsync(
+            """
+            INSERT INTO complaint_personal (complaint_id, name, address, text, latitude, longitude, location_label)
+            VALUES (@id, @name, @address, @text, @lat, @lon, @label)
+            """,
+            new
+            {
+                id, name = draft.Name, address = draft.Address, text = draft.Text,
                 lat = draft.Location?.Latitude, lon = draft.Location?.Longitude, label = draft.Location?.Label,
-                language = draft.Language, status = ComplaintStatus.Submitted, confidential = draft.Confidential ? 1 : 0, at,
             },
             s.Transaction);
         foreach (var a in draft.Attachments)
@@ -97,46 +116,96 @@ internal static class ComplaintStore
         return new ComplaintRow
         {
             Id = id, TrackingNumber = trackingNumber, ReporterId = reporterId, Channel = channel, Name = draft.Name,
-            Address = draft.Address, Text = draft.Text, Latitude = draft.Location?.Latitude, Longitude = draft.Location?.Longitude,
+            Address = draft.Address, ProblemLocation = draft.ProblemLocation, Text = draft.Text, Latitude = draft.Location?.Latitude, Longitude = draft.Location?.Longitude,
             LocationLabel = draft.Location?.Label, Language = draft.Language, Status = ComplaintStatus.Submitted,
             Confidential = draft.Confidential, CreatedAt = at, UpdatedAt = at,
         };
     }
 
-    public static Task AppendEventAsync(DbSession s, long complaintId, DateTimeOffset at, string actor, string kind, string? note) =>
-        s.Connection.ExecuteAsync(
-            "INSERT INTO complaint_events (complaint_id, at, actor, kind, note) VALUES (@complaintId, @at, @actor, @kind, @note)",
-            new { complaintId, at = at.ToUnixTimeMilliseconds(), actor, kind, note },
+    /// <summary>Appends an event; its note (free text, may quote the citizen) goes to the erasable complaint_event_notes.</summary>
+    public static async Task AppendEventAsync(DbSession s, long complaintId, DateTimeOffset at, string actor, string kind, string? note)
+    {
+        var id = await s.Connection.ExecuteScalarAsync<long>(
+            "INSERT INTO complaint_events (complaint_id, at, actor, kind) VALUES (@complaintId, @at, @actor, @kind) RETURNING id",
+            new { complaintId, at = at.ToUnixTimeMilliseconds(), actor, kind },
             s.Transaction);
+        if (!string.IsNullOrEmpty(note))
+        {
+            await s.Connection.ExecuteAsync(
+                "INSERT INTO complaint_event_notes (event_id, complaint_id, note) VALUES (@id, @complaintId, @note)",
+                new { id, complaintId, note }, s.Transaction);
+        }
+    }
+
+    /// <summary>Adds to what the citizen wrote (completing a returned case).</summary>
+    public static Task AppendTextAsync(DbSession s, long complaintId, string addition) =>
+        s.Connection.ExecuteAsync("UPDATE complaint_personal SET text = text || @addition WHERE complaint_id = @complaintId",
+            new { complaintId, addition }, s.Transaction);
+
+    /// <summary>Stores the agency's answer beside the citizen's own data (it is addressed to them and may quote them).</summary>
+    public static Task SetAnswerAsync(DbSession s, long complaintId, string answer) =>
+        s.Connection.ExecuteAsync("UPDATE complaint_personal SET answer = @answer WHERE complaint_id = @complaintId",
+            new { complaintId, answer }, s.Transaction);
+
+    /// <summary>Adds the attachments a citizen sent with a complaint (at submission, or completing a returned case).</summary>
+    public static async Task AddAttachmentsAsync(DbSession s, long id, IReadOnlyList<Channels.InboundAttachment> attachments, DateTimeOffset now)
+    {
+        foreach (var a in attachments)
+        {
+            await s.Connection.ExecuteAsync(
+                "INSERT INTO complaint_attachments (complaint_id, source_url, content_type, local_path, created_at) VALUES (@id, @url, @type, @path, @at)",
+                new { id, url = a.SourceUrl, type = a.ContentType, path = a.LocalPath, at = now.ToUnixTimeMilliseconds() },
+                s.Transaction);
+        }
+    }
+
+    /// <summary>
+    /// The reporter's cases the conversation may talk about, newest first: those waiting for the
+    /// citizen (returned; answered inside the reply window) and the latest answered ones for a rating.
+    /// </summary>
+    public static async Task<IReadOnlyList<ComplaintRow>> FollowUpCandidatesAsync(DbSession s, long reporterId, DateTimeOffset answeredSince) =>
+        (await s.Connection.QueryAsync<ComplaintRow>(
+            $"""
+            SELECT {Columns} FROM {View}
+            WHERE reporter_id = @reporterId
+              AND (status = 'returned' OR (answered_at >= @since AND status IN ('answered', 'closed')))
+            ORDER BY updated_at DESC, id DESC LIMIT 10
+            """,
+            new { reporterId, since = answeredSince.ToUnixTimeMilliseconds() },
+            s.Transaction)).AsList();
 
     public static Task<ComplaintRow?> FindForReporterAsync(DbSession s, long reporterId, string trackingNumber) =>
         s.Connection.QuerySingleOrDefaultAsync<ComplaintRow>(
-            $"SELECT {Columns} FROM complaints WHERE reporter_id = @reporterId AND tracking_number = @trackingNumber",
+            $"SELECT {Columns} FROM {View} WHERE reporter_id = @reporterId AND tracking_number = @trackingNumber",
             new { reporterId, trackingNumber },
             s.Transaction);
 
     public static async Task<IReadOnlyList<ComplaintRow>> LatestForReporterAsync(DbSession s, long reporterId, int count) =>
         (await s.Connection.QueryAsync<ComplaintRow>(
-            $"SELECT {Columns} FROM complaints WHERE reporter_id = @reporterId ORDER BY id DESC LIMIT @count",
+            $"SELECT {Columns} FROM {View} WHERE reporter_id = @reporterId ORDER BY id DESC LIMIT @count",
             new { reporterId, count },
             s.Transaction)).AsList();
 
     public static Task<ComplaintRow?> FindAsync(DbConnection c, string trackingNumber) =>
         c.QuerySingleOrDefaultAsync<ComplaintRow>(
-            $"SELECT {Columns} FROM complaints WHERE tracking_number = @trackingNumber", new { trackingNumber });
+            $"SELECT {Columns} FROM {View} WHERE tracking_number = @trackingNumber", new { trackingNumber });
 
     public static async Task<IReadOnlyList<ComplaintRow>> LatestAsync(DbConnection c, int count) =>
-        (await c.QueryAsync<ComplaintRow>($"SELECT {Columns} FROM complaints ORDER BY id DESC LIMIT @count", new { count })).AsList();
+        (await c.QueryAsync<ComplaintRow>($"SELECT {Columns} FROM {View} ORDER BY id DESC LIMIT @count", new { count })).AsList();
 
     public static Task<ComplaintRow?> FindByIdAsync(DbConnection c, long id, DbTransaction? tx = null) =>
-        c.QuerySingleOrDefaultAsync<ComplaintRow>($"SELECT {Columns} FROM complaints WHERE id = @id", new { id }, tx);
+        c.QuerySingleOrDefaultAsync<ComplaintRow>($"SELECT {Columns} FROM {View} WHERE id = @id", new { id }, tx);
 
     public static Task<ComplaintRow?> FindByNumberAsync(DbConnection c, string trackingNumber, DbTransaction? tx = null) =>
-        c.QuerySingleOrDefaultAsync<ComplaintRow>($"SELECT {Columns} FROM complaints WHERE tracking_number = @trackingNumber",
+        c.QuerySingleOrDefaultAsync<ComplaintRow>($"SELECT {Columns} FROM {View} WHERE tracking_number = @trackingNumber",
             new { trackingNumber = trackingNumber.Trim().ToUpperInvariant() }, tx);
 
-    public static async Task<IReadOnlyList<TimelineEvent>> TimelineAsync(DbConnection c, long complaintId) =>
+    public static async Task<IReadOnlyList<TimelineEvent>> TimelineAsync(DbConnection c, long complaintId, DbTransaction? tx = null) =>
         (await c.QueryAsync<TimelineEvent>(
-            "SELECT id, complaint_id, at, actor, kind, note FROM complaint_events WHERE complaint_id = @complaintId ORDER BY id",
-            new { complaintId })).AsList();
+            """
+            SELECT e.id, e.complaint_id, e.at, e.actor, e.kind, n.note
+            FROM complaint_events e LEFT JOIN complaint_event_notes n ON n.event_id = e.id
+            WHERE e.complaint_id = @complaintId ORDER BY e.id
+            """,
+            new { complaintId }, tx)).AsList();
 }

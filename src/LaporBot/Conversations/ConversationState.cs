@@ -24,6 +24,14 @@ internal sealed class ConversationState
     public List<InboundAttachment> Attachments { get; set; } = [];
     public bool Confidential { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The earlier case this exchange is about (the rating reason, a returned case being completed).</summary>
+    public string? Case { get; set; }
+    /// <summary>Why the triage desk returned <see cref="Case"/>, shown in its summary.</summary>
+    public string? CaseReason { get; set; }
+    /// <summary>A message held while the citizen says what it is for (clarifying question); never forwarded unasked.</summary>
+    public string? Pending { get; set; }
+    /// <summary>The case numbers offered in the clarifying question.</summary>
+    public List<string>? Options { get; set; }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

@@ -9,7 +9,7 @@ internal sealed class LocalizedText(IReadOnlyDictionary<string, string> byLangua
         ByLanguage.TryGetValue(language, out var t) ? t : ByLanguage[fallbackLanguage];
 }
 
-internal enum StepType { Idle, Ask, Confirm, Submit }
+internal enum StepType { Idle, Ask, Confirm, Submit, Identity, Clarify, Reason, Resubmit }
 
 internal sealed record FieldDefinition(string Name, IFieldValidator Validator, IReadOnlyList<string> Aliases, LocalizedText Label);
 
@@ -24,7 +24,12 @@ internal sealed record StepDefinition(
     string? Prefill = null,
     bool OfferProfileName = false,
     bool AcceptLocation = false,
-    int PrefillMinWords = 0);
+    int PrefillMinWords = 0,
+    string? SameAs = null,
+    string? Clarify = null,
+    string? Unsatisfied = null,
+    string? Returned = null,
+    string? CancelMessage = null);
 
 /// <summary>One loaded, validated dialog file (see dialogs/README.md for the format).</summary>
 internal sealed class DialogDefinition
@@ -39,7 +44,13 @@ internal sealed class DialogDefinition
         "status_agency", "status_not_found", "status_list", "status_none", "quick_yes", "quick_no", "quick_change", "internal_error",
         "accepted_notice", "answer_relayed", "returned_to_citizen", "completion_received", "rating_thanks", "satisfied_thanks",
         "reopened_notice", "comment_forwarded", "closed_notice", "auto_closed", "status_answer",
+        "quick_satisfied", "quick_unsatisfied", "quick_new_report", "quick_case", "returned_reminder", "returned_expired",
+        "clarify_dropped", "quick_change_name", "quick_change_address", "quick_same_as_address", "name_yes_no", "name_is_command",
     ];
+
+    /// <summary>Word lists the engine understands as answers (see dialogs/README.md).</summary>
+    public static readonly IReadOnlyList<string> KnownAnswers =
+        ["yes", "no", "satisfied", "unsatisfied", "new_report", "rating", "same_as_address"];
 
     /// <summary>Global commands the engine knows how to perform.</summary>
     public static readonly IReadOnlyList<string> KnownCommands =
@@ -52,7 +63,7 @@ internal sealed class DialogDefinition
     public required int MaxAttempts { get; init; }
     /// <summary>command → language → words.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>> Commands { get; init; }
-    /// <summary>"yes"/"no" → language → words.</summary>
+    /// <summary>"yes"/"no"/"satisfied"/… → language → words.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>> Answers { get; init; }
     /// <summary>language → words that name it.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> LanguageNames { get; init; }
@@ -65,21 +76,26 @@ internal sealed class DialogDefinition
 
     public string DefaultLanguage => Languages[0];
 
+    /// <summary>The raw text as written in the dialog file (with its *bold* marks).</summary>
     public string Text(string key, string language) => Texts[key].Get(language, DefaultLanguage);
 
-    /// <summary>Fills {placeholders}; unknown placeholders are left as they are so a typo is visible, not silent.</summary>
-    public string Render(string key, string language, IReadOnlyDictionary<string, string>? args)
+    /// <summary>
+    /// The message as channel-neutral markup (<see cref="Channels.Markup"/>): the dialog's <c>*bold*</c>
+    /// becomes bold, and every placeholder value — citizen- or staff-typed text — is escaped, so it can
+    /// never change the formatting. Unknown placeholders are left as they are so a typo is visible, not silent.
+    /// </summary>
+    public string Render(string key, string language, IReadOnlyDictionary<string, string>? args) =>
+        Channels.Markup.FromTemplate(Text(key, language), args);
+
+    /// <summary>The message as plain text (quick-reply labels, which no channel formats).</summary>
+    public string RenderPlain(string key, string language, IReadOnlyDictionary<string, string>? args) =>
+        Channels.Markup.ToPlain(Render(key, language, args));
+
+    /// <summary>Whether <paramref name="text"/> is one of the words of <paramref name="answer"/> in any language.</summary>
+    public bool IsAnswer(string answer, string text)
     {
-        var text = Text(key, language);
-        if (args is null || args.Count == 0 || !text.Contains('{'))
-        {
-            return text;
-        }
-        foreach (var (k, v) in args)
-        {
-            text = text.Replace("{" + k + "}", v, StringComparison.Ordinal);
-        }
-        return text;
+        var t = text.Trim().TrimEnd('.', '!').ToLowerInvariant();
+        return Answers.TryGetValue(answer, out var byLang) && byLang.Values.Any(ws => ws.Contains(t));
     }
 
     public string StatusLabel(string status, string language) =>

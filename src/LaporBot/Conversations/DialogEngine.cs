@@ -12,13 +12,66 @@ internal sealed record DialogInput(
     bool Unsupported = false,
     string? ProfileName = null);
 
-/// <summary>Facts from outside the conversation: the clock and the limits from configuration.</summary>
-internal sealed record DialogContext(DateTimeOffset Now, TimeSpan ExpireAfter, int MaxMessageLength, string? Language = null);
+/// <summary>
+/// One of the citizen's earlier complaints as the dialog may talk about it: the ones waiting for the
+/// citizen (answered inside the reply window, returned) and the latest for a rating. Newest first.
+/// </summary>
+/// <param name="AwaitingVerdict">Answered, inside the reply window, and the citizen has not said whether it helped.</param>
+/// <param name="Rateable">The rating question is open: answered (or closed as satisfied) inside the window, not yet rated.</param>
+/// <param name="Fields">The case's form values (name, address, location, text) for completing a returned case.</param>
+internal sealed record CaseFacts(
+    string TrackingNumber,
+    string Status,
+    string? AgencyName,
+    bool AwaitingVerdict = false,
+    bool Rateable = false,
+    string? ReturnReason = null,
+    IReadOnlyDictionary<string, string>? Fields = null,
+    GeoPoint? Location = null,
+    bool Confidential = false)
+{
+    public bool Returned => Status == "returned";
+    public bool WaitsForCitizen => Returned || AwaitingVerdict;
+}
+
+/// <summary>The name and applicant address the citizen gave with their last complaint.</summary>
+internal sealed record KnownIdentity(string Name, string Address);
+
+/// <summary>Facts from outside the conversation: the clock, the limits from configuration, and the citizen's cases.</summary>
+internal sealed record DialogContext(DateTimeOffset Now, TimeSpan ExpireAfter, int MaxMessageLength, string? Language = null)
+{
+    public IReadOnlyList<CaseFacts> Cases { get; init; } = [];
+    public KnownIdentity? Identity { get; init; }
+}
 
 internal abstract record DialogOutput;
 
+/// <summary>A quick reply: the dialog message <paramref name="Key"/> used as a button label.</summary>
+internal sealed record Choice(string Key, IReadOnlyDictionary<string, string>? Args = null)
+{
+    public static implicit operator Choice(string key) => new(key);
+}
+
 /// <summary>Say the message <paramref name="Key"/> of the dialog, filled with <paramref name="Args"/>.</summary>
-internal sealed record Say(string Key, IReadOnlyDictionary<string, string>? Args = null, IReadOnlyList<string>? QuickReplies = null) : DialogOutput;
+internal sealed record Say(string Key, IReadOnlyDictionary<string, string>? Args = null, IReadOnlyList<Choice>? QuickReplies = null) : DialogOutput;
+
+/// <summary>Something done to an earlier case, always because the citizen chose it.</summary>
+internal abstract record CaseAction(string TrackingNumber) : DialogOutput;
+
+/// <summary>The answer to the rating question: 1–5.</summary>
+internal sealed record RateCase(string TrackingNumber, int Rating) : CaseAction(TrackingNumber);
+
+/// <summary>"Puas": the answer helped; the case closes.</summary>
+internal sealed record CaseSatisfied(string TrackingNumber) : CaseAction(TrackingNumber);
+
+/// <summary>"Tidak puas" with the reason: the case goes back to the same agency.</summary>
+internal sealed record ReopenCase(string TrackingNumber, string Reason) : CaseAction(TrackingNumber);
+
+/// <summary>A comment the citizen chose to send to the agency about an answered case.</summary>
+internal sealed record ForwardComment(string TrackingNumber, string Text) : CaseAction(TrackingNumber);
+
+/// <summary>A returned case, completed and confirmed: the same case, back to the triage desk.</summary>
+internal sealed record ResubmitReturned(string TrackingNumber, ComplaintDraft Draft) : CaseAction(TrackingNumber);
 
 /// <summary>Store this complaint and tell the citizen its tracking number.</summary>
 internal sealed record SubmitComplaint(ComplaintDraft Draft) : DialogOutput;
@@ -26,9 +79,12 @@ internal sealed record SubmitComplaint(ComplaintDraft Draft) : DialogOutput;
 /// <summary>Look up one of the citizen's complaints (or list the latest when no number is given).</summary>
 internal sealed record QueryStatus(string? TrackingNumber) : DialogOutput;
 
+/// <param name="Address">The applicant's own address (the SOP's completeness field).</param>
+/// <param name="ProblemLocation">Where the problem is, as text (a street, or the shared location's label/coordinates).</param>
 internal sealed record ComplaintDraft(
     string Name,
     string Address,
+    string ProblemLocation,
     string Text,
     GeoPoint? Location,
     IReadOnlyList<InboundAttachment> Attachments,
@@ -45,6 +101,12 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
 {
     [GeneratedRegex(@"^[A-Z]{2,10}-\d{4}-\d{5}$")]
     private static partial Regex TrackingNumberShape();
+
+    [GeneratedRegex(@"\b[A-Za-z]{2,10}-\d{4}-\d{5}\b")]
+    private static partial Regex TrackingNumberInText();
+
+    [GeneratedRegex(@"^[1-5]$")]
+    private static partial Regex LoneRating();
 
     public DialogDefinition Dialog { get; } = dialog;
 
@@ -101,15 +163,17 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
         private StepDefinition Current => _d.Steps[_s.Step];
         private StepDefinition IdleStep => _d.Steps.Values.First(s => s.Type == StepType.Idle);
         private bool InForm => Current.Type != StepType.Idle;
+        /// <summary>In an exchange about an earlier case (clarifying question, reason, returned case) rather than a new form.</summary>
+        private bool InFollowUp => InForm && (_s.Case is not null || _s.Pending is not null || Current.Type is StepType.Clarify or StepType.Reason);
 
         public TurnResult Run()
         {
             var expired = false;
             if (InForm && _s.UpdatedAt + _ctx.ExpireAfter <= _ctx.Now)
             {
-                Say("expired");
+                Say(InFollowUp ? "clarify_dropped" : "expired");
+                expired = !InFollowUp;
                 ResetToIdle(keepConfidential: false);
-                expired = true;
             }
             _s.UpdatedAt = _ctx.Now;
 
@@ -138,6 +202,15 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                     break;
                 case StepType.Confirm:
                     OnConfirm(text);
+                    break;
+                case StepType.Identity:
+                    OnIdentity(text);
+                    break;
+                case StepType.Clarify:
+                    OnClarify(text);
+                    break;
+                case StepType.Reason:
+                    OnReason(text);
                     break;
                 default:
                     OnIdle(text);
@@ -188,6 +261,10 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
 
             switch (command)
             {
+                case "cancel" when InFollowUp:
+                    Say("clarify_dropped");
+                    ResetToIdle(keepConfidential: false);
+                    break;
                 case "cancel":
                     if (InForm)
                     {
@@ -231,6 +308,10 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                     _s.Confidential = true;
                     Say("confidential_on");
                     Reprompt();
+                    break;
+                case "report" when InFollowUp && _s.Case is null:
+                    // "Lapor" as the answer to the clarifying question: the held message is a new complaint.
+                    StartForm(arg.Length > 0 ? arg : _s.Pending ?? "", keepMedia: true);
                     break;
                 case "report":
                     if (InForm)
@@ -276,6 +357,17 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                 return;
             }
             var ask = _d.Steps.Values.First(s => s.Type == StepType.Ask && s.Field == field);
+            if (Current.Type == StepType.Identity && _ctx.Identity is { } known)
+            {
+                // "Ubah alamat" to the remembered identity: keep the name, ask the address (and the other way round).
+                foreach (var (f, v) in IdentityValues(known))
+                {
+                    if (f != field)
+                    {
+                        _s.Values[f] = v;
+                    }
+                }
+            }
             if (Current.Type == StepType.Confirm)
             {
                 _s.ReturnTo = Current.Id;
@@ -309,6 +401,11 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
         private void OnIdle(string text)
         {
             var hasMedia = _in.Location is not null || _in.Attachments is { Count: > 0 };
+            // A reporter with earlier cases is never a first contact, even if their conversation state was lost.
+            if ((!_firstContact || _ctx.Cases.Count > 0) && TryFollowUp(text, hasMedia))
+            {
+                return;
+            }
             if (_firstContact)
             {
                 Say("welcome");
@@ -334,10 +431,16 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
             Say("menu");
         }
 
-        private void StartForm(string prefillText)
+        private void StartForm(string prefillText, bool keepMedia = false)
         {
             var idle = IdleStep;
+            var (location, attachments) = (_s.Location, _s.Attachments);
             ClearForm();
+            if (keepMedia)
+            {
+                // Media held with a message during the clarifying question belongs to the new complaint.
+                (_s.Location, _s.Attachments) = (location, attachments);
+            }
             if (idle.Prefill is { } f && PrefillVerdict(prefillText) is { Ok: true } v)
             {
                 _s.Values[f] = v.Value!;
@@ -399,7 +502,13 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                     return;
                 }
             }
-            var verdict = field.Validator.Check(text);
+            if (step.SameAs is { } same && IsAnswer("same_as_address", text) && _s.Values.TryGetValue(same, out var sameValue))
+            {
+                _s.Values[field.Name] = sameValue;
+                Advance();
+                return;
+            }
+            var verdict = DialogWordsRefusal(field, text) ?? field.Validator.Check(text);
             if (verdict.Ok)
             {
                 _s.Values[field.Name] = verdict.Value!;
@@ -438,7 +547,7 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
             {
                 if (_d.Steps[step.No!].Type == StepType.Idle)
                 {
-                    Say("cancelled");
+                    Say(step.CancelMessage ?? "cancelled", ("tracking_number", _s.Case ?? ""));
                     ResetToIdle(keepConfidential: false);
                 }
                 else
@@ -498,6 +607,26 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                         ResetToIdle(keepConfidential: false);
                         _s.Step = step.Next!;
                         return;
+                    case StepType.Resubmit:
+                        var number = _s.Case!;
+                        _out.Add(new ResubmitReturned(number, Draft()));
+                        Say("completion_received", ("tracking_number", number));
+                        ResetToIdle(keepConfidential: false);
+                        _s.Step = step.Next!;
+                        return;
+                    case StepType.Identity when _ctx.Identity is null || IdentityValues(_ctx.Identity).All(kv => _s.Values.ContainsKey(kv.Key)):
+                        id = step.Next!;
+                        continue;
+                    case StepType.Identity:
+                        _s.Step = id;
+                        _s.Attempts = 0;
+                        AskIdentity(step);
+                        return;
+                    case StepType.Clarify or StepType.Reason:
+                        _s.Step = id;
+                        _s.Attempts = 0;
+                        Reprompt();
+                        return;
                     default:
                         _s.Step = id;
                         return;
@@ -517,6 +646,15 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                 case StepType.Confirm:
                     Summary(step);
                     break;
+                case StepType.Identity:
+                    AskIdentity(step);
+                    break;
+                case StepType.Clarify:
+                    AskClarify(step);
+                    break;
+                case StepType.Reason:
+                    Say($"{step.Id}.prompt", ("tracking_number", _s.Case ?? ""), ("agency_name", CaseFact(_s.Case)?.AgencyName ?? ""));
+                    break;
             }
         }
 
@@ -528,6 +666,11 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                 _s.Offering = true;
                 _out.Add(new Say($"{step.Id}.offer", new Dictionary<string, string> { ["profile_name"] = TextShape.Tidy(pn) },
                     ["quick_yes", "quick_no"]));
+                return;
+            }
+            if (step.SameAs is not null && _s.Values.ContainsKey(step.SameAs))
+            {
+                Say($"{step.Id}.prompt", ["quick_same_as_address"]);
                 return;
             }
             Say($"{step.Id}.prompt");
@@ -553,12 +696,17 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
             {
                 extras += _d.Render("extras_confidential", _s.Language, null);
             }
-            var args = new Dictionary<string, string>(_s.Values, StringComparer.Ordinal) { ["extras"] = extras };
+            var args = new Dictionary<string, string>(_s.Values, StringComparer.Ordinal)
+            {
+                ["extras"] = extras,
+                ["tracking_number"] = _s.Case ?? "",
+                ["return_reason"] = _s.CaseReason ?? "",
+            };
             foreach (var f in _d.Fields.Keys)
             {
                 args.TryAdd(f, "-");
             }
-            _out.Add(new Say($"{step.Id}.prompt", args, ["quick_yes", "quick_no", "quick_change"]));
+            _out.Add(new Say($"{step.Id}.prompt", args, _s.Case is null ? ["quick_yes", "quick_no", "quick_change"] : ["quick_yes", "quick_change"]));
         }
 
         private void UseLocationAsAnswer(StepDefinition step, GeoPoint loc)
@@ -571,7 +719,7 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
         private ComplaintDraft Draft()
         {
             string V(string f) => _s.Values.GetValueOrDefault(f, "");
-            return new ComplaintDraft(V("name"), V("address"), V("text"), _s.Location, _s.Attachments.ToList(), _s.Confidential, _s.Language);
+            return new ComplaintDraft(V("name"), V("address"), V("location"), V("text"), _s.Location, _s.Attachments.ToList(), _s.Confidential, _s.Language);
         }
 
         // ---- helpers ------------------------------------------------------------------------
@@ -600,11 +748,7 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
             return took;
         }
 
-        private bool IsAnswer(string answer, string text)
-        {
-            var t = text.Trim().TrimEnd('.', '!').ToLowerInvariant();
-            return _d.Answers[answer].Values.Any(ws => ws.Contains(t));
-        }
+        private bool IsAnswer(string answer, string text) => _d.IsAnswer(answer, text);
 
         private static string FormatPoint(GeoPoint p) =>
             string.Create(CultureInfo.InvariantCulture, $"{p.Latitude:0.#####}, {p.Longitude:0.#####}");
@@ -620,6 +764,10 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
             _s.Location = null;
             _s.Attachments = [];
             _s.Confidential = confidential;
+            _s.Case = null;
+            _s.CaseReason = null;
+            _s.Pending = null;
+            _s.Options = null;
         }
 
         private void ResetToIdle(bool keepConfidential)
@@ -635,6 +783,297 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
         private void Say(string key, params (string Key, object Value)[] args) =>
             _out.Add(new Say(key, args.Length == 0 ? null : args.ToDictionary(a => a.Key, a => Convert.ToString(a.Value, CultureInfo.InvariantCulture) ?? "")));
 
-        private void Say(string key, IReadOnlyList<string> quick) => _out.Add(new Say(key, null, quick));
+        private void Say(string key, IReadOnlyList<Choice> quick) => _out.Add(new Say(key, null, quick));
+
+        private void Say(string key, IReadOnlyList<Choice> quick, params (string Key, object Value)[] args) =>
+            _out.Add(new Say(key, args.ToDictionary(a => a.Key, a => Convert.ToString(a.Value, CultureInfo.InvariantCulture) ?? ""), quick));
+
+        // ---- after submission: the citizen's earlier cases -----------------------------------
+
+        private CaseFacts? CaseFact(string? number) =>
+            number is null ? null : _ctx.Cases.FirstOrDefault(c => string.Equals(c.TrackingNumber, number, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>
+        /// An idle message while earlier cases wait for the citizen. Answers to the rating question
+        /// (a lone 1–5, "nilai 4", the Puas / Tidak puas buttons) act on the case that asked it; a
+        /// new-report phrase starts the form; anything else is held and the citizen is asked what it
+        /// is for. Nothing reaches a case unless the citizen chose it.
+        /// </summary>
+        private bool TryFollowUp(string text, bool hasMedia)
+        {
+            if (text.Length > 0 && !hasMedia)
+            {
+                if (ParseRating(text) is { } rating)
+                {
+                    if (_ctx.Cases.FirstOrDefault(c => c.Rateable) is not { } rated)
+                    {
+                        return false;
+                    }
+                    _out.Add(new RateCase(rated.TrackingNumber, rating));
+                    Say("rating_thanks", ("tracking_number", rated.TrackingNumber), ("rating", rating));
+                    return true;
+                }
+                var verdictCase = _ctx.Cases.FirstOrDefault(c => c.AwaitingVerdict);
+                if (verdictCase is not null && IsAnswer("unsatisfied", text))
+                {
+                    _s.Case = verdictCase.TrackingNumber;
+                    GoTo(IdleStep.Unsatisfied!);
+                    return true;
+                }
+                if (verdictCase is not null && StartsWithAnswer("unsatisfied", text))
+                {
+                    Reopen(verdictCase, text);
+                    return true;
+                }
+                if (verdictCase is not null && IsAnswer("satisfied", text))
+                {
+                    _out.Add(new CaseSatisfied(verdictCase.TrackingNumber));
+                    Say("satisfied_thanks", ("tracking_number", verdictCase.TrackingNumber));
+                    return true;
+                }
+            }
+            if (text.Length > 0 && NewReport(text) is { } rest)
+            {
+                StartForm(rest);
+                return true;
+            }
+            var waiting = _ctx.Cases.Where(c => c.WaitsForCitizen).ToList();
+            if (waiting.Count == 0 || (text.Length == 0 && !hasMedia))
+            {
+                return false;
+            }
+            // The number of a returned case on its own (its button): straight to completing it.
+            if (!hasMedia && waiting.FirstOrDefault(c => c.Returned && string.Equals(c.TrackingNumber, NormalizeNumber(text), StringComparison.Ordinal)) is { } tapped)
+            {
+                CompleteReturned(tapped, "");
+                return true;
+            }
+            TakeMedia(announce: false);
+            _s.Pending = text;
+            _s.Options = waiting.Take(3).Select(c => c.TrackingNumber).ToList();
+            GoTo(IdleStep.Clarify!);
+            return true;
+        }
+
+        private void OnClarify(string text)
+        {
+            var options = _s.Options ?? [];
+            var picked = TrackingNumberInText().Matches(text).Select(m => m.Value.ToUpperInvariant()).FirstOrDefault(options.Contains);
+            if (picked is null && options.Count == 1 && IsAnswer("yes", text))
+            {
+                picked = options[0];
+            }
+            if (picked is not null && CaseFact(picked) is { } c)
+            {
+                var pending = _s.Pending ?? "";
+                if (c.Returned)
+                {
+                    CompleteReturned(c, pending);
+                    return;
+                }
+                if (pending.Length > 0)
+                {
+                    _out.Add(new ForwardComment(c.TrackingNumber, pending));
+                    Say("comment_forwarded", ("tracking_number", c.TrackingNumber), ("agency_name", c.AgencyName ?? ""));
+                }
+                else
+                {
+                    Say("clarify_dropped");
+                }
+                ResetToIdle(keepConfidential: false);
+                return;
+            }
+            if (IsAnswer("new_report", text) || NewReport(text) is not null)
+            {
+                StartForm(_s.Pending ?? "", keepMedia: true);
+                return;
+            }
+            _s.Attempts++;
+            if (_s.Attempts >= _d.MaxAttempts)
+            {
+                Say("clarify_dropped");
+                ResetToIdle(keepConfidential: false);
+                return;
+            }
+            Reprompt();
+        }
+
+        private void AskClarify(StepDefinition step)
+        {
+            var options = _s.Options ?? [];
+            var facts = options.Select(CaseFact).OfType<CaseFacts>().ToList();
+            List<Choice> quick = [.. options.Select(n => new Choice("quick_case", new Dictionary<string, string> { ["tracking_number"] = n })), "quick_new_report"];
+            if (facts.Count == 1)
+            {
+                Say($"{step.Id}.prompt", quick, ("tracking_number", facts[0].TrackingNumber), ("pending", Excerpt(_s.Pending)),
+                    ("case_status", _d.StatusLabel(facts[0].Status, _s.Language)));
+                return;
+            }
+            var list = string.Join("\n", facts.Select(f => Channels.Markup.Escape($"• {f.TrackingNumber} — {_d.StatusLabel(f.Status, _s.Language)}")));
+            Say($"{step.Id}.several", quick, ("cases", list), ("pending", Excerpt(_s.Pending)));
+        }
+
+        private static string Excerpt(string? s) => s is null ? "" : s.Length > 80 ? s[..79] + "…" : s;
+
+        private void OnReason(string text)
+        {
+            if (text.Length == 0)
+            {
+                Reprompt();
+                return;
+            }
+            if (CaseFact(_s.Case) is not { AwaitingVerdict: true } c)
+            {
+                Say("clarify_dropped");
+                ResetToIdle(keepConfidential: false);
+                return;
+            }
+            Reopen(c, text);
+            ResetToIdle(keepConfidential: false);
+        }
+
+        private void Reopen(CaseFacts c, string reason)
+        {
+            _out.Add(new ReopenCase(c.TrackingNumber, TextShape.Tidy(reason)));
+            Say("reopened_notice", ("tracking_number", c.TrackingNumber), ("agency_name", c.AgencyName ?? ""));
+        }
+
+        /// <summary>Loads a returned case into the form and shows its summary with the triage desk's reason.</summary>
+        private void CompleteReturned(CaseFacts c, string addition)
+        {
+            ClearForm();
+            foreach (var (f, v) in c.Fields ?? new Dictionary<string, string>())
+            {
+                if (!string.IsNullOrWhiteSpace(v) && _d.Fields.ContainsKey(f))
+                {
+                    _s.Values[f] = v;
+                }
+            }
+            if (addition.Length > 0)
+            {
+                _s.Values["text"] = _s.Values.TryGetValue("text", out var t) ? $"{t}\n{TextShape.Tidy(addition)}" : TextShape.Tidy(addition);
+            }
+            _s.Location = c.Location;
+            _s.Confidential = c.Confidential;
+            _s.Case = c.TrackingNumber;
+            _s.CaseReason = c.ReturnReason;
+            GoTo(IdleStep.Returned!, force: true);
+        }
+
+        /// <summary>A lone 1–5, or "nilai 4" (a rating word, then the digit) — never a digit inside a sentence.</summary>
+        private int? ParseRating(string text)
+        {
+            var t = text.Trim().TrimEnd('.', '!').ToLowerInvariant();
+            if (LoneRating().IsMatch(t))
+            {
+                return t[0] - '0';
+            }
+            var words = t.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return words.Length == 2 && LoneRating().IsMatch(words[1]) && IsAnswer("rating", words[0]) ? words[1][0] - '0' : null;
+        }
+
+        /// <summary>"Tidak puas, lubangnya masih ada": the answer word followed by more words.</summary>
+        private bool StartsWithAnswer(string answer, string text)
+        {
+            var t = text.Trim().ToLowerInvariant();
+            return _d.Answers.TryGetValue(answer, out var byLang) && byLang.Values.SelectMany(w => w).Any(w =>
+                t.Length > w.Length + 1 && t.StartsWith(w, StringComparison.Ordinal) && !char.IsLetterOrDigit(t[w.Length]));
+        }
+
+        /// <summary>
+        /// A message that says it is a new report ("aduan baru", "saya mau lapor masalah lain: …"): the rest
+        /// after the phrase when that reads as a complaint, else the whole message; null when it is not one.
+        /// </summary>
+        private string? NewReport(string text)
+        {
+            var lower = text.ToLowerInvariant();
+            if (!_d.Answers.TryGetValue("new_report", out var byLang))
+            {
+                return null;
+            }
+            var best = -1;
+            foreach (var phrase in byLang.Values.SelectMany(w => w))
+            {
+                var m = Regex.Match(lower, $@"(^|\W){Regex.Escape(phrase)}(\W|$)");
+                if (m.Success)
+                {
+                    best = Math.Max(best, m.Index + m.Length);
+                }
+            }
+            if (best < 0)
+            {
+                return null;
+            }
+            var rest = text[Math.Min(best, text.Length)..].TrimStart(' ', ':', ',', '.', '-', '–').Trim();
+            return PrefillVerdict(rest) is { Ok: true } ? rest : PrefillVerdict(text) is { Ok: true } ? text : rest;
+        }
+
+        // ---- returning reporter --------------------------------------------------------------
+
+        private IEnumerable<KeyValuePair<string, string>> IdentityValues(KnownIdentity known)
+        {
+            // The identity is the fields "name" and "address" (the applicant's; never the problem location).
+            foreach (var (name, v) in new[] { ("name", known.Name), ("address", known.Address) })
+            {
+                if (_d.Fields.TryGetValue(name, out var f) && f.Validator.Check(v).Ok)
+                {
+                    yield return new(name, v);
+                }
+            }
+        }
+
+        private void AskIdentity(StepDefinition step)
+        {
+            var known = _ctx.Identity!;
+            Say($"{step.Id}.prompt", ["quick_yes", "quick_change_name", "quick_change_address"],
+                ("name", known.Name), ("address", known.Address));
+        }
+
+        private void OnIdentity(string text)
+        {
+            if (TakeMedia(announce: true) && text.Length == 0)
+            {
+                Reprompt();
+                return;
+            }
+            if (IsAnswer("yes", text))
+            {
+                foreach (var (f, v) in IdentityValues(_ctx.Identity!))
+                {
+                    _s.Values[f] = v;
+                }
+                GoTo(Current.Next!);
+                return;
+            }
+            if (IsAnswer("no", text))
+            {
+                _s.OfferDeclined = true;
+                GoTo(Current.Next!);
+                return;
+            }
+            Reprompt();
+        }
+
+        /// <summary>
+        /// Refusals that need the dialog's own words: a yes/no word or a command word is never a name
+        /// (typed one question too late, or a menu word).
+        /// </summary>
+        private Verdict? DialogWordsRefusal(FieldDefinition field, string text)
+        {
+            if (field.Validator.Name != "person_name")
+            {
+                return null;
+            }
+            if (IsAnswer("yes", text) || IsAnswer("no", text) || IsAnswer("satisfied", text) || IsAnswer("unsatisfied", text))
+            {
+                return Verdict.Refuse("name_yes_no", ("word", text.Trim()));
+            }
+            var head = text.Trim().Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0].TrimStart('/').TrimEnd('.', '!', ',', ':', '?').ToLowerInvariant();
+            if (_d.Commands.Values.Any(c => c.Values.Any(ws => ws.Contains(head))))
+            {
+                return Verdict.Refuse("name_is_command", ("word", head));
+            }
+            return null;
+        }
     }
 }

@@ -95,7 +95,7 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
             }
 
             var commands = ReadWordTable(Required(root, "commands"), DialogDefinition.KnownCommands, "command");
-            var answers = ReadWordTable(Required(root, "answers"), ["yes", "no", "satisfied", "unsatisfied"], "answer");
+            var answers = ReadWordTable(Required(root, "answers"), DialogDefinition.KnownAnswers, "answer");
             foreach (var a in new[] { "yes", "no" })
             {
                 if (!answers.ContainsKey(a))
@@ -244,7 +244,11 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
                     "ask" => StepType.Ask,
                     "confirm" => StepType.Confirm,
                     "submit" => StepType.Submit,
-                    var t => throw Error(typeNode, $"unknown step type '{t}' (known: idle, ask, confirm, submit)"),
+                    "identity" => StepType.Identity,
+                    "clarify" => StepType.Clarify,
+                    "reason" => StepType.Reason,
+                    "resubmit" => StepType.Resubmit,
+                    var t => throw Error(typeNode, $"unknown step type '{t}' (known: idle, ask, confirm, submit, identity, clarify, reason, resubmit)"),
                 };
                 string? FieldRef(string key)
                 {
@@ -259,17 +263,18 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
                 switch (type)
                 {
                     case StepType.Idle:
-                        AllowOnly(m, "type", "prefill", "prefill_min_words", "next");
+                        AllowOnly(m, "type", "prefill", "prefill_min_words", "next", "clarify", "unsatisfied", "returned");
                         var minWords = 0;
                         if (Optional(m, "prefill_min_words") is { } mw && (!int.TryParse(Scalar(mw), out minWords) || minWords < 0))
                         {
                             throw Error(mw, "prefill_min_words must be a whole number of at least 0");
                         }
                         step = new StepDefinition(id, type, (int)k.Start.Line, Prefill: FieldRef("prefill"), Next: Scalar(Required(m, "next")),
-                            PrefillMinWords: minWords);
+                            PrefillMinWords: minWords, Clarify: Scalar(Required(m, "clarify")), Unsatisfied: Scalar(Required(m, "unsatisfied")),
+                            Returned: Scalar(Required(m, "returned")));
                         break;
                     case StepType.Ask:
-                        AllowOnly(m, "type", "field", "prompt", "offer", "offer_profile_name", "accept_location", "next");
+                        AllowOnly(m, "type", "field", "prompt", "offer", "offer_profile_name", "accept_location", "same_as", "next");
                         if (!m.Children.ContainsKey("field"))
                         {
                             throw Error(m, $"ask step '{id}' needs a field");
@@ -281,12 +286,24 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
                             texts[$"{id}.offer"] = Localized(Required(m, "offer"), $"offer of step '{id}'");
                         }
                         step = new StepDefinition(id, type, (int)k.Start.Line, Field: FieldRef("field"), Next: Scalar(Required(m, "next")),
-                            OfferProfileName: offer, AcceptLocation: Bool(m, "accept_location"));
+                            OfferProfileName: offer, AcceptLocation: Bool(m, "accept_location"), SameAs: FieldRef("same_as"));
                         break;
                     case StepType.Confirm:
-                        AllowOnly(m, "type", "prompt", "yes", "no");
+                        AllowOnly(m, "type", "prompt", "yes", "no", "cancel_message");
                         texts[$"{id}.prompt"] = Localized(Required(m, "prompt"), $"prompt of step '{id}'");
-                        step = new StepDefinition(id, type, (int)k.Start.Line, Yes: Scalar(Required(m, "yes")), No: Scalar(Required(m, "no")));
+                        step = new StepDefinition(id, type, (int)k.Start.Line, Yes: Scalar(Required(m, "yes")), No: Scalar(Required(m, "no")),
+                            CancelMessage: Optional(m, "cancel_message") is { } cm ? Scalar(cm) : null);
+                        break;
+                    case StepType.Identity or StepType.Reason:
+                        AllowOnly(m, "type", "prompt", "next");
+                        texts[$"{id}.prompt"] = Localized(Required(m, "prompt"), $"prompt of step '{id}'");
+                        step = new StepDefinition(id, type, (int)k.Start.Line, Next: Scalar(Required(m, "next")));
+                        break;
+                    case StepType.Clarify:
+                        AllowOnly(m, "type", "prompt", "several", "next");
+                        texts[$"{id}.prompt"] = Localized(Required(m, "prompt"), $"prompt of step '{id}'");
+                        texts[$"{id}.several"] = Localized(Required(m, "several"), $"several-cases prompt of step '{id}'");
+                        step = new StepDefinition(id, type, (int)k.Start.Line, Next: Scalar(Required(m, "next")));
                         break;
                     default:
                         AllowOnly(m, "type", "next");
@@ -302,7 +319,7 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
             foreach (var (k, v) in node.Children)
             {
                 var m = (YamlMappingNode)v;
-                foreach (var edge in new[] { "next", "yes", "no" })
+                foreach (var edge in new[] { "next", "yes", "no", "clarify", "unsatisfied", "returned" })
                 {
                     if (Optional(m, edge) is { } target && !steps.ContainsKey(Scalar(target)))
                     {
@@ -324,7 +341,7 @@ internal sealed class DialogLoader(ValidatorRegistry validators)
             while (queue.TryDequeue(out var id))
             {
                 var s = steps[id];
-                foreach (var next in new[] { s.Next, s.Yes, s.No })
+                foreach (var next in new[] { s.Next, s.Yes, s.No, s.Clarify, s.Unsatisfied, s.Returned })
                 {
                     if (next is not null && seen.Add(next))
                     {

@@ -16,9 +16,12 @@ internal interface IDialogEffects
 
     /// <summary>The citizen's latest complaints, newest first.</summary>
     Task<IReadOnlyList<StatusInfo>> LatestOwnComplaintsAsync(int count, CancellationToken cancellationToken);
+
+    /// <summary>Acts on one of the citizen's earlier cases, as they chose (rating, verdict, comment, completion).</summary>
+    Task PerformAsync(CaseAction action, CancellationToken cancellationToken);
 }
 
-/// <summary>The one message a turn sends back: its text and quick-reply labels.</summary>
+/// <summary>The one message a turn sends back: its text as markup (<see cref="Channels.Markup"/>) and quick-reply labels.</summary>
 internal sealed record ComposedReply(string Text, IReadOnlyList<string> QuickReplies);
 
 /// <summary>
@@ -41,7 +44,10 @@ internal static class ReplyComposer
             {
                 case Say say:
                     parts.Add(d.Render(say.Key, lang, say.Args));
-                    quick = say.QuickReplies?.Select(q => d.Text(q, lang)).ToList() ?? [];
+                    quick = say.QuickReplies?.Select(q => d.RenderPlain(q.Key, lang, q.Args)).ToList() ?? [];
+                    break;
+                case CaseAction action:
+                    await effects.PerformAsync(action, cancellationToken);
                     break;
                 case SubmitComplaint submit:
                     var number = await effects.SubmitComplaintAsync(submit.Draft, cancellationToken);
@@ -49,12 +55,13 @@ internal static class ReplyComposer
                     quick = [];
                     break;
                 case QueryStatus { TrackingNumber: null }:
-                    var latest = await effects.LatestOwnComplaintsAsync(5, cancellationToken);
+                    var latest = await effects.LatestOwnComplaintsAsync(10, cancellationToken);
                     parts.Add(latest.Count == 0
                         ? d.Text("status_none", lang)
                         : d.Render("status_list", lang, new Dictionary<string, string>
                         {
-                            ["items"] = string.Join("\n", latest.Select(c => $"• {c.TrackingNumber} — {d.StatusLabel(c.Status, lang)}")),
+                            ["items"] = string.Join("\n", latest.Select(c =>
+                                Channels.Markup.Escape($"• {c.TrackingNumber} ({FormatDate(c.CreatedAt)}) — {d.StatusLabel(c.Status, lang)}"))),
                         }));
                     quick = [];
                     break;
@@ -69,7 +76,7 @@ internal static class ReplyComposer
                             ["status"] = d.StatusLabel(found.Status, lang),
                             ["agency"] = found.AgencyName is null ? ""
                                 : d.Render("status_agency", lang, new Dictionary<string, string> { ["agency_name"] = found.AgencyName }),
-                            ["answer"] = found.Answer is null ? ""
+                            ["answer_part"] = found.Answer is null ? ""
                                 : d.Render("status_answer", lang, new Dictionary<string, string> { ["answer"] = found.Answer }),
                         }));
                     quick = [];

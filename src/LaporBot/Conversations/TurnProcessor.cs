@@ -10,13 +10,16 @@ namespace LaporBot.Conversations;
 
 internal enum TurnOutcome { Accepted, Duplicate }
 
-/// <summary>A reply produced outside the dialog, about an earlier complaint.</summary>
-internal sealed record InterceptedReply(string Text, long? ComplaintId);
-
-/// <summary>Gets a look at an idle citizen's message before the dialog does (inside the turn's transaction).</summary>
-internal interface ITurnInterceptor
+/// <summary>
+/// The citizen's earlier cases for the dialog: what it may talk about (read), and carrying out what
+/// the citizen chose (write), inside the turn's transaction. The dialog decides; this only does.
+/// </summary>
+internal interface ICaseFollowUp
 {
-    Task<InterceptedReply?> TryHandleAsync(DbSession session, ReporterRow reporter, string text, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CaseFacts>> CasesAsync(DbSession session, ReporterRow reporter, DateTimeOffset now);
+
+    /// <summary>Performs the action; returns the complaint id it touched.</summary>
+    Task<long?> PerformAsync(DbSession session, ReporterRow reporter, CaseAction action, DateTimeOffset now);
 }
 
 /// <summary>Told after the commit that stored a new complaint (e.g. to schedule its routing at once).</summary>
@@ -38,10 +41,10 @@ internal sealed class TurnProcessor(
     TimeProvider clock,
     IOptions<ConversationOptions> options,
     ILogger<TurnProcessor> logger,
-    IEnumerable<ITurnInterceptor>? interceptors = null,
-    IEnumerable<IComplaintSubmittedHandler>? submittedHandlers = null)
+    ICaseFollowUp? followUp = null,
+    IEnumerable<IComplaintSubmittedHandler>? submittedHandlers = null,
+    Privacy.PrivacyDesk? privacy = null)
 {
-    private readonly ITurnInterceptor[] interceptors = interceptors?.ToArray() ?? [];
     private readonly IComplaintSubmittedHandler[] submittedHandlers = submittedHandlers?.ToArray() ?? [];
 
     public async Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken = default)
@@ -70,7 +73,7 @@ internal sealed class TurnProcessor(
                 return TurnOutcome.Duplicate;
             }
             await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, null,
-                dialogs.Main.Text("internal_error", reporter.Language), [], now);
+                dialogs.Main.Render("internal_error", reporter.Language, null), [], now, format: TextFormat.Markup);
             await s.CommitAsync(cancellationToken);
         }
         outboxSignal.Notify();
@@ -90,30 +93,32 @@ internal sealed class TurnProcessor(
                 return TurnOutcome.Duplicate; // disposing the session rolls back the reporter touch
             }
 
+            // The citizen's privacy words work at any point and leave the dialog where it was.
+            if (privacy is not null
+                && await privacy.TryHandleAsync(s, reporter, message.Text ?? message.QuickReplyPayload, now, cancellationToken) is { } privacyReply)
+            {
+                await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, null,
+                    await privacy.WithNoticeAsync(s, reporter, privacyReply, now), [], now);
+                await s.CommitAsync(cancellationToken);
+                outboxSignal.Notify();
+                return TurnOutcome.Accepted;
+            }
+
             var state = await TurnStore.LoadStateAsync(s, reporter.Id, dialog.Id);
             var o = options.Value;
-            // Between complaints, a message may be about an earlier case (a rating, "tidak puas",
-            // the completion of a returned complaint); global commands always go to the dialog.
-            var text = message.Text ?? message.QuickReplyPayload;
-            if ((state is null || dialog.Steps[state.Step].Type == StepType.Idle) && !string.IsNullOrWhiteSpace(text)
-                && !dialogs.Engine.IsCommand(text) && text.Trim().Length <= o.MaxMessageLength)
+            // The dialog decides everything about earlier cases (ratings, "tidak puas", the clarifying
+            // question, completing a returned case) from these facts; see dialogs/README.md.
+            var context = new DialogContext(now, o.ExpireAfter, o.MaxMessageLength, reporter.Language)
             {
-                foreach (var interceptor in interceptors)
-                {
-                    if (await interceptor.TryHandleAsync(s, reporter, text.Trim(), now, cancellationToken) is { } answer)
-                    {
-                        await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, answer.ComplaintId, answer.Text, [], now);
-                        await s.CommitAsync(cancellationToken);
-                        outboxSignal.Notify();
-                        return TurnOutcome.Accepted;
-                    }
-                }
-            }
+                Cases = followUp is null ? [] : await followUp.CasesAsync(s, reporter, now),
+                Identity = await TurnStore.LastIdentityAsync(s, reporter.Id),
+            };
             var input = new DialogInput(message.Text ?? message.QuickReplyPayload, message.Location, message.Attachments,
                 message.Unsupported, message.ProfileName ?? reporter.DisplayName);
-            var turn = dialogs.Engine.Handle(state, input, new DialogContext(now, o.ExpireAfter, o.MaxMessageLength, reporter.Language));
+            var turn = dialogs.Engine.Handle(state, input, context);
 
-            var effects = new StoreEffects(s, reporter, message.Channel, now, trackingNumbers, created);
+            long? touched = null;
+            var effects = new StoreEffects(s, reporter, message.Channel, now, trackingNumbers, created, followUp, id => touched = id);
             var reply = await ReplyComposer.ComposeAsync(dialog, turn, effects, cancellationToken);
 
             await TurnStore.SaveStateAsync(s, reporter.Id, dialog.Id, turn.State, now);
@@ -124,7 +129,7 @@ internal sealed class TurnProcessor(
             if (reply is not null)
             {
                 await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id,
-                    created.Count > 0 ? created[^1] : null, reply.Text, reply.QuickReplies, now);
+                    created.Count > 0 ? created[^1] : touched, await WithNoticeAsync(s, reporter, reply.Text, now), reply.QuickReplies, now, format: TextFormat.Markup);
             }
             await s.CommitAsync(cancellationToken);
         }
@@ -149,11 +154,25 @@ internal sealed class TurnProcessor(
         return TurnOutcome.Accepted;
     }
 
+    /// <summary>The first message a new reporter receives carries the short privacy notice.</summary>
+    private Task<string> WithNoticeAsync(DbSession s, ReporterRow reporter, string text, DateTimeOffset now) =>
+        privacy is null ? Task.FromResult(text) : privacy.WithNoticeAsync(s, reporter, text, now);
+
     /// <summary>Dialog effects performed inside the turn's transaction.</summary>
     private sealed class StoreEffects(
-        DbSession s, ReporterRow reporter, string channel, DateTimeOffset now, TrackingNumbers numbers, List<long> created)
+        DbSession s, ReporterRow reporter, string channel, DateTimeOffset now, TrackingNumbers numbers, List<long> created,
+        ICaseFollowUp? followUp, Action<long?> touched)
         : IDialogEffects
     {
+        public async Task PerformAsync(CaseAction action, CancellationToken cancellationToken)
+        {
+            if (followUp is null)
+            {
+                throw new InvalidOperationException("the dialog acted on an earlier case, but no case follow-up is registered");
+            }
+            touched(await followUp.PerformAsync(s, reporter, action, now));
+        }
+
         public async Task<string> SubmitComplaintAsync(ComplaintDraft draft, CancellationToken cancellationToken)
         {
             var number = await numbers.NextAsync(s, now);

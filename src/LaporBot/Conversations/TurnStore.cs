@@ -71,6 +71,15 @@ internal static class TurnStore
             new { reporterId, dialog, state = state.ToJson(), now = now.ToUnixTimeMilliseconds() },
             s.Transaction);
 
+    /// <summary>The name and applicant address of the reporter's last complaint, offered back to them next time.</summary>
+    public static async Task<KnownIdentity?> LastIdentityAsync(DbSession s, long reporterId)
+    {
+        var rows = (await s.Connection.QueryAsync<(string Name, string Address)>(
+            "SELECT name, address FROM complaint_details WHERE reporter_id = @reporterId ORDER BY id DESC LIMIT 1",
+            new { reporterId }, s.Transaction)).AsList();
+        return rows is [var r] && !string.IsNullOrWhiteSpace(r.Name) && !string.IsNullOrWhiteSpace(r.Address) ? new KnownIdentity(r.Name, r.Address) : null;
+    }
+
     public static Task SetLanguageAsync(DbSession s, long reporterId, string language) =>
         s.Connection.ExecuteAsync("UPDATE reporters SET language = @language WHERE id = @reporterId AND language <> @language",
             new { reporterId, language }, s.Transaction);

@@ -53,11 +53,30 @@ internal static class TextShape
     }
 }
 
+/// <summary>
+/// A person's name as it will appear on the case ("Nama pelapor"). Besides length and letters it
+/// refuses what a person would not take for a name: digits, and anything that reads like a
+/// sentence — more than <see cref="MaxWords"/> words, or a word no name contains (a verb or noun
+/// of a complaint, a pronoun, "mau"/"tolong"). Yes/no and command words are refused by the engine,
+/// which knows the dialog's words (name_yes_no, name_is_command).
+/// </summary>
 internal sealed class PersonNameValidator : IFieldValidator
 {
     public const int MaxLength = 100;
+    public const int MaxWords = 5;
+
+    /// <summary>Words that make an answer a sentence about the complaint rather than a name.</summary>
+    private static readonly HashSet<string> SentenceWords = new(StringComparer.Ordinal)
+    {
+        "saya", "aku", "kami", "kita", "anda", "mau", "ingin", "akan", "tolong", "mohon", "minta", "lapor", "melapor", "laporkan",
+        "melaporkan", "aduan", "mengadu", "adukan", "keluhan", "rusak", "mati", "padam", "bocor", "banjir", "macet", "berlubang",
+        "lubang", "menumpuk", "sampah", "jalan", "jalannya", "belum", "sudah", "tidak", "ada", "sejak", "karena", "yang", "dan",
+        "di", "ke", "dari", "untuk", "dengan", "sekali", "parah", "kenapa", "bagaimana", "kapan", "gimana",
+        "my", "want", "please", "broken", "the", "is", "not", "report", "complaint", "street", "road",
+    };
+
     public string Name => "person_name";
-    public IReadOnlyList<string> Reasons { get; } = ["name_empty", "name_no_letters", "name_too_short", "name_too_long"];
+    public IReadOnlyList<string> Reasons { get; } = ["name_empty", "name_no_letters", "name_too_short", "name_too_long", "name_has_digits", "name_sentence"];
 
     public Verdict Check(string answer)
     {
@@ -83,6 +102,16 @@ internal sealed class PersonNameValidator : IFieldValidator
         if (letters < 2)
         {
             return Verdict.Refuse("name_too_short");
+        }
+        if (v.Any(char.IsDigit))
+        {
+            return Verdict.Refuse("name_has_digits");
+        }
+        var words = v.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => w.Trim('.', ',', '!', '?', ':', ';', '"', '\'', '(', ')').ToLowerInvariant()).Where(w => w.Length > 0).ToList();
+        if (words.Count > MaxWords || words.Any(SentenceWords.Contains) || v.Contains('?') || v.Contains('!'))
+        {
+            return Verdict.Refuse("name_sentence");
         }
         return Verdict.Accept(v);
     }

@@ -16,11 +16,20 @@ internal sealed record SqlDialect(string Name, string MigrationsFolder, string S
     public static readonly SqlDialect Postgres = new("postgres", "postgres", " FOR UPDATE SKIP LOCKED");
 
     /// <summary>
+    /// Whether a claim can lock its candidate row and skip rows locked by others (PostgreSQL), so
+    /// finding and claiming queued work is one statement; SQLite has one writer and no row locks.
+    /// </summary>
+    public bool LocksRows => SkipLockedSuffix.Length > 0;
+
+    /// <summary>
     /// "<paramref name="column"/> is one of the list parameter <paramref name="parameter"/>" (a non-empty
     /// list). Dapper expands <c>IN @list</c> on SQLite; Npgsql takes the list as one array parameter.
     /// </summary>
     public string InList(string column, string parameter) =>
         this == Postgres ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
+
+    /// <summary>The dialect of an open connection, for helpers that are handed a connection rather than the database.</summary>
+    public static SqlDialect Of(DbConnection connection) => connection is NpgsqlConnection ? Postgres : Sqlite;
 }
 
 /// <summary>Opens connections and units of work; one implementation per database engine.</summary>

@@ -32,6 +32,11 @@ internal static class Cli
         {
             return await Backup.RunAsync(app.Services.GetRequiredService<IDatabase>(), args[1..], Console.Out, Console.Error);
         }
+        if (args.Length > 0 && args[0] == "privacy")
+        {
+            await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+            return await Privacy.PrivacyCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+        }
         if (args.Length == 0 || args[0] != "invite")
         {
             return null;

@@ -96,6 +96,10 @@ internal sealed partial class LaporOptionsValidator :
         {
             errors.Add($"Outbox:SweepInterval is {o.SweepInterval}; use at least 00:00:00.05.");
         }
+        if (o.SendersPerChannel is < 1 or > 64)
+        {
+            errors.Add($"Outbox:SendersPerChannel is {o.SendersPerChannel}; use 1–64.");
+        }
         return Result(errors);
     }
 

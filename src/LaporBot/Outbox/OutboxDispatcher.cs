@@ -5,9 +5,13 @@ using Microsoft.Extensions.Options;
 namespace LaporBot.Outbox;
 
 /// <summary>
-/// Delivers outbox rows through their channel: woken by <see cref="OutboxSignal"/> after each commit,
+/// Delivers outbox rows through their channel. Each channel is a lane of its own with
+/// <see cref="OutboxOptions.SendersPerChannel"/> senders, so a backlog on one channel (or a chat
+/// waiting out its per-chat gap) never delays another; within a lane staff notifications go first.
+/// A sender claims one message right before sending it. Lanes wake on <see cref="OutboxSignal"/>
+/// after each commit and on a timer set for the lane's next due row (a retry fires when it is due),
 /// with a periodic sweep as a safety net. At-least-once: a crash between the provider accepting a
-/// message and our "sent" update re-sends it after the lease expires (a window of one request).
+/// message and our "sent" update re-sends that message, released at once when the instance restarts.
 /// </summary>
 internal sealed class OutboxDispatcher(
     IDatabase db,
@@ -20,6 +24,9 @@ internal sealed class OutboxDispatcher(
 {
     private readonly Dictionary<string, IChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
+    /// <summary>Who holds this instance's claims (<see cref="OutboxOptions.InstanceId"/>).</summary>
+    public string InstanceId => options.Value.InstanceId;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.DispatcherEnabled)
@@ -27,77 +34,176 @@ internal sealed class OutboxDispatcher(
             logger.LogWarning("Outbox dispatcher is disabled (Outbox:DispatcherEnabled=false); messages stay queued");
             return;
         }
-        while (!stoppingToken.IsCancellationRequested)
+        await PrepareAsync(stoppingToken);
+        var lanes = _channels.Keys
+            .SelectMany(channel => Enumerable.Range(0, options.Value.SendersPerChannel).Select(_ => RunLaneAsync(channel, stoppingToken)))
+            .ToList();
+        await Task.WhenAll(lanes);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (options.Value.DispatcherEnabled)
         {
             try
             {
-                var sent = await DispatchOnceAsync(stoppingToken);
-                if (sent > 0)
+                // Sends were cancelled mid-way: let whoever runs next send them without waiting for the lease.
+                await OutboxStore.ReleaseClaimsAsync(db, InstanceId, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Outbox: could not release this instance's claims at shutdown; they are released at the next start");
+            }
+        }
+    }
+
+    /// <summary>Before the lanes start: release what this instance's previous process held, bury rows of unknown channels.</summary>
+    private async Task PrepareAsync(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var released = await OutboxStore.ReleaseClaimsAsync(db, InstanceId, ct);
+                if (released > 0)
                 {
-                    continue; // there may be more (the next message of a chat becomes claimable)
+                    logger.LogWarning("Outbox: released {Count} message(s) claimed by this instance ({Instance}) before it stopped; they are due now",
+                        released, InstanceId);
+                }
+                var buried = await OutboxStore.BuryUnknownChannelsAsync(db, _channels.Keys, clock.GetUtcNow(), ct);
+                if (buried > 0)
+                {
+                    logger.LogWarning("Outbox: {Count} pending message(s) are for channels that are not configured; marked dead", buried);
+                }
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && attempt < 5)
+            {
+                logger.LogWarning(e, "Outbox: start-up clean-up failed (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+            }
+        }
+    }
+
+    private async Task RunLaneAsync(string channel, CancellationToken ct)
+    {
+        await Task.Yield();
+        while (!ct.IsCancellationRequested)
+        {
+            var wake = signal.Next; // taken before looking, so a commit while we look is not missed
+            var sleep = options.Value.SweepInterval;
+            try
+            {
+                if (await SendNextAsync(channel, ct))
+                {
+                    continue;
+                }
+                if (await OutboxStore.NextDueAsync(db, channel, ct) is { } due)
+                {
+                    var untilDue = due - clock.GetUtcNow();
+                    if (untilDue < sleep)
+                    {
+                        // A retry or someone else's lease ends soon: wake then (never spin on a past time).
+                        sleep = untilDue > MinSleep ? untilDue : MinSleep;
+                    }
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Outbox sweep failed; retrying at the next signal or sweep");
+                logger.LogError(e, "Outbox lane {Channel} failed; retrying at the next signal or sweep", channel);
             }
-            await signal.WaitAsync(options.Value.SweepInterval, clock, stoppingToken);
+            try
+            {
+                await OutboxSignal.WaitAsync(wake, sleep, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 
-    /// <summary>Claims and sends what is due now; returns how many rows were handled.</summary>
-    public async Task<int> DispatchOnceAsync(CancellationToken ct)
+    private static readonly TimeSpan MinSleep = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Claims and sends the next message of one channel due at <paramref name="asOf"/> (default: now); false when none is.</summary>
+    private async Task<bool> SendNextAsync(string channel, CancellationToken ct, DateTimeOffset? asOf = null)
     {
         var o = options.Value;
-        var rows = await OutboxStore.ClaimDueAsync(db, clock.GetUtcNow(), o.Lease, o.BatchSize, ct);
-        foreach (var row in rows)
+        var row = await OutboxStore.ClaimNextAsync(db, channel, InstanceId, asOf ?? clock.GetUtcNow(), o.Lease, ct);
+        if (row is null)
         {
-            await SendOneAsync(row, ct);
+            return false;
         }
-        return rows.Count;
+        await SendOneAsync(row, ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Sends everything that is due now on every channel, one message at a time; returns how many were
+    /// handled. For tests and tools that drive delivery step by step (Outbox:DispatcherEnabled=false).
+    /// </summary>
+    public async Task<int> DispatchOnceAsync(CancellationToken ct)
+    {
+        // What is due when the call starts: a message that fails and is due again a moment later
+        // waits for the next call instead of being retried in this one.
+        var start = clock.GetUtcNow();
+        var handled = await OutboxStore.BuryUnknownChannelsAsync(db, _channels.Keys, start, ct);
+        foreach (var channel in _channels.Keys)
+        {
+            for (var i = 0; i < options.Value.BatchSize && await SendNextAsync(channel, ct, start); i++)
+            {
+                handled++;
+            }
+        }
+        return handled;
     }
 
     private async Task SendOneAsync(OutboxRow row, CancellationToken ct)
     {
         var o = options.Value;
-        if (!_channels.TryGetValue(row.Channel, out var channel))
-        {
-            await OutboxStore.MarkDeadAsync(db, row.Id, $"no channel '{row.Channel}' is configured", clock.GetUtcNow(), ct);
-            logger.LogWarning("Outbox {Id}: channel {Channel} is not configured; marked dead", row.Id, row.Channel);
-            return;
-        }
+        var channel = _channels[row.Channel];
         var message = new OutboundMessage(row.Id, row.Channel, row.Recipient, row.Body, row.QuickReplyList,
-            row.LastInboundAt is { } li ? DateTimeOffset.FromUnixTimeMilliseconds(li) : null, row.Attempts, row.ButtonList, row.Attachment);
+            row.LastInboundAt is { } li ? DateTimeOffset.FromUnixTimeMilliseconds(li) : null, row.Attempts, row.ButtonList, row.Attachment, row.TextFormat);
         SendResult result;
         try
         {
             await throttle.WaitAsync(channel, row.Recipient, ct);
-            if (!await OutboxStore.RenewClaimAsync(db, row, clock.GetUtcNow() + o.Lease, ct))
-            {
-                logger.LogInformation("Outbox {Id}: claim expired while waiting for the send rate and was taken over; not sent here", row.Id);
-                return;
-            }
-            try
-            {
-                result = await channel.SendAsync(message, ct);
-            }
-            finally
-            {
-                throttle.Completed(channel, row.Recipient);
-            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            // Stopping before the send began: give the claim back so it need not wait out the lease.
+            await OutboxStore.ReleaseClaimAsync(db, row.Id, CancellationToken.None);
             throw;
+        }
+        if (!await OutboxStore.RenewClaimAsync(db, row, clock.GetUtcNow() + o.Lease, CancellationToken.None))
+        {
+            // The lease ran out while the message waited for the provider's rate and another sender
+            // (possibly another instance) claimed it: it is theirs to send now.
+            throttle.Completed(channel, row.Recipient);
+            logger.LogInformation("Outbox {Id}: claim expired while waiting for the send rate and was taken over; not sent here", row.Id);
+            return;
+        }
+        try
+        {
+            // Once begun, a send runs to its end (bounded by the channel's own HTTP timeout) and its
+            // outcome is recorded even while stopping: abandoning it would leave a message the
+            // provider may have accepted to be sent again.
+            result = await channel.SendAsync(message, CancellationToken.None);
         }
         catch (Exception e)
         {
             result = new SendResult.Retryable(e.GetType().Name + ": " + e.Message);
         }
+        finally
+        {
+            throttle.Completed(channel, row.Recipient);
+        }
+        ct = CancellationToken.None;
 
         var now = clock.GetUtcNow();
         // Provider error texts may quote the recipient's number or a request URL: mask before storing or logging.

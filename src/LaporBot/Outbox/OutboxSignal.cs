@@ -1,27 +1,37 @@
-using System.Threading.Channels;
-
 namespace LaporBot.Outbox;
 
-/// <summary>Wakes the dispatcher right after a commit that added outgoing messages (no slow polling).</summary>
+/// <summary>
+/// Wakes every delivery lane right after a commit that added outgoing messages (no slow polling).
+/// A broadcast: each lane takes <see cref="Next"/> before it looks for work, so a notification that
+/// arrives while it is looking is not lost.
+/// </summary>
 internal sealed class OutboxSignal
 {
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Notify() => _channel.Writer.TryWrite(true);
+    public void Notify() =>
+        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
-    /// <summary>Waits for a signal or the timeout, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>Completes at the next <see cref="Notify"/>.</summary>
+    public Task Next => Volatile.Read(ref _next).Task;
+
+    /// <summary>
+    /// Waits for <paramref name="next"/> (taken from <see cref="Next"/> earlier) or the timeout, whichever
+    /// comes first. Real time on purpose: it paces real work, and a test's frozen clock must not stall it.
+    /// </summary>
+    public static async Task WaitAsync(Task next, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
+        if (timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
         try
         {
-            await _channel.Reader.ReadAsync(cts.Token);
+            await next.WaitAsync(timeout, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            // timeout: sweep anyway
+            // due work or the sweep: look again
         }
     }
 }

@@ -16,6 +16,13 @@ internal static class OutboxStatus
     public const string Dead = "dead";
 }
 
+/// <summary>Within a channel, lower goes first: staff notifications ahead of bulk citizen replies.</summary>
+internal static class OutboxPriority
+{
+    public const int Staff = 0;
+    public const int Citizen = 1;
+}
+
 internal sealed record OutboxRow
 {
     public long Id { get; init; }
@@ -36,6 +43,9 @@ internal sealed record OutboxRow
     public string? Buttons { get; init; }
     public string? Purpose { get; init; }
     public string? Attachment { get; init; }
+    public string Format { get; init; } = "plain";
+
+    public TextFormat TextFormat => Format == "markup" ? TextFormat.Markup : TextFormat.Plain;
 
     /// <summary>The lease this claim set; whoever still finds it on the row owns the message.</summary>
     public long? ClaimedUntil { get; init; }
@@ -51,18 +61,18 @@ internal sealed record OutboxRow
 internal static class OutboxStore
 {
     private const string Columns =
-        "o.id, o.channel, o.recipient, o.reporter_id, o.complaint_id, o.body, o.quick_replies, o.status, o.attempts, o.next_attempt_at, o.last_error, o.provider_message_id, o.created_at, o.sent_at, o.buttons, o.purpose, o.attachment";
+        "o.id, o.channel, o.recipient, o.reporter_id, o.complaint_id, o.body, o.quick_replies, o.status, o.attempts, o.next_attempt_at, o.last_error, o.provider_message_id, o.created_at, o.sent_at, o.buttons, o.purpose, o.attachment, o.format";
 
     public static Task<long> EnqueueAsync(
         DbSession s, string channel, string recipient, long? reporterId, long? complaintId, string body,
         IReadOnlyList<string> quickReplies, DateTimeOffset now, IReadOnlyList<OutboundButton>? buttons = null, string? purpose = null,
-        string? attachment = null) =>
+        string? attachment = null, TextFormat format = TextFormat.Plain) =>
         s.Connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO outbox (channel, recipient, reporter_id, complaint_id, body, quick_replies, buttons, purpose, attachment, status,
-                                attempts, next_attempt_at, created_at, updated_at)
-            VALUES (@channel, @recipient, @reporterId, @complaintId, @body, @quick, @buttons, @purpose, @attachment, 'pending',
-                    0, @now, @now, @now)
+            INSERT INTO outbox (channel, recipient, reporter_id, complaint_id, body, quick_replies, buttons, purpose, attachment, format, status,
+                                attempts, next_attempt_at, created_at, updated_at, priority)
+            VALUES (@channel, @recipient, @reporterId, @complaintId, @body, @quick, @buttons, @purpose, @attachment, @format, 'pending',
+                    0, @now, @now, @now, @priority)
             RETURNING id
             """,
             new
@@ -70,39 +80,140 @@ internal static class OutboxStore
                 channel, recipient, reporterId, complaintId, body,
                 quick = quickReplies.Count == 0 ? null : JsonSerializer.Serialize(quickReplies),
                 buttons = buttons is null || buttons.Count == 0 ? null : JsonSerializer.Serialize(buttons),
-                purpose, attachment, now = now.ToUnixTimeMilliseconds(),
+                purpose, attachment, format = format == TextFormat.Markup ? "markup" : "plain", now = now.ToUnixTimeMilliseconds(),
+                priority = reporterId is null ? OutboxPriority.Staff : OutboxPriority.Citizen,
             },
             s.Transaction);
 
+    // A row is its chat's head when no older row of the same chat is still pending: only heads are
+    // sent, so a chat's messages go out in order even while an earlier one waits for a retry.
+    // Answered from ix_outbox_chat_pending (pending rows only) in one index seek.
+    private const string IsHead =
+        "NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.recipient = o.recipient AND p.status = 'pending' AND p.id < o.id)";
+
     /// <summary>
-    /// Claims due messages with a lease. Only the oldest pending message per chat is claimable, so a
-    /// chat's messages go out in order even while an earlier one waits for a retry.
+    /// The next message to claim: walks ix_outbox_lane in order, one index seek per row for
+    /// <see cref="IsHead"/>, no sort. The unary plus keeps the planner from preferring the
+    /// (status, next_attempt_at) index, which would sort the whole due queue for every claim.
     /// </summary>
-    public static async Task<IReadOnlyList<OutboxRow>> ClaimDueAsync(IDatabase db, DateTimeOffset now, TimeSpan lease, int batch, CancellationToken ct)
+    internal const string NextCandidateSql =
+        $"""
+        SELECT o.id FROM outbox o
+        WHERE o.status = 'pending' AND o.channel = @channel
+          AND +o.next_attempt_at <= @now AND (o.claimed_until IS NULL OR o.claimed_until <= @now)
+          AND {IsHead}
+        ORDER BY o.priority, o.id
+        LIMIT 1
+        """;
+
+    // What a claim returns: the row, its lease (renewed right before sending) and the chat's last inbound time.
+    private const string ClaimedColumns =
+        """
+        id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
+        next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment, format, claimed_until,
+        (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
+        """;
+
+    /// <summary>
+    /// Claims the next message of <paramref name="channel"/> to send now, or null when none is due:
+    /// staff notifications first, then the oldest, one chat head at a time. Only what is about to be
+    /// sent is claimed, so a crash holds at most the messages in flight. Two senders (or instances)
+    /// never both win a row: on PostgreSQL the candidate is locked <c>FOR UPDATE SKIP LOCKED</c> and
+    /// claimed in the same statement, so a row another sender is claiming right now is skipped, not
+    /// waited for; on SQLite (one writer) the candidate is found with a plain read (no write lock) and
+    /// claimed by one short indexed UPDATE that re-checks it.
+    /// </summary>
+    public static async Task<OutboxRow?> ClaimNextAsync(IDatabase db, string channel, string claimant, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
     {
-        await using var s = await db.BeginAsync(ct);
         var n = now.ToUnixTimeMilliseconds();
-        var rows = (await s.Connection.QueryAsync<OutboxRow>(
+        var until = (now + lease).ToUnixTimeMilliseconds();
+        await using var c = await db.OpenAsync(ct);
+        if (db.Dialect.LocksRows)
+        {
+            return await c.QuerySingleOrDefaultAsync<OutboxRow>(
+                $"""
+                UPDATE outbox SET claimed_until = @until, claimed_by = @claimant, attempts = attempts + 1, updated_at = @now
+                WHERE id = ({NextCandidateSql}{db.Dialect.SkipLockedSuffix})
+                RETURNING {ClaimedColumns}
+                """,
+                new { channel, until, claimant, now = n });
+        }
+        for (var tries = 0; tries < 5; tries++)
+        {
+            var id = await c.ExecuteScalarAsync<long?>(NextCandidateSql, new { channel, now = n });
+            if (id is null)
+            {
+                return null;
+            }
+            var row = await c.QuerySingleOrDefaultAsync<OutboxRow>(
+                $"""
+                UPDATE outbox SET claimed_until = @until, claimed_by = @claimant, attempts = attempts + 1, updated_at = @now
+                WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now
+                  AND (claimed_until IS NULL OR claimed_until <= @now)
+                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = outbox.channel AND p.recipient = outbox.recipient
+                                  AND p.status = 'pending' AND p.id < outbox.id)
+                RETURNING {ClaimedColumns}
+                """,
+                new { id, until, claimant, now = n });
+            if (row is not null)
+            {
+                return row;
+            }
+            // Another sender took it between our read and our update: look again.
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// When the next message of <paramref name="channel"/> becomes sendable (a retry's time, or the end of
+    /// another sender's lease); null when nothing is pending. The dispatcher sleeps until then.
+    /// </summary>
+    public static async Task<DateTimeOffset?> NextDueAsync(IDatabase db, string channel, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var at = await c.ExecuteScalarAsync<long?>(
             $"""
-            UPDATE outbox SET claimed_until = @until, attempts = attempts + 1, updated_at = @now
-            WHERE id IN (
-                SELECT o.id FROM outbox o
-                WHERE o.status = 'pending' AND o.next_attempt_at <= @now
-                  AND (o.claimed_until IS NULL OR o.claimed_until <= @now)
-                  AND NOT EXISTS (SELECT 1 FROM outbox p
-                                  WHERE p.channel = o.channel AND p.recipient = o.recipient
-                                    AND p.status = 'pending' AND p.id < o.id)
-                ORDER BY o.id
-                LIMIT @batch{s.Dialect.SkipLockedSuffix})
-            RETURNING id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
-                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment, claimed_until,
-                      (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
+            SELECT MIN(CASE WHEN o.claimed_until IS NOT NULL AND o.claimed_until > o.next_attempt_at THEN o.claimed_until ELSE o.next_attempt_at END)
+            FROM outbox o
+            WHERE o.status = 'pending' AND o.channel = @channel AND {IsHead}
             """,
-            new { until = (now + lease).ToUnixTimeMilliseconds(), now = n, batch },
-            s.Transaction)).AsList();
-        await s.CommitAsync(ct);
-        rows.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return rows;
+            new { channel });
+        return at is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    /// <summary>
+    /// Makes the claims <paramref name="claimant"/> still holds due at once. Called when an instance
+    /// starts (its previous process died mid-send) and when it stops: nothing of its own is in flight
+    /// then, so the messages need not wait out their lease. The one that was being sent may go out twice.
+    /// </summary>
+    public static async Task<int> ReleaseClaimsAsync(IDatabase db, string claimant, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(
+            "UPDATE outbox SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = @claimant AND status = 'pending' AND claimed_until IS NOT NULL",
+            new { claimant });
+    }
+
+    /// <summary>Pending messages of channels this instance does not have: dead, with the reason, so staff see them.</summary>
+    public static async Task<int> BuryUnknownChannelsAsync(IDatabase db, IReadOnlyCollection<string> known, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(
+            $"""
+            UPDATE outbox SET status = 'dead', claimed_until = NULL, claimed_by = NULL,
+                              last_error = 'no channel ''' || channel || ''' is configured', updated_at = @now
+            WHERE status = 'pending' AND NOT ({db.Dialect.InList("channel", "@known")})
+            """,
+            new { known = known.ToArray(), now = now.ToUnixTimeMilliseconds() });
+    }
+
+    /// <summary>Gives one claim back unsent (stopping before its send began).</summary>
+    public static async Task ReleaseClaimAsync(IDatabase db, long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(
+            "UPDATE outbox SET claimed_until = NULL, claimed_by = NULL, attempts = attempts - 1 WHERE id = @id AND status = 'pending'",
+            new { id });
     }
 
     /// <summary>
@@ -121,7 +232,7 @@ internal static class OutboxStore
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(
-            "UPDATE outbox SET status = 'sent', provider_message_id = @pid, sent_at = @now, claimed_until = NULL, last_error = NULL, updated_at = @now WHERE id = @id",
+            "UPDATE outbox SET status = 'sent', provider_message_id = @pid, sent_at = @now, claimed_until = NULL, claimed_by = NULL, last_error = NULL, updated_at = @now WHERE id = @id",
             new { id, pid = providerMessageId, now = now.ToUnixTimeMilliseconds() });
     }
 
@@ -129,7 +240,7 @@ internal static class OutboxStore
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(
-            "UPDATE outbox SET next_attempt_at = @next, claimed_until = NULL, last_error = @error, updated_at = @now WHERE id = @id",
+            "UPDATE outbox SET next_attempt_at = @next, claimed_until = NULL, claimed_by = NULL, last_error = @error, updated_at = @now WHERE id = @id",
             new { id, error, next = nextAttempt.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds() });
     }
 
@@ -137,7 +248,7 @@ internal static class OutboxStore
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(
-            "UPDATE outbox SET status = 'dead', claimed_until = NULL, last_error = @error, updated_at = @now WHERE id = @id",
+            "UPDATE outbox SET status = 'dead', claimed_until = NULL, claimed_by = NULL, last_error = @error, updated_at = @now WHERE id = @id",
             new { id, error, now = now.ToUnixTimeMilliseconds() });
     }
 

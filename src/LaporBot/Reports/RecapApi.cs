@@ -79,6 +79,10 @@ internal static class RecapApi
                 identity = new IdentityRequest(http.User.Identity?.Name ?? "operator", alasan.Trim());
             }
             var report = await recaps.BuildAsync(period, identity, agency, cancellationToken: ct);
+            if (identity is not null)
+            {
+                await RecordExportAsync(db, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), identity.RequestedBy, report, identity.Reason, ct);
+            }
             var bytes = RecapFormat.Render(report, fmt, new ReportContext(options.Value.Institution, []));
             return fmt == RecapFormat.Html
                 ? Results.Bytes(bytes, RecapFormat.ContentType(fmt))
@@ -99,6 +103,25 @@ internal static class RecapApi
                 : Results.File(found.FullPath, type, Path.GetFileName(found.FullPath));
         });
         return app;
+    }
+
+    /// <summary>An export with identities is a view of every listed case's personal data: one access entry per case shown
+    /// with its identity (confidential cases stay masked and are not counted as viewed).</summary>
+    private static async Task RecordExportAsync(IDatabase db, DateTimeOffset now, string staff, RecapReport report, string reason, CancellationToken ct)
+    {
+        var numbers = report.Cases.Where(c => !c.Confidential).Select(c => c.Number).ToList();
+        await using var s = await db.BeginAsync(ct);
+        foreach (var chunk in numbers.Chunk(500))
+        {
+            await s.Connection.ExecuteAsync(
+                $"""
+                INSERT INTO personal_data_access (at, staff, via, complaint_id, reporter_id, purpose, detail)
+                SELECT @at, @staff, 'export', c.id, c.reporter_id, @reason, @detail FROM complaints c WHERE {s.Dialect.InList("c.tracking_number", "@chunk")}
+                """,
+                new { at = now.ToUnixTimeMilliseconds(), staff, reason = reason.Length > 500 ? reason[..500] : reason, detail = $"rekap {report.Period.Key}", chunk },
+                s.Transaction);
+        }
+        await s.CommitAsync(ct);
     }
 
     private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";

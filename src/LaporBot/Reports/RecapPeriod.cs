@@ -101,6 +101,12 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
 
     public static RecapPeriod MonthOf(DateOnly day) => Month(day.Year, day.Month);
 
+    /// <summary>
+    /// Years a period may name. Complaints are not older than 2000, and a bound well inside what a
+    /// date can hold keeps "9999-12-31 plus a day" from throwing: an absurd date is a 400, not a 500.
+    /// </summary>
+    public const int MinYear = 2000, MaxYear = 2999;
+
     [GeneratedRegex(@"^(\d{4})(?:-(\d{2})|-S([12])|-Q([1-4]))?$")]
     private static partial Regex KeyPattern();
 
@@ -119,7 +125,7 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
             return false;
         }
         var year = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        if (year is < 2000 or > 9999)
+        if (year is < MinYear or > MaxYear)
         {
             return false;
         }
@@ -142,7 +148,8 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
     }
 
     public static bool TryParseDay(string? text, out DateOnly day) =>
-        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day)
+        && day.Year is >= MinYear and <= MaxYear;
 
     /// <summary>The instants the period covers in <paramref name="zone"/>: [start, end).</summary>
     public (DateTimeOffset Start, DateTimeOffset End) Instants(TimeZoneInfo zone) =>

@@ -125,7 +125,7 @@ internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> comp
         await using var c = await db.OpenAsync(cancellationToken);
         var rows = (await c.QueryAsync<ComplaintRow>(new CommandDefinition(
             $"""
-            SELECT {ComplaintStore.Columns} FROM complaints
+            SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View}
             WHERE created_at >= @start AND created_at < @end AND (@agency IS NULL OR agency_code = @agency)
             ORDER BY created_at, id
             """,
@@ -134,7 +134,7 @@ internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> comp
         var overdueRows = reportKind == ReportKind.Day
             ? (await c.QueryAsync<ComplaintRow>(new CommandDefinition(
                 $"""
-                SELECT {ComplaintStore.Columns} FROM complaints
+                SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View}
                 WHERE overdue_at IS NOT NULL AND step IS NOT NULL AND (@agency IS NULL OR agency_code = @agency)
                 ORDER BY due_at, id
                 """, new { agency = agencyCode }, cancellationToken: cancellationToken))).AsList()
@@ -154,7 +154,7 @@ internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> comp
         var ids = rows.Select(r => r.ReporterId).Distinct().ToArray();
         return ids.Length == 0
             ? []
-            : (await c.QueryAsync<(long Id, string Address)>("SELECT id, address FROM reporters WHERE id IN @ids", new { ids }))
+            : (await c.QueryAsync<(long Id, string Address)>($"SELECT id, address FROM reporters WHERE {SqlDialect.Of(c).InList("id", "@ids")}", new { ids }))
                 .ToDictionary(x => x.Id, x => x.Address);
     }
 
@@ -264,9 +264,10 @@ internal sealed class RecapService(IDatabase db, IOptions<ComplaintOptions> comp
         return parts.Length == 0 ? Masked : string.Join(' ', parts.Select(p => p[..1].ToUpperInvariant() + new string('*', Math.Max(2, p.Length - 1))));
     }
 
+    /// <summary>One line of at most 120 characters, phone numbers masked (citizens often write theirs into the text).</summary>
     public static string Summarise(string text)
     {
-        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var flat = LaporBot.Channels.Redact.Phones(string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
         return flat.Length <= SummaryLength ? flat : flat[..(SummaryLength - 1)].TrimEnd() + "…";
     }
 

@@ -12,7 +12,7 @@ internal static class RoutingRegistration
         var config = builder.Configuration;
         services.AddOptions<RoutingOptions>().Bind(config.GetSection(RoutingOptions.Section)).ValidateOnStart();
         services.AddSingleton<RoutingService>();
-        services.AddSingleton<ITurnInterceptor, CitizenFollowUp>();
+        services.AddSingleton<ICaseFollowUp, CitizenFollowUp>();
         var scheduler = config.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         if (scheduler.Enabled)
         {

@@ -214,6 +214,9 @@ internal sealed class StaffDesk(
         switch (command)
         {
             case "view":
+                // /lihat shows the citizen's personal data: on record, in the same transaction as the reply.
+                await Privacy.AccessLog.RecordAsync(s.Connection, s.Transaction, now, $"telegram:{actor.UserId}", Privacy.AccessLog.Telegram,
+                    c.Id, c.ReporterId, "/lihat");
                 return new(true, true, await ViewAsync(s, c, actor));
             case "accept":
                 done = await workflow.AcceptAsync(s, c, actor.Name, now);
@@ -285,8 +288,7 @@ internal sealed class StaffDesk(
         var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
         var attachments = (int)await s.Connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = @id", new { id = c.Id }, s.Transaction);
-        var events = await s.Connection.QueryAsync<TimelineEvent>(
-            "SELECT id, complaint_id, at, actor, kind, note FROM complaint_events WHERE complaint_id = @id ORDER BY id", new { id = c.Id }, s.Transaction);
+        var events = await ComplaintStore.TimelineAsync(s.Connection, c.Id, s.Transaction);
         var timeline = string.Join("\n", events.Select(e => e.Note is null
             ? StaffTexts.T("card.event", ("date", StaffTexts.When(e.At)), ("kind", e.Kind), ("actor", e.Actor))
             : StaffTexts.T("card.event_note", ("date", StaffTexts.When(e.At)), ("kind", e.Kind), ("actor", e.Actor), ("note", e.Note))));
@@ -305,7 +307,7 @@ internal sealed class StaffDesk(
         var scope = actor.IsTriage ? "" : agencies.Count == 0 ? "AND 1 = 0" : "AND " + s.Dialect.InList("agency_code", "@agencies");
         var rows = (await s.Connection.QueryAsync<ComplaintRow>(
             $"""
-            SELECT {ComplaintStore.Columns} FROM complaints
+            SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View}
             WHERE status IN ('triage', 'assigned', 'accepted', 'reopened', 'submitted')
               {scope}
             ORDER BY CASE WHEN overdue_at IS NULL THEN 1 ELSE 0 END, COALESCE(due_at, created_at), id

@@ -16,7 +16,7 @@ internal static class StaffTexts
         "status.submitted", "status.triage", "status.assigned", "status.accepted", "status.returned", "status.answered", "status.reopened", "status.closed",
         "step.assign", "step.accept", "step.answer", "step.other",
         "card.number", "card.status", "card.status_agency", "card.received", "card.due", "card.due_late", "card.reporter_hidden", "card.reporter",
-        "card.address", "card.contact", "card.confidential_note", "card.location", "card.attachments", "card.oversight", "card.text", "card.answer",
+        "card.address", "card.problem_location", "card.contact", "card.confidential_note", "card.location", "card.attachments", "card.oversight", "card.text", "card.answer",
         "card.history", "card.event", "card.event_note",
         "notify.assigned", "notify.to_triage", "notify.to_triage_why", "notify.suggestions", "notify.no_suggestions", "notify.rejected_by_agency",
         "notify.citizen_completed", "notify.reopened", "notify.citizen_comment", "notify.reminder", "notify.overdue", "notify.overdue_where",
@@ -73,7 +73,12 @@ internal static class StaffTexts
                 lines.Add(T("card.confidential_note"));
             }
         }
-        if (c.Latitude is { } lat && c.Longitude is { } lon && !hideIdentity)
+        // Where the problem is: never hidden; a confidential report hides who reported it, not where to act.
+        if (!string.IsNullOrWhiteSpace(c.ProblemLocation))
+        {
+            lines.Add(T("card.problem_location", ("location", c.ProblemLocation)));
+        }
+        if (c.Latitude is { } lat && c.Longitude is { } lon)
         {
             lines.Add(T("card.location", ("url", string.Create(CultureInfo.InvariantCulture, $"https://maps.google.com/?q={lat:0.######},{lon:0.######}"))));
         }

@@ -100,6 +100,15 @@ internal static class Labels
         _ => step,
     };
 
+    public static string AccessVia(string via) => via switch
+    {
+        "status_page" => "halaman status",
+        "telegram" => "Telegram (/lihat)",
+        "export" => "unduhan rekap dengan identitas",
+        "cli" => "baris perintah",
+        _ => via,
+    };
+
     public static string Outbox(string status) => status switch
     {
         "pending" => "menunggu",

@@ -23,6 +23,18 @@ internal sealed class StaffOptions
     /// <summary>How long a locked account refuses every login, even with the right password.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Sign-in attempts one client address may make per minute (on top of the lockout).</summary>
+    public int LoginAttemptsPerMinutePerClient { get; set; } = 20;
+
+    /// <summary>Sign-in attempts per user name per minute, from anywhere.</summary>
+    public int LoginAttemptsPerMinutePerUser { get; set; } = 10;
+
+    /// <summary>Password checks computed at once; they are slow on purpose and must not take every core.</summary>
+    public int ConcurrentPasswordChecks { get; set; } = 1;
+
+    /// <summary>Password checks that may wait for a slot; beyond that a login is answered "too many attempts" at once.</summary>
+    public int QueuedPasswordChecks { get; set; } = 8;
+
     /// <summary>An idle session ends after this long (sliding).</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
 
@@ -80,10 +92,10 @@ internal sealed record StaffAccount
     public long? LastLoginAt { get; init; }
 }
 
-internal enum LoginResult { Success, WrongCredentials, Locked }
+internal enum LoginResult { Success, WrongCredentials, Locked, TooMany }
 
 /// <summary>Staff accounts of the status page: creation, password check with lockout.</summary>
-internal sealed partial class StaffAccounts(IDatabase db, TimeProvider clock, IOptions<StaffOptions> options)
+internal sealed partial class StaffAccounts(IDatabase db, TimeProvider clock, IOptions<StaffOptions> options, IPasswordHasher<StaffAccount> hasher, LoginThrottle throttle)
 {
     private const string Columns = "id, username, password_hash, role, failed_attempts, locked_until, created_at, last_login_at";
     private static readonly PasswordHasher<StaffAccount> Hasher = new();
@@ -151,44 +163,85 @@ internal sealed partial class StaffAccounts(IDatabase db, TimeProvider clock, IO
     /// <summary>
     /// Checks a login. A locked account is refused without looking at the password; each wrong
     /// password counts, and the MaxFailedLogins-th in a row locks the account for LockoutDuration.
+    /// The password hash (deliberately slow CPU work) is checked outside any transaction, so logins
+    /// never hold the database's write lock while hashing and never delay webhooks that way; an
+    /// unknown name costs the same hash. At most <see cref="LoginThrottle"/>'s few hashes run at once,
+    /// and each user name gets a few attempts a minute: beyond that the answer is TooMany, at once.
     /// </summary>
     public async Task<(LoginResult Result, StaffAccount? Account, DateTimeOffset? LockedUntil)> LoginAsync(
         string username, string password, CancellationToken ct = default)
     {
         var o = options.Value;
+        var name = username.Trim();
+        if (!throttle.TryUser(name))
+        {
+            return (LoginResult.TooMany, null, null);
+        }
+        StaffAccount? account;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            account = await FindAsync(c, name);
+        }
         var now = clock.GetUtcNow();
         var ms = now.ToUnixTimeMilliseconds();
-        await using var s = await db.BeginAsync(ct);
-        var account = await s.Connection.QuerySingleOrDefaultAsync<StaffAccount>(
-            $"SELECT {Columns} FROM staff_accounts WHERE lower(username) = lower(@username)", new { username = username.Trim() }, s.Transaction);
-        if (account is null)
-        {
-            Hasher.VerifyHashedPassword(new StaffAccount(), DummyHash, password);
-            return (LoginResult.WrongCredentials, null, null);
-        }
-        if (account.LockedUntil is { } until && until > ms)
+        if (account?.LockedUntil is { } until && until > ms)
         {
             return (LoginResult.Locked, null, DateTimeOffset.FromUnixTimeMilliseconds(until));
         }
-        var verdict = Hasher.VerifyHashedPassword(account, account.PasswordHash, password);
+        PasswordVerificationResult verdict;
+        string? rehash = null;
+        using (var slot = await throttle.HashSlotAsync(ct))
+        {
+            if (!slot.IsAcquired)
+            {
+                return (LoginResult.TooMany, null, null);
+            }
+            if (account is null)
+            {
+                hasher.VerifyHashedPassword(new StaffAccount(), DummyHash, password);
+                return (LoginResult.WrongCredentials, null, null);
+            }
+            verdict = hasher.VerifyHashedPassword(account, account.PasswordHash, password);
+            if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+            {
+                rehash = hasher.HashPassword(account, password);
+            }
+        }
         if (verdict == PasswordVerificationResult.Failed)
         {
-            var failed = account.FailedAttempts + 1;
+            // One short write: count the failure atomically, lock on the MaxFailedLogins-th.
+            await using var s = await db.BeginAsync(ct);
+            var failed = await s.Connection.ExecuteScalarAsync<int>(
+                "UPDATE staff_accounts SET failed_attempts = failed_attempts + 1 WHERE id = @id RETURNING failed_attempts",
+                new { id = account.Id }, s.Transaction);
             var lockNow = failed >= o.MaxFailedLogins;
             long? lockedUntil = lockNow ? (now + o.LockoutDuration).ToUnixTimeMilliseconds() : null;
-            await s.Connection.ExecuteAsync(
-                "UPDATE staff_accounts SET failed_attempts = @failed, locked_until = @lockedUntil WHERE id = @id",
-                new { id = account.Id, failed = lockNow ? 0 : failed, lockedUntil }, s.Transaction);
+            if (lockNow)
+            {
+                await s.Connection.ExecuteAsync(
+                    "UPDATE staff_accounts SET failed_attempts = 0, locked_until = @lockedUntil WHERE id = @id",
+                    new { id = account.Id, lockedUntil }, s.Transaction);
+            }
             await s.CommitAsync(ct);
             return lockNow
                 ? (LoginResult.Locked, null, DateTimeOffset.FromUnixTimeMilliseconds(lockedUntil!.Value))
                 : (LoginResult.WrongCredentials, null, null);
         }
-        var hash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(account, password) : account.PasswordHash;
-        await s.Connection.ExecuteAsync(
-            "UPDATE staff_accounts SET failed_attempts = 0, locked_until = NULL, last_login_at = @ms, password_hash = @hash WHERE id = @id",
-            new { id = account.Id, ms, hash }, s.Transaction);
-        await s.CommitAsync(ct);
+        var hash = rehash ?? account.PasswordHash;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            // A concurrent wrong guess may have locked the account meanwhile: then this attempt does not sign in.
+            var updated = await c.ExecuteAsync(
+                """
+                UPDATE staff_accounts SET failed_attempts = 0, locked_until = NULL, last_login_at = @ms, password_hash = @hash
+                WHERE id = @id AND (locked_until IS NULL OR locked_until <= @ms)
+                """,
+                new { id = account.Id, ms, hash });
+            if (updated == 0)
+            {
+                return (LoginResult.WrongCredentials, null, null);
+            }
+        }
         return (LoginResult.Success, account with { LastLoginAt = ms, FailedAttempts = 0, LockedUntil = null }, null);
     }
 

@@ -3,6 +3,8 @@ using LaporBot.Data;
 using LaporBot.Routing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using LaporBot.Workflow;
 
@@ -25,6 +27,10 @@ internal static class StatusPageRegistration
         services.AddOptions<StaffOptions>().Bind(builder.Configuration.GetSection(StaffOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StaffOptions>, StaffOptionsValidator>();
         services.AddSingleton<StaffAccounts>();
+        services.AddSingleton<LoginThrottle>();
+        services.TryAddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
+        var staff = builder.Configuration.GetSection(StaffOptions.Section).Get<StaffOptions>() ?? new StaffOptions();
+        services.AddRateLimiter(o => LoginThrottle.AddPolicy(o, staff));
         services.AddSingleton<LocalTime>();
         InsertAfterAgencySeeder(services);
 

@@ -59,6 +59,10 @@ internal sealed record OutboxProblem
     public string? TrackingNumber { get; init; }
     public string? Purpose { get; init; }
     public string? DeliveryStatus { get; init; }
+    public string Format { get; init; } = "plain";
+
+    /// <summary>The body as staff read it: the dialogs' markup as plain text.</summary>
+    public string Text => Format == "markup" ? Channels.Markup.ToPlain(Body) : Body;
 
     public bool Retryable => Status is "dead" or "failed";
 }
@@ -70,7 +74,7 @@ internal static class StatusQueries
         "c.id, c.tracking_number, c.reporter_id, c.channel, c.name, c.address, c.text, c.latitude, c.longitude, c.location_label, c.language, c.status, " +
         "c.agency_code, c.confidential, c.created_at, c.updated_at, c.oversight, c.suggestions, c.assigned_at, c.accepted_at, c.answered_at, c.closed_at, " +
         "c.step, c.step_started_at, c.due_at, c.remind_at, c.reminded_at, c.overdue_at, c.total_due_at, c.answer, c.answered_by, c.auto_close_at, " +
-        "c.rating, c.satisfied, c.return_reason";
+        "c.rating, c.satisfied, c.return_reason, c.personal_erased_at";
 
     // A step with a deadline is running only while the case is open; the workflow clears due_at when it ends.
     private const string OverdueSql = "(c.due_at IS NOT NULL AND c.due_at <= @now AND c.status <> 'closed')";
@@ -96,8 +100,8 @@ internal static class StatusQueries
         var open = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM complaints WHERE status NOT IN ('closed')");
         var overdueCount = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM complaints c WHERE {OverdueSql}", new { now = n });
         var overdue = (await c.QueryAsync<ComplaintRow>(
-            $"SELECT {Cols} FROM complaints c WHERE {OverdueSql} ORDER BY c.due_at LIMIT 10", new { now = n })).AsList();
-        var latest = (await c.QueryAsync<ComplaintRow>($"SELECT {Cols} FROM complaints c ORDER BY c.id DESC LIMIT 5")).AsList();
+            $"SELECT {Cols} FROM complaint_details c WHERE {OverdueSql} ORDER BY c.due_at LIMIT 10", new { now = n })).AsList();
+        var latest = (await c.QueryAsync<ComplaintRow>($"SELECT {Cols} FROM complaint_details c ORDER BY c.id DESC LIMIT 5")).AsList();
 
         var agencies = await AgencyStatsAsync(c, yearStart, n);
 
@@ -209,13 +213,13 @@ internal static class StatusQueries
             where.Append(@" AND (lower(c.tracking_number) LIKE lower(@q) ESCAPE '\' OR lower(c.name) LIKE lower(@q) ESCAPE '\' OR lower(c.text) LIKE lower(@q) ESCAPE '\')");
             p.Add("q", $"%{q}%");
         }
-        var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM complaints c WHERE {where}", p);
+        var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM complaint_details c WHERE {where}", p);
         var pages = (int)Math.Max(1, (total + PageSize - 1) / PageSize);
         var page = Math.Clamp(f.Page, 1, pages);
         p.Add("limit", PageSize);
         p.Add("offset", (page - 1) * PageSize);
         var rows = (await c.QueryAsync<ComplaintRow>(
-            $"SELECT {Cols} FROM complaints c WHERE {where} ORDER BY c.id DESC LIMIT @limit OFFSET @offset", p)).AsList();
+            $"SELECT {Cols} FROM complaint_details c WHERE {where} ORDER BY c.id DESC LIMIT @limit OFFSET @offset", p)).AsList();
         return new CasePage(rows, total, page, PageSize);
     }
 
@@ -226,7 +230,7 @@ internal static class StatusQueries
         (int)await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = @complaintId", new { complaintId });
 
     private const string OutboxCols =
-        "o.id, o.channel, o.recipient, o.body, o.status, o.attempts, o.last_error, o.created_at, o.updated_at, o.next_attempt_at, o.purpose, o.delivery_status, " +
+        "o.id, o.channel, o.recipient, o.body, o.status, o.attempts, o.last_error, o.created_at, o.updated_at, o.next_attempt_at, o.purpose, o.delivery_status, o.format, " +
         "c.tracking_number";
 
     public static async Task<IReadOnlyList<OutboxProblem>> OutboxForComplaintAsync(DbConnection c, long complaintId) =>

@@ -194,57 +194,134 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         var agency = (await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction))!;
         var changed = await s.Connection.ExecuteAsync(
             """
-            UPDATE complaints SET status = 'answered', answer = @answer, answered_by = @actor, answered_at = @now,
+            UPDATE complaints SET status = 'answered', answered_by = @actor, answered_at = @now,
                 accepted_at = COALESCE(accepted_at, @now), step = NULL, due_at = NULL, remind_at = NULL, auto_close_at = @close,
                 rating = NULL, satisfied = NULL, updated_at = @now
             WHERE id = @id AND status IN ('assigned', 'accepted', 'reopened')
             """,
-            new { id = c.Id, answer, actor, now = now.ToUnixTimeMilliseconds(), close = sla.AutoCloseAt(now).ToUnixTimeMilliseconds() },
+            new { id = c.Id, actor, now = now.ToUnixTimeMilliseconds(), close = sla.AutoCloseAt(now).ToUnixTimeMilliseconds() },
             s.Transaction);
         if (changed == 0)
         {
             return false;
         }
+        await ComplaintStore.SetAnswerAsync(s, c.Id, answer);
         if (c.Status == ComplaintStatus.Assigned)
         {
             await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", $"diterima {agency.Code} (langsung dijawab)");
         }
         await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "answered", answer);
-        await NotifyCitizenAsync(s, c, "answer_relayed", new() { ["agency_name"] = agency.Name, ["answer"] = answer }, now);
+        // The rating question: its buttons are the answers the dialog takes (dialogs/lapor.yaml).
+        await NotifyCitizenAsync(s, c, "answer_relayed", new() { ["agency_name"] = agency.Name, ["answer"] = answer }, now,
+            ["quick_satisfied", "quick_unsatisfied", "quick_new_report"]);
         return true;
     }
 
     /// <summary>Triage returns an incomplete complaint to the citizen, who is asked in their chat to complete it.</summary>
     public async Task<bool> ReturnToCitizenAsync(DbSession s, ComplaintRow c, string actor, string reason, DateTimeOffset now)
     {
+        // The returned case's own standard: the citizen has ReturnedWithin to complete it (no staff step
+        // runs, so step stays NULL); reminded at half of it, closed when it runs out (SlaWatch).
+        var within = sla.Options.ReturnedWithin;
         var changed = await s.Connection.ExecuteAsync(
             """
-            UPDATE complaints SET status = 'returned', return_reason = @reason, agency_code = NULL, step = NULL, due_at = NULL,
-                remind_at = NULL, overdue_at = NULL, updated_at = @now
+            UPDATE complaints SET status = 'returned', return_reason = @reason, agency_code = NULL, step = NULL, due_at = @due,
+                remind_at = @remind, reminded_at = NULL, overdue_at = NULL, updated_at = @now
             WHERE id = @id AND status IN ('submitted', 'triage', 'assigned')
             """,
-            new { id = c.Id, reason, now = now.ToUnixTimeMilliseconds() }, s.Transaction);
+            new
+            {
+                id = c.Id, reason, now = now.ToUnixTimeMilliseconds(), due = (now + within).ToUnixTimeMilliseconds(),
+                remind = (now + within / 2).ToUnixTimeMilliseconds(),
+            }, s.Transaction);
         if (changed == 0)
         {
             return false;
         }
         await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "returned_to_citizen", reason);
-        await NotifyCitizenAsync(s, c, "returned_to_citizen", new() { ["reason"] = reason }, now);
+        await NotifyCitizenAsync(s, c, "returned_to_citizen",
+            new() { ["reason"] = reason, ["days"] = Math.Round(within.TotalDays, 1).ToString(System.Globalization.CultureInfo.InvariantCulture) }, now,
+            [new Choice("quick_case", new Dictionary<string, string> { ["tracking_number"] = c.TrackingNumber }), "quick_new_report"]);
         return true;
     }
 
-    /// <summary>The citizen's completion of a returned complaint: added to the text, and back to triage.</summary>
-    public async Task<bool> CitizenCompletedAsync(DbSession s, ComplaintRow c, string addition, DateTimeOffset now)
+    /// <summary>
+    /// The citizen completed a returned complaint and confirmed its summary: the same case (same
+    /// number) takes the fields as they now stand and any new photos, and goes back to triage.
+    /// </summary>
+    public async Task<bool> CitizenCompletedAsync(DbSession s, ComplaintRow c, ComplaintDraft draft, DateTimeOffset now)
     {
         if (c.Status != ComplaintStatus.Returned)
         {
             return false;
         }
-        await s.Connection.ExecuteAsync("UPDATE complaints SET text = text || @add WHERE id = @id",
-            new { add = "\n\n[Tambahan pelapor] " + addition, id = c.Id }, s.Transaction);
-        return await ToTriageAsync(s, c, "pelapor", addition, now, restartClock: true, kind: "completed_by_citizen",
-            notice: StaffTexts.CitizenCompleted(c, addition));
+        var changes = new List<string>();
+        void Compare(string label, string before, string after)
+        {
+            if (!string.Equals(before.Trim(), after.Trim(), StringComparison.Ordinal))
+            {
+                changes.Add($"{label}: {after}");
+            }
+        }
+        Compare("Nama", c.Name, draft.Name);
+        Compare("Alamat pemohon", c.Address, draft.Address);
+        Compare("Lokasi masalah", c.ProblemLocation, draft.ProblemLocation);
+        Compare("Aduan", c.Text, draft.Text);
+        if (draft.Attachments.Count > 0)
+        {
+            changes.Add($"Lampiran baru: {draft.Attachments.Count}");
+        }
+        var moved = draft.Location is { } p && (p.Latitude != c.Latitude || p.Longitude != c.Longitude);
+        if (moved)
+        {
+            changes.Add("Titik lokasi baru");
+        }
+        // Personal fields live in complaint_personal (erasable, docs/privacy.md); the case keeps the rest.
+        await s.Connection.ExecuteAsync(
+            """
+            UPDATE complaints SET problem_location = @location, due_at = NULL, remind_at = NULL, reminded_at = NULL
+            WHERE id = @id AND status = 'returned';
+            UPDATE complaint_personal SET name = @name, address = @address, text = @text,
+                latitude = COALESCE(@lat, latitude), longitude = COALESCE(@lon, longitude), location_label = COALESCE(@label, location_label)
+            WHERE complaint_id = @id;
+            """,
+            new
+            {
+                id = c.Id, name = draft.Name, address = draft.Address, location = draft.ProblemLocation, text = draft.Text,
+                lat = moved ? draft.Location!.Latitude : (double?)null, lon = moved ? draft.Location!.Longitude : (double?)null,
+                label = moved ? draft.Location!.Label : null,
+            }, s.Transaction);
+        await ComplaintStore.AddAttachmentsAsync(s, c.Id, draft.Attachments, now);
+        var note = changes.Count == 0 ? "dikirim kembali tanpa perubahan" : string.Join("; ", changes);
+        var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
+        return await ToTriageAsync(s, fresh, "pelapor", note, now, restartClock: true, kind: "completed_by_citizen",
+            notice: StaffTexts.CitizenCompleted(fresh, note));
     }
+
+    /// <summary>Half of the returned case's time has passed: the citizen is reminded, once.</summary>
+    public async Task<bool> RemindReturnedAsync(DbSession s, ComplaintRow c, DateTimeOffset now)
+    {
+        var changed = await s.Connection.ExecuteAsync(
+            "UPDATE complaints SET reminded_at = @now WHERE id = @id AND status = 'returned' AND reminded_at IS NULL",
+            new { id = c.Id, now = now.ToUnixTimeMilliseconds() }, s.Transaction);
+        if (changed == 0)
+        {
+            return false;
+        }
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "returned_reminder",
+            $"pelapor diingatkan untuk melengkapi, batas {StaffTexts.When(c.DueAt)}");
+        await NotifyCitizenAsync(s, c, "returned_reminder",
+            new() { ["reason"] = c.ReturnReason ?? "", ["date"] = StaffTexts.When(c.DueAt) }, now,
+            [new Choice("quick_case", new Dictionary<string, string> { ["tracking_number"] = c.TrackingNumber })]);
+        return true;
+    }
+
+    /// <summary>The returned case's time ran out without the citizen completing it: closed, citizen told.</summary>
+    public Task<bool> ExpireReturnedAsync(DbSession s, ComplaintRow c, DateTimeOffset now) =>
+        c.Status != ComplaintStatus.Returned
+            ? Task.FromResult(false)
+            : CloseAsync(s, c, "sistem:sla", "returned_expired",
+                $"tidak dilengkapi pelapor sampai batas {StaffTexts.When(c.DueAt)}", now, "returned_expired");
 
     public async Task<bool> CloseAsync(DbSession s, ComplaintRow c, string actor, string kind, string? note, DateTimeOffset now, string? citizenMessage)
     {
@@ -432,12 +509,19 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         OutboxStore.EnqueueAsync(s, StaffChannel, telegramUserId, null, complaintId, text, [], now, buttons, purpose);
 
     /// <summary>A message to the citizen in their own chat and language, from the dialog's texts.</summary>
-    public async Task NotifyCitizenAsync(DbSession s, ComplaintRow c, string key, Dictionary<string, string> args, DateTimeOffset now)
+    public async Task NotifyCitizenAsync(DbSession s, ComplaintRow c, string key, Dictionary<string, string> args, DateTimeOffset now,
+        IReadOnlyList<Choice>? quickReplies = null)
     {
-        var reporter = await s.Connection.QuerySingleAsync<(string Channel, string Address, string Language)>(
-            "SELECT channel, address, language FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
+        var reporter = await s.Connection.QuerySingleAsync<(string Channel, string Address, string Language, long? StoppedAt)>(
+            "SELECT channel, address, language, stopped_at FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
+        if (reporter.StoppedAt is not null && !Privacy.PrivacyDesk.SentWhenStopped.Contains(key))
+        {
+            return; // the citizen said BERHENTI: only answers about their open cases still go out
+        }
         args["tracking_number"] = c.TrackingNumber;
-        var text = dialogs.Main.Render(key, reporter.Language, args);
-        await OutboxStore.EnqueueAsync(s, reporter.Channel, reporter.Address, c.ReporterId, c.Id, text, [], now);
+        var d = dialogs.Main;
+        var text = d.Render(key, reporter.Language, args);
+        var quick = quickReplies?.Select(q => d.RenderPlain(q.Key, reporter.Language, q.Args)).ToList() ?? [];
+        await OutboxStore.EnqueueAsync(s, reporter.Channel, reporter.Address, c.ReporterId, c.Id, text, quick, now, format: TextFormat.Markup);
     }
 }

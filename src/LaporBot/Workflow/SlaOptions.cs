@@ -38,6 +38,12 @@ internal sealed class SlaOptions
     /// <summary>Count AutoCloseAfter in working days (LAPOR!: 10 working days); it must then be whole days.</summary>
     public bool AutoCloseInWorkingDays { get; set; } = true;
 
+    /// <summary>
+    /// How long a citizen has to complete a complaint the triage desk returned to them; reminded at
+    /// half of it, closed (with a message and a timeline event) when it runs out.
+    /// </summary>
+    public TimeSpan ReturnedWithin { get; set; } = TimeSpan.FromDays(3);
+
     /// <summary>Local time of day at which the overdue digest goes to the triage desk.</summary>
     public TimeSpan DigestTime { get; set; } = new(8, 0, 0);
 }

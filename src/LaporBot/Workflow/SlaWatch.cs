@@ -18,6 +18,11 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
     {
         /// <summary>Cases that passed the SOP's total standard (submission → answer) in this round.</summary>
         public int TotalOverdue { get; init; }
+
+        /// <summary>Returned cases whose citizen was reminded / that closed uncompleted in this round (the latter also in AutoClosed).</summary>
+        public int ReturnedReminded { get; init; }
+
+        public int ReturnedClosed { get; init; }
     }
 
     public async Task<Round> RunOnceAsync(CancellationToken ct)
@@ -48,13 +53,22 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
             "status IN ('submitted', 'triage', 'assigned', 'accepted') AND total_due_at <= @at " +
             "AND NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = complaints.id AND e.kind = 'total_overdue')",
             at, (s, c) => workflow.MarkTotalOverdueAsync(s, c, now), ct);
-        if (reminded + overdue + closed + totalLate > 0)
+        // A case returned to the citizen has its own standard (Sla:ReturnedWithin): the citizen is
+        // reminded at half of it, and it closes when it runs out.
+        var returnedReminded = await ForEachAsync(
+            "status = 'returned' AND remind_at <= @at AND reminded_at IS NULL AND due_at > @at",
+            at, (s, c) => workflow.RemindReturnedAsync(s, c, now), ct);
+        var returnedClosed = await ForEachAsync(
+            "status = 'returned' AND due_at <= @at",
+            at, (s, c) => workflow.ExpireReturnedAsync(s, c, now), ct);
+        closed += returnedClosed;
+        if (reminded + overdue + closed + totalLate + returnedReminded > 0)
         {
             signal.Notify();
             logger.LogInformation("SLA round: {Reminded} reminded, {Overdue} overdue, {Closed} auto-closed, {TotalLate} past the total standard",
                 reminded, overdue, closed, totalLate);
         }
-        return new Round(reminded, overdue, closed) { TotalOverdue = totalLate };
+        return new Round(reminded, overdue, closed) { TotalOverdue = totalLate, ReturnedReminded = returnedReminded, ReturnedClosed = returnedClosed };
     }
 
     /// <summary>Whether the citizen rated or commented on the current answer (a new answer clears the rating).</summary>
@@ -77,7 +91,7 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
             await using var s = await db.BeginAsync(ct);
             // Re-read inside the write transaction: another round may have acted since the scan.
             var row = await s.Connection.QuerySingleOrDefaultAsync<ComplaintRow>(
-                $"SELECT {ComplaintStore.Columns} FROM complaints WHERE id = @id AND {where}", new { id, at }, s.Transaction);
+                $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} complaints WHERE id = @id AND {where}", new { id, at }, s.Transaction);
             if (row is not null && await act(s, row))
             {
                 await s.CommitAsync(ct);
@@ -107,7 +121,7 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
                 return false;
             }
             var overdue = (await s.Connection.QueryAsync<ComplaintRow>(
-                $"SELECT {ComplaintStore.Columns} FROM complaints WHERE overdue_at IS NOT NULL AND step IS NOT NULL ORDER BY due_at, id",
+                $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} WHERE overdue_at IS NOT NULL AND step IS NOT NULL ORDER BY due_at, id",
                 transaction: s.Transaction)).AsList();
             var list = new List<(ComplaintRow, string?)>();
             foreach (var c in overdue)

@@ -31,7 +31,24 @@ public class SimulatorBrowserTests
         Say("Siti Rahayu");
         browser.WaitUntil(_ => Bubbles() >= 2);
         Say("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        // "Where is the problem?" offers one button: the problem is at the applicant's address.
+        browser.WaitUntil(_ =>
+        {
+            try
+            {
+                var same = d.FindElements(By.CssSelector("#log .quick button")).FirstOrDefault(b => b.Text == "Sama dengan alamat");
+                same?.Click();
+                return same is not null;
+            }
+            catch (StaleElementReferenceException)
+            {
+                return false;
+            }
+        });
         browser.WaitUntil(_ => d.FindElements(By.CssSelector("#log .quick button")).Count == 3);
+        // The dialog's *bold* is shown as bold, never as asterisks.
+        Assert.Contains(d.FindElements(By.CssSelector("#log .msg.out b")), e => e.Text == "Nama:");
+        Assert.DoesNotContain("*Nama:*", LastReply(d));
         // Quick replies are buttons: tap "Ya". The page redraws when a message's delivery state changes,
         // so find the button afresh if it went stale.
         browser.WaitUntil(_ =>

@@ -61,12 +61,12 @@ public class StatusPageBrowserTests
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         await FileOverTwilioAsync(http, "whatsapp:+6281234567001",
             "Lampu jalan di perempatan Gumilir mati sejak seminggu, jalan gelap dan rawan", "Budi Santoso",
-            "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "ya");
+            "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "sama", "ya");
         await FileOverTwilioAsync(http, "whatsapp:+6281234567002",
             "Sampah menumpuk di pinggir pasar sudah dua minggu tidak diangkut petugas kebersihan", "Ani Lestari",
-            "Pasar Gede, Kelurahan Sidakaya, Cilacap Selatan", "ya");
+            "Pasar Gede, Kelurahan Sidakaya, Cilacap Selatan", "sama", "ya");
         var number = await Db.ScalarAsync<string>(app.DatabasePath,
-            "SELECT tracking_number FROM complaints WHERE name = 'Budi Santoso'");
+            "SELECT tracking_number FROM complaint_details WHERE name = 'Budi Santoso'");
         var downloads = TestPaths.NewTempDir();
         using var browser = new Browser(downloads);
         var d = browser.Driver;

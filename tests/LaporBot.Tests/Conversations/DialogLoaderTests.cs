@@ -91,7 +91,7 @@ public class DialogLoaderTests
         Assert.Equal(1, lapor.Version);
         Assert.Equal(["id", "en"], lapor.Languages);
         Assert.Equal("idle", lapor.Start);
-        Assert.Equal(["name", "address", "text"], lapor.Fields.Keys);
+        Assert.Equal(["name", "address", "location", "text"], lapor.Fields.Keys);
         Assert.Equal(7, lapor.Steps["idle"].PrefillMinWords);
         foreach (var key in DialogDefinition.RequiredMessages)
         {

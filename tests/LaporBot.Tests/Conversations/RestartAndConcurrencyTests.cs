@@ -17,7 +17,7 @@ public class RestartAndConcurrencyTests
                 var c = new SimulatorCitizen(first.CreateClient(), "warga-restart");
                 await c.SayAsync("halo");
                 await c.SayAsync("Siti Aminah");
-                Assert.Contains("Di mana lokasi", await c.LastReplyAsync());
+                Assert.Contains("Di mana alamat", await c.LastReplyAsync());
             }
             SqliteConnection.ClearAllPools();
 
@@ -25,11 +25,12 @@ public class RestartAndConcurrencyTests
             {
                 var c = new SimulatorCitizen(second.CreateClient(), "warga-restart");
                 await c.SayAsync("Jl. Kenanga 12, Desa Tritih Kulon, Cilacap Utara");
+                await c.SayAsync("sama");
                 Assert.Contains("Ceritakan aduan Anda", await c.LastReplyAsync());
                 await c.SayAsync("Sampah menumpuk di pinggir jalan sudah seminggu tidak diangkut petugas");
                 await c.SayAsync("ya");
             }
-            var name = await Db.ScalarAsync<string>(dbPath, "SELECT name FROM complaints");
+            var name = await Db.ScalarAsync<string>(dbPath, "SELECT name FROM complaint_details");
             Assert.Equal("Siti Aminah", name);
         }
         finally
@@ -51,6 +52,7 @@ public class RestartAndConcurrencyTests
             await c.SayAsync("Jalan di depan pasar rusak parah, banyak lubang besar sejak bulan lalu");
             await c.SayAsync($"Warga Nomor {ToWords(i)}");
             await c.SayAsync("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+            await c.SayAsync("sama");
             await c.SayAsync("ya");
         });
         await Task.WhenAll(tasks);

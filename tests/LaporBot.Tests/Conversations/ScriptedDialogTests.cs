@@ -62,10 +62,21 @@ public class ScriptedDialogTests
                 t.Unsupported,
                 script.ProfileName);
             var state = savedState is null ? null : ConversationState.FromJson(savedState);
-            var turn = engine.Handle(state, input, new DialogContext(now, TimeSpan.FromHours(24), 2000, script.Language));
+            var context = new DialogContext(now, TimeSpan.FromHours(24), 2000, script.Language)
+            {
+                Cases = effects.Cases(),
+                Identity = effects.Identity(),
+            };
+            var turn = engine.Handle(state, input, context);
             var submittedBefore = effects.Submitted.Count;
-            var reply = await ReplyComposer.ComposeAsync(dialog, turn, effects, CancellationToken.None);
+            var actionsBefore = effects.Actions.Count;
+            var composed = await ReplyComposer.ComposeAsync(dialog, turn, effects, CancellationToken.None);
+            // What the citizen reads: the channel-neutral markup as plain text (bold marks gone, entities decoded).
+            var reply = composed is null ? null : composed with { Text = Markup.ToPlain(composed.Text) };
             savedState = turn.State.ToJson();
+            var actions = effects.Actions.Skip(actionsBefore).ToList();
+            Assert.True((t.Actions ?? []).SequenceEqual(actions),
+                $"{where}: expected case actions [{string.Join("; ", t.Actions ?? [])}] but the turn did [{string.Join("; ", actions)}] — nothing may act on a case the citizen did not choose");
 
             if (t.NoReply)
             {
@@ -113,6 +124,7 @@ public class ScriptedDialogTests
                 var d = effects.Submitted[^1];
                 if (sub.Name is not null) Assert.Equal(sub.Name, d.Name);
                 if (sub.Address is not null) Assert.Equal(sub.Address, d.Address);
+                if (sub.Location is not null) Assert.Equal(sub.Location, d.ProblemLocation);
                 if (sub.Text is not null) Assert.Equal(sub.Text, d.Text);
                 if (sub.Confidential is { } c) Assert.Equal(c, d.Confidential);
                 if (sub.Attachments is { } a) Assert.Equal(a, d.Attachments.Count);
@@ -141,25 +153,77 @@ public class ScriptedDialogTests
         };
     }
 
-    /// <summary>In-memory stand-in for the database effects; tracking numbers count up from 1.</summary>
+    /// <summary>
+    /// In-memory stand-in for the database effects; tracking numbers count up from 1. Case actions are
+    /// recorded as readable lines ("rate LPR-… 4") and change the cases the way the workflow would.
+    /// </summary>
     private sealed class MemoryEffects(List<ExistingComplaint>? existing) : IDialogEffects
     {
         public List<ComplaintDraft> Submitted { get; } = [];
-        private readonly List<StatusInfo> _mine = (existing ?? []).Select(e => new StatusInfo(e.Number, DateTimeOffset.Parse(e.Created ?? "2026-11-20T10:00:00+07:00", CultureInfo.InvariantCulture), e.Status ?? "submitted", e.Agency)).ToList();
+        public List<string> Actions { get; } = [];
+        private readonly List<ExistingComplaint> _mine = existing ?? [];
+
+        public IReadOnlyList<CaseFacts> Cases() => Enumerable.Reverse(_mine)
+            .Where(e => e.Status == "returned" || e.Answered)
+            .Select(e => new CaseFacts(e.Number, e.Status ?? "submitted", e.Agency,
+                AwaitingVerdict: e.Answered && e.Status == "answered",
+                Rateable: e.Answered && !e.Rated && (e.Status == "answered" || e.Satisfied),
+                ReturnReason: e.ReturnReason,
+                Fields: e.Status == "returned"
+                    ? new Dictionary<string, string> { ["name"] = e.Name ?? "", ["address"] = e.Address ?? "", ["location"] = e.Location ?? "", ["text"] = e.Text ?? "" }
+                    : null))
+            .ToList();
+
+        public KnownIdentity? Identity() =>
+            Enumerable.Reverse(_mine).FirstOrDefault() is { Name: { } n, Address: { } a } ? new KnownIdentity(n, a) : null;
 
         public Task<string> SubmitComplaintAsync(ComplaintDraft draft, CancellationToken cancellationToken)
         {
             Submitted.Add(draft);
             var number = $"LPR-2611-{Submitted.Count:D5}";
-            _mine.Add(new StatusInfo(number, DateTimeOffset.UnixEpoch, "submitted", null));
+            _mine.Add(new ExistingComplaint { Number = number, Status = "submitted", Created = "2026-11-23T09:00:00+07:00", Name = draft.Name, Address = draft.Address });
             return Task.FromResult(number);
         }
 
         public Task<StatusInfo?> FindOwnComplaintAsync(string trackingNumber, CancellationToken cancellationToken) =>
-            Task.FromResult(_mine.FirstOrDefault(c => c.TrackingNumber == trackingNumber));
+            Task.FromResult(_mine.Where(c => c.Number == trackingNumber).Select(Info).FirstOrDefault());
 
         public Task<IReadOnlyList<StatusInfo>> LatestOwnComplaintsAsync(int count, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<StatusInfo>>(Enumerable.Reverse(_mine).Take(count).ToList());
+            Task.FromResult<IReadOnlyList<StatusInfo>>(Enumerable.Reverse(_mine).Take(count).Select(Info).ToList());
+
+        private static StatusInfo Info(ExistingComplaint e) =>
+            new(e.Number, DateTimeOffset.Parse(e.Created ?? "2026-11-20T10:00:00+07:00", CultureInfo.InvariantCulture), e.Status ?? "submitted", e.Agency);
+
+        public Task PerformAsync(CaseAction action, CancellationToken cancellationToken)
+        {
+            var c = _mine.Single(e => e.Number == action.TrackingNumber);
+            switch (action)
+            {
+                case RateCase r:
+                    Actions.Add($"rate {r.TrackingNumber} {r.Rating}");
+                    c.Rated = true;
+                    break;
+                case CaseSatisfied:
+                    Actions.Add($"satisfied {action.TrackingNumber}");
+                    c.Status = "closed";
+                    c.Satisfied = true;
+                    break;
+                case ReopenCase r:
+                    Actions.Add($"reopen {r.TrackingNumber}: {r.Reason}");
+                    c.Status = "reopened";
+                    c.Answered = false;
+                    break;
+                case ForwardComment f:
+                    Actions.Add($"forward {f.TrackingNumber}: {f.Text}");
+                    break;
+                case ResubmitReturned r:
+                    var d = r.Draft;
+                    Actions.Add($"resubmit {r.TrackingNumber}: {d.Name} | {d.Address} | {d.ProblemLocation} | {d.Text} | {d.Attachments.Count} new");
+                    c.Status = "triage";
+                    break;
+            }
+            return Task.CompletedTask;
+        }
     }
 
     public sealed class Script
@@ -179,6 +243,15 @@ public class ScriptedDialogTests
         public string? Status { get; set; }
         public string? Agency { get; set; }
         public string? Created { get; set; }
+        /// <summary>Answered inside the reply window (the rating question is open).</summary>
+        public bool Answered { get; set; }
+        public bool Rated { get; set; }
+        public bool Satisfied { get; set; }
+        public string? ReturnReason { get; set; }
+        public string? Name { get; set; }
+        public string? Address { get; set; }
+        public string? Location { get; set; }
+        public string? Text { get; set; }
     }
 
     public sealed class Location
@@ -192,6 +265,7 @@ public class ScriptedDialogTests
     {
         public string? Name { get; set; }
         public string? Address { get; set; }
+        public string? Location { get; set; }
         public string? Text { get; set; }
         public bool? Confidential { get; set; }
         public int? Attachments { get; set; }
@@ -213,5 +287,7 @@ public class ScriptedDialogTests
         public string? Language { get; set; }
         public Dictionary<string, string?>? Fields { get; set; }
         public Submission? Submitted { get; set; }
+        /// <summary>Exactly the case actions this turn performs ("rate LPR-… 4", "forward LPR-…: text"); none when absent.</summary>
+        public List<string>? Actions { get; set; }
     }
 }

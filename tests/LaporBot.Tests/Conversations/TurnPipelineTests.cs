@@ -27,6 +27,7 @@ public class TurnPipelineTests : IAsyncLifetime
         await c.SayAsync("halo");
         await c.SayAsync(name);
         await c.SayAsync("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await c.SayAsync("sama");
         await c.SayAsync("Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
         await c.SayAsync("ya");
     }
@@ -38,7 +39,7 @@ public class TurnPipelineTests : IAsyncLifetime
         await FileComplaintAsync(c);
 
         var row = (await Db.QueryAsync<(string TrackingNumber, string Name, string Address, string Text, string Status, string Channel)>(_app.DatabasePath,
-            "SELECT tracking_number, name, address, text, status, channel FROM complaints")).Single();
+            "SELECT tracking_number, name, address, text, status, channel FROM complaint_details")).Single();
         Assert.Matches(@"^LPR-\d{4}-00001$", row.TrackingNumber);
         Assert.Equal("Budi Santoso", row.Name);
         Assert.Equal("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", row.Address);
@@ -47,10 +48,10 @@ public class TurnPipelineTests : IAsyncLifetime
         // The first timeline event commits with the complaint; routing (a job started right after) adds the next.
         var events = await Db.QueryAsync<(string Actor, string Kind)>(_app.DatabasePath, "SELECT actor, kind FROM complaint_events ORDER BY id");
         Assert.Equal(("citizen", "submitted"), events[0]);
-        Assert.Equal(5, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM inbound_messages"));
+        Assert.Equal(6, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM inbound_messages"));
 
-        await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 5,
-            "all five replies delivered");
+        await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 6,
+            "all six replies delivered");
         Assert.Contains(row.TrackingNumber, await c.LastReplyAsync());
     }
 
@@ -85,7 +86,7 @@ public class TurnPipelineTests : IAsyncLifetime
     [InlineData("", "kosong")]
     [InlineData("   ", "kosong")]
     [InlineData("😀😀😀", "huruf")]
-    [InlineData("<b>Budi</b>", "Di mana lokasi")] // accepted as a name; stored verbatim, shown encoded by pages
+    [InlineData("<b>Budi</b>", "Di mana alamat")] // accepted as a name; stored verbatim, shown encoded by pages
     [InlineData("/perintahaneh", "tidak dikenal")]
     public async Task Bad_input_at_the_name_question_gets_a_sensible_reply(string text, string expected)
     {
@@ -131,9 +132,10 @@ public class TurnPipelineTests : IAsyncLifetime
         await c.SayAsync(nasty);
         await c.SayAsync("Robert'); DROP TABLE reporters;--");
         await c.SayAsync("Jl. \"Kutilang\" <No. 5>, Sidanegara, Cilacap");
+        await c.SayAsync("sama");
         await c.SayAsync("ya");
 
-        var row = (await Db.QueryAsync<(string Name, string Address, string Text)>(_app.DatabasePath, "SELECT name, address, text FROM complaints")).Single();
+        var row = (await Db.QueryAsync<(string Name, string Address, string Text)>(_app.DatabasePath, "SELECT name, address, text FROM complaint_details")).Single();
         Assert.Equal(nasty, row.Text);
         Assert.Equal("Robert'); DROP TABLE reporters;--", row.Name);
         Assert.Equal("Jl. \"Kutilang\" <No. 5>, Sidanegara, Cilacap", row.Address);
@@ -167,6 +169,7 @@ public class TurnPipelineTests : IAsyncLifetime
         await c.SayAsync("halo");
         await c.SayAsync("Budi Santoso");
         await c.SayAsync("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await c.SayAsync("sama");
         await c.SayAsync("Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
         // Make the reply to the confirmation impossible to store: the whole turn must roll back.
         await Db.ExecuteAsync(_app.DatabasePath,

@@ -16,7 +16,6 @@ public class ValidatorTests
     [InlineData("Ni Luh Putu Ayu", "Ni Luh Putu Ayu")]
     [InlineData("Ahmad S.", "Ahmad S.")]
     [InlineData("Muh. Ali bin Umar", "Muh. Ali bin Umar")]
-    [InlineData("Dewi 2", "Dewi 2")]
     [InlineData("Élodie O'Neil", "Élodie O'Neil")]
     public void PersonName_accepts(string answer, string stored) =>
         AssertAccepted(new PersonNameValidator(), answer, stored);
@@ -30,6 +29,12 @@ public class ValidatorTests
     [InlineData("123 4a", "name_no_letters")]
     [InlineData("A", "name_too_short")]
     [InlineData("A.", "name_too_short")]
+    [InlineData("Dewi 2", "name_has_digits")]
+    [InlineData("Budi RT 3", "name_has_digits")]
+    [InlineData("Saya mau lapor jalan rusak", "name_sentence")]
+    [InlineData("lampu jalan mati semua", "name_sentence")]
+    [InlineData("Ahmad Budi Santoso Wijaya Kusuma Putra", "name_sentence")]
+    [InlineData("Tolong pak", "name_sentence")]
     public void PersonName_refuses(string answer, string reason) =>
         AssertRefused(new PersonNameValidator(), answer, reason);
 

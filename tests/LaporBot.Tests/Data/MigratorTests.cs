@@ -72,16 +72,58 @@ public class MigratorTests : IDisposable
         await using var c = await db.OpenAsync();
         await c.ExecuteAsync("""
             INSERT INTO reporters (id, channel, address, created_at) VALUES (1, 'simulator', 'w1', 1);
-            INSERT INTO complaints (id, tracking_number, reporter_id, channel, name, address, text, status, created_at, updated_at)
-                VALUES (1, 'LPR-2611-00001', 1, 'simulator', 'Budi', 'Jl. Merdeka 5 Cilacap', 'jalan rusak parah sekali', 'submitted', 1, 1);
+            INSERT INTO complaints (id, tracking_number, reporter_id, channel, status, created_at, updated_at)
+                VALUES (1, 'LPR-2611-00001', 1, 'simulator', 'submitted', 1, 1);
             INSERT INTO complaint_events (complaint_id, at, actor, kind) VALUES (1, 1, 'citizen', 'submitted');
             """);
 
-        var update = await Assert.ThrowsAsync<SqliteException>(() => c.ExecuteAsync("UPDATE complaint_events SET note = 'x'"));
+        var update = await Assert.ThrowsAsync<SqliteException>(() => c.ExecuteAsync("UPDATE complaint_events SET kind = 'x'"));
         var delete = await Assert.ThrowsAsync<SqliteException>(() => c.ExecuteAsync("DELETE FROM complaint_events"));
 
         Assert.Contains("append-only", update.Message);
         Assert.Contains("append-only", delete.Message);
+    }
+
+    [Fact]
+    public async Task Migration_0011_moves_existing_personal_data_out_of_the_case_and_the_timeline()
+    {
+        // A database as it was before 0011, with a case and a note quoting the citizen.
+        var db = NewDatabase();
+        await using (var c = await db.OpenAsync())
+        {
+            await c.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+            foreach (var script in Migrator.Scripts(SqlDialect.Sqlite).Where(s => s.Version < 11))
+            {
+                await c.ExecuteAsync(script.Sql);
+                await c.ExecuteAsync("INSERT INTO schema_migrations VALUES (@v, @n, 1)", new { v = script.Version, n = script.Name });
+            }
+            await c.ExecuteAsync("""
+                INSERT INTO reporters (id, channel, address, created_at) VALUES (1, 'twilio', 'whatsapp:+6281234567890', 1);
+                INSERT INTO complaints (id, tracking_number, reporter_id, channel, name, address, text, latitude, longitude, location_label,
+                                        status, answer, created_at, updated_at)
+                    VALUES (1, 'LPR-2611-00001', 1, 'twilio', 'Budi Santoso', 'Jl. Merdeka 5', 'jalan rusak parah sekali', -7.7, 109.0, 'Pasar',
+                            'answered', 'Sudah ditambal, Pak Budi.', 1, 2);
+                INSERT INTO complaint_events (id, complaint_id, at, actor, kind, note) VALUES (1, 1, 1, 'citizen', 'submitted', NULL);
+                INSERT INTO complaint_events (id, complaint_id, at, actor, kind, note) VALUES (2, 1, 2, 'pelapor', 'citizen_comment', 'Pak Budi bilang masih rusak');
+                """);
+        }
+
+        var applied = await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
+
+        Assert.Contains(11, applied);
+        await using var c2 = await db.OpenAsync();
+        var columns = (await c2.QueryAsync<string>("SELECT name FROM pragma_table_info('complaints')")).ToList();
+        Assert.DoesNotContain("name", columns);
+        Assert.DoesNotContain("text", columns);
+        Assert.DoesNotContain("answer", columns);
+        Assert.DoesNotContain("note", await c2.QueryAsync<string>("SELECT name FROM pragma_table_info('complaint_events')"));
+        var moved = await c2.QuerySingleAsync<(string Name, string Address, string Text, double Latitude, string Label, string Answer)>(
+            "SELECT name, address, text, latitude, location_label, answer FROM complaint_personal WHERE complaint_id = 1");
+        Assert.Equal(("Budi Santoso", "Jl. Merdeka 5", "jalan rusak parah sekali", -7.7, "Pasar", "Sudah ditambal, Pak Budi."), moved);
+        Assert.Equal([(2L, "Pak Budi bilang masih rusak")], await c2.QueryAsync<(long, string)>("SELECT event_id, note FROM complaint_event_notes"));
+        Assert.Equal("Budi Santoso", await c2.ExecuteScalarAsync<string>("SELECT name FROM complaint_details WHERE id = 1"));
+        // The timeline is still append-only after the rebuild.
+        await Assert.ThrowsAsync<SqliteException>(() => c2.ExecuteAsync("DELETE FROM complaint_events"));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public abstract class StoreSuite : IAsyncLifetime
         new("twilio", id, address, "Budi", text, null, InboundMessage.NoAttachments, Now);
 
     private static ComplaintDraft Draft(bool confidential = false) =>
-        new("Budi Santoso", "Jl. Merdeka 5, Cilacap", "Jalan rusak parah di depan pasar, banyak lubang", new GeoPoint(-7.7, 109.0, "Pasar"),
+        new("Budi Santoso", "Jl. Merdeka 5, Cilacap", "Depan Pasar Cilacap", "Jalan rusak parah di depan pasar, banyak lubang", new GeoPoint(-7.7, 109.0, "Pasar"),
             [new InboundAttachment("https://example.invalid/p.jpg", "image/jpeg", "a/p.jpg")], confidential, "id");
 
     private async Task<long> ReporterAsync(string address = "6281234")
@@ -175,6 +175,7 @@ public abstract class StoreSuite : IAsyncLifetime
         Assert.True(byNumber.Confidential);
         Assert.Equal(-7.7, byNumber.Latitude);
         Assert.Equal("Pasar", byNumber.LocationLabel);
+        Assert.Equal(("Budi Santoso", "Depan Pasar Cilacap"), (byNumber.Name, byNumber.ProblemLocation)); // through complaint_details
         Assert.Equal(ComplaintStatus.Submitted, byNumber.Status);
         Assert.Equal(Now, byNumber.Created);
         Assert.Equal(inserted.Id, (await ComplaintStore.FindByIdAsync(c, inserted.Id))!.Id);
@@ -200,9 +201,9 @@ public abstract class StoreSuite : IAsyncLifetime
         }
 
         await using var c = await Database.OpenAsync();
-        await Assert.ThrowsAnyAsync<DbException>(() => c.ExecuteAsync("UPDATE complaint_events SET note = 'rewritten'"));
+        await Assert.ThrowsAnyAsync<DbException>(() => c.ExecuteAsync("UPDATE complaint_events SET kind = 'rewritten'"));
         await Assert.ThrowsAnyAsync<DbException>(() => c.ExecuteAsync("DELETE FROM complaint_events"));
-        Assert.Null(await c.ExecuteScalarAsync<string?>("SELECT note FROM complaint_events WHERE complaint_id = @id", new { id }));
+        Assert.Equal("submitted", await c.ExecuteScalarAsync<string>("SELECT kind FROM complaint_events WHERE complaint_id = @id", new { id }));
     }
 
     [SkippableFact]
@@ -220,35 +221,53 @@ public abstract class StoreSuite : IAsyncLifetime
         Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT (SELECT COUNT(*) FROM reporters) + (SELECT COUNT(*) FROM inbound_messages) + (SELECT COUNT(*) FROM outbox)"));
     }
 
-    private async Task<long> EnqueueAsync(string recipient, string body, DateTimeOffset? at = null)
+    private async Task<long> EnqueueAsync(string recipient, string body, DateTimeOffset? at = null, long? reporterId = null)
     {
         await using var s = await Database.BeginAsync();
-        var id = await OutboxStore.EnqueueAsync(s, "twilio", recipient, null, null, body, ["ya", "tidak"], at ?? Now,
+        var id = await OutboxStore.EnqueueAsync(s, "twilio", recipient, reporterId, null, body, ["ya", "tidak"], at ?? Now,
             [new OutboundButton("Terima", "terima:1")], "notify");
         await s.CommitAsync();
         return id;
     }
 
-    [SkippableFact]
-    public async Task The_outbox_hands_out_only_the_oldest_pending_message_of_each_chat()
+    private Task<OutboxRow?> ClaimAsync(DateTimeOffset at, TimeSpan lease, string claimant = "i1") =>
+        OutboxStore.ClaimNextAsync(Database, "twilio", claimant, at, lease, default);
+
+    /// <summary>Claims until nothing is due; the ids in the order they were handed out.</summary>
+    private async Task<List<long>> ClaimAllAsync(DateTimeOffset at, string claimant = "i1")
     {
+        var ids = new List<long>();
+        while (await ClaimAsync(at, TimeSpan.FromMinutes(1), claimant) is { } row)
+        {
+            ids.Add(row.Id);
+        }
+        return ids;
+    }
+
+    [SkippableFact]
+    public async Task The_outbox_hands_out_only_the_oldest_pending_message_of_each_chat_staff_first()
+    {
+        var citizen = await ReporterAsync("c");
+        var c1 = await EnqueueAsync("c", "c1", reporterId: citizen);
         var a1 = await EnqueueAsync("a", "a1");
         await EnqueueAsync("a", "a2");
         var b1 = await EnqueueAsync("b", "b1");
 
-        var claimed = await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromMinutes(1), 10, default);
-
-        Assert.Equal([a1, b1], claimed.Select(r => r.Id));
-        var first = claimed[0];
+        var first = await ClaimAsync(Now, TimeSpan.FromMinutes(1));
+        Assert.NotNull(first);
+        Assert.Equal(a1, first.Id);
         Assert.Equal(1, first.Attempts);
         Assert.Equal(["ya", "tidak"], first.QuickReplyList);
         Assert.Equal("terima:1", first.ButtonList.Single().Data);
         Assert.Equal("notify", first.Purpose);
-        Assert.Empty(await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromMinutes(1), 10, default)); // leased
+        Assert.Equal(Now.AddMinutes(1).ToUnixTimeMilliseconds(), first.ClaimedUntil);
+        // Staff notices (no reporter) before the citizen's reply, then nothing: the rest are leased or not heads.
+        Assert.Equal([b1, c1], await ClaimAllAsync(Now));
+        Assert.Equal(Now.AddMinutes(1), await OutboxStore.NextDueAsync(Database, "twilio", default));
 
         await OutboxStore.MarkSentAsync(Database, a1, "SMout1", Now, default);
-        var next = await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromMinutes(1), 10, default);
-        Assert.Equal(["a2"], next.Select(r => r.Body));
+        Assert.Equal("a2", (await ClaimAsync(Now, TimeSpan.FromMinutes(1)))!.Body);
+        Assert.Null(await OutboxStore.ClaimNextAsync(Database, "telegram", "i1", Now, TimeSpan.FromMinutes(1), default)); // lanes are per channel
     }
 
     [SkippableFact]
@@ -259,19 +278,7 @@ public abstract class StoreSuite : IAsyncLifetime
             await EnqueueAsync($"chat{i}", $"m{i}");
         }
 
-        var batches = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
-        {
-            var mine = new List<long>();
-            while (true)
-            {
-                var got = await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromMinutes(5), 3, default);
-                if (got.Count == 0)
-                {
-                    return mine;
-                }
-                mine.AddRange(got.Select(r => r.Id));
-            }
-        })));
+        var batches = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => ClaimAllAsync(Now, $"i{i % 2}"))));
 
         var all = batches.SelectMany(b => b).ToList();
         Assert.Equal(40, all.Count);
@@ -279,19 +286,42 @@ public abstract class StoreSuite : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_claim_is_renewed_only_by_its_holder_and_an_instance_releases_only_its_own_claims()
+    {
+        var a = await EnqueueAsync("a", "a1");
+        var b = await EnqueueAsync("b", "b1");
+        var mine = await ClaimAsync(Now, TimeSpan.FromSeconds(30), "i1");
+        var theirs = await ClaimAsync(Now, TimeSpan.FromSeconds(30), "i2");
+        Assert.Equal((a, b), (mine!.Id, theirs!.Id));
+
+        Assert.True(await OutboxStore.RenewClaimAsync(Database, mine, Now.AddSeconds(60), default));
+        // i2's lease runs out while it waits for the provider's rate; i1 takes the message over, so i2 must not send it.
+        var taken = await ClaimAsync(Now.AddSeconds(31), TimeSpan.FromSeconds(30), "i1");
+        Assert.Equal(b, taken!.Id);
+        Assert.False(await OutboxStore.RenewClaimAsync(Database, theirs, Now.AddSeconds(90), default));
+
+        // i1 restarts after a crash: both its claims are due again at once, nothing else changes.
+        Assert.Equal(2, await OutboxStore.ReleaseClaimsAsync(Database, "i1", default));
+        Assert.Equal(0, await OutboxStore.ReleaseClaimsAsync(Database, "i2", default));
+        Assert.Equal([a, b], await ClaimAllAsync(Now.AddSeconds(32), "i2"));
+    }
+
+    [SkippableFact]
     public async Task An_expired_lease_is_claimed_again_and_retries_dead_letters_and_revival_are_recorded()
     {
         var id = await EnqueueAsync("a", "a1");
-        Assert.Single(await OutboxStore.ClaimDueAsync(Database, Now, TimeSpan.FromSeconds(30), 10, default));
+        Assert.NotNull(await ClaimAsync(Now, TimeSpan.FromSeconds(30)));
 
-        var again = await OutboxStore.ClaimDueAsync(Database, Now.AddSeconds(31), TimeSpan.FromSeconds(30), 10, default);
-        Assert.Equal(2, again.Single().Attempts);
+        var again = await ClaimAsync(Now.AddSeconds(31), TimeSpan.FromSeconds(30));
+        Assert.Equal(2, again!.Attempts);
 
         await OutboxStore.MarkRetryAsync(Database, id, "HTTP 503", Now.AddMinutes(5), Now.AddSeconds(31), default);
-        Assert.Empty(await OutboxStore.ClaimDueAsync(Database, Now.AddMinutes(4), TimeSpan.FromSeconds(30), 10, default));
-        Assert.Single(await OutboxStore.ClaimDueAsync(Database, Now.AddMinutes(5), TimeSpan.FromSeconds(30), 10, default));
+        Assert.Equal(Now.AddMinutes(5), await OutboxStore.NextDueAsync(Database, "twilio", default));
+        Assert.Null(await ClaimAsync(Now.AddMinutes(4), TimeSpan.FromSeconds(30)));
+        Assert.NotNull(await ClaimAsync(Now.AddMinutes(5), TimeSpan.FromSeconds(30)));
 
         await OutboxStore.MarkDeadAsync(Database, id, "HTTP 400", Now.AddMinutes(6), default);
+        Assert.Null(await OutboxStore.NextDueAsync(Database, "twilio", default));
         await using (var c = await Database.OpenAsync())
         {
             var dead = (await OutboxStore.ByStatusAsync(c, OutboxStatus.Dead, 10)).Single();
@@ -299,7 +329,20 @@ public abstract class StoreSuite : IAsyncLifetime
         }
         Assert.True(await OutboxStore.RetryDeadAsync(Database, id, Now.AddMinutes(7), default));
         Assert.False(await OutboxStore.RetryDeadAsync(Database, id, Now.AddMinutes(7), default)); // already pending
-        Assert.Equal(1, (await OutboxStore.ClaimDueAsync(Database, Now.AddMinutes(7), TimeSpan.FromSeconds(30), 10, default)).Single().Attempts);
+        Assert.Equal(1, (await ClaimAsync(Now.AddMinutes(7), TimeSpan.FromSeconds(30)))!.Attempts);
+    }
+
+    [SkippableFact]
+    public async Task Messages_of_a_channel_no_instance_has_are_buried_with_the_reason()
+    {
+        var id = await EnqueueAsync("a", "a1");
+
+        Assert.Equal(0, await OutboxStore.BuryUnknownChannelsAsync(Database, ["twilio", "telegram"], Now, default));
+        Assert.Equal(1, await OutboxStore.BuryUnknownChannelsAsync(Database, ["telegram"], Now, default));
+
+        await using var c = await Database.OpenAsync();
+        var dead = (await OutboxStore.ByStatusAsync(c, OutboxStatus.Dead, 10)).Single();
+        Assert.Equal((id, "no channel 'twilio' is configured"), (dead.Id, dead.LastError));
     }
 
     [SkippableFact]

@@ -30,6 +30,29 @@ internal static class Db
     }
 
     /// <summary>Waits (bounded) until the condition holds; for work done after commit by the dispatcher.</summary>
+    /// <summary>The dialog step the citizen with this chat address is at (e.g. "ask_identity" for a returning reporter).</summary>
+    public static async Task<string?> DialogStepAsync(string path, string chatAddress)
+    {
+        var json = (await QueryAsync<string>(path,
+            "SELECT c.state FROM conversations c JOIN reporters r ON r.id = c.reporter_id WHERE r.address = @chatAddress", new { chatAddress })).FirstOrDefault();
+        return json is null ? null : System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("step").GetString();
+    }
+
+    /// <summary>
+    /// Answers the identity part of the form the way the citizen would: YA to a remembered identity
+    /// (a returning reporter), otherwise the name and the address.
+    /// </summary>
+    public static async Task AnswerIdentityAsync(string path, string chatAddress, Func<string, Task> say, string name, string address)
+    {
+        if (await DialogStepAsync(path, chatAddress) == "ask_identity")
+        {
+            await say("ya");
+            return;
+        }
+        await say(name);
+        await say(address);
+    }
+
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
     {
         var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);

@@ -87,6 +87,9 @@ internal sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>Changes how the server answers from now on.</summary>
     public void Handle(Func<Recorded, Reply> handler) => _handler = r => Task.FromResult(handler(r));
 
+    /// <summary>Changes how the server answers from now on; the reply may wait (a provider that stalls until told).</summary>
+    public void HandleAsync(Func<Recorded, Task<Reply>> handler) => _handler = handler;
+
     public IReadOnlyList<Recorded> To(string pathContains) => Requests.Where(r => r.Path.Contains(pathContains, StringComparison.Ordinal)).ToList();
 
     public async ValueTask DisposeAsync()

@@ -198,7 +198,11 @@ internal sealed class PostgresServer
 
     private static void Run(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // From a folder every user can enter: run from a root-only checkout, initdb as postgres could not read its cwd.
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath(),
+        };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

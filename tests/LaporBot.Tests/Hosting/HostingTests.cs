@@ -10,19 +10,6 @@ namespace LaporBot.Tests.Hosting;
 public class HostingTests
 {
     [Fact]
-    public async Task Healthz_reports_ok_with_the_schema_version()
-    {
-        await using var app = new LaporApp();
-        var r = await app.CreateClient().GetAsync("/healthz");
-
-        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        var body = await r.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("ok", body.GetProperty("status").GetString());
-        Assert.True(body.GetProperty("schemaVersion").GetInt64() >= 1);
-        SqliteConnection.ClearAllPools();
-    }
-
-    [Fact]
     public async Task The_simulator_page_is_served_in_development()
     {
         await using var app = new LaporApp();

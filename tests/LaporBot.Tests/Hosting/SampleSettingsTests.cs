@@ -34,6 +34,8 @@ public class SampleSettingsTests
         { "Sla", typeof(SlaOptions) },
         { "Calendar", typeof(CalendarOptions) },
         { "Scheduler", typeof(SchedulerOptions) },
+        { "Privacy", typeof(LaporBot.Privacy.PrivacyOptions) },
+        { "Privacy:Retention", typeof(LaporBot.Privacy.RetentionOptions) },
     };
 
     private static readonly HashSet<string> Keys = new ConfigurationBuilder()

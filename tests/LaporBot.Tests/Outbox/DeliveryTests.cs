@@ -133,7 +133,7 @@ public class DeliveryTests
         Assert.Equal(3, bodies.Count);
         Assert.Equal(bodies[0], bodies[1]);
         Assert.Contains("Selamat datang", bodies[1]);
-        Assert.Contains("Di mana lokasi", bodies[2]);
+        Assert.Contains("Di mana alamat", bodies[2]);
         var sentAt = await Db.QueryAsync<long>(h.App.DatabasePath, "SELECT sent_at FROM outbox ORDER BY id");
         Assert.True(sentAt[0] <= sentAt[1]);
     }

@@ -112,9 +112,9 @@ public sealed class RecapKit : IAsyncLifetime
     private async Task<string> FileAsync(string citizen, string name, string address, string text, bool confidential)
     {
         var c = new SimulatorCitizen(Http, citizen);
-        await c.SayAsync("halo");
-        await c.SayAsync(name);
-        await c.SayAsync(address);
+        await c.SayAsync("lapor");
+        await Db.AnswerIdentityAsync(App.DatabasePath, citizen, t => c.SayAsync(t), name, address);
+        await c.SayAsync("sama");
         await c.SayAsync(text);
         if (confidential)
         {

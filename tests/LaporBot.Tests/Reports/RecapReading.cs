@@ -29,7 +29,7 @@ internal sealed record DbCase
 
     public static async Task<List<DbCase>> AllAsync(string db) =>
         await Db.QueryAsync<DbCase>(db,
-            "SELECT tracking_number, agency_code, status, name, text, created_at, assigned_at, answered_at, total_due_at, rating, confidential FROM complaints ORDER BY created_at, id");
+            "SELECT tracking_number, agency_code, status, name, text, created_at, assigned_at, answered_at, total_due_at, rating, confidential FROM complaint_details ORDER BY created_at, id");
 }
 
 /// <summary>Reads exports back with the libraries that wrote them.</summary>

@@ -82,11 +82,14 @@ public sealed class ReportKit : IAsyncLifetime
             cmd.Transaction = tx;
             cmd.CommandText =
                 """
-                INSERT INTO complaints (tracking_number, reporter_id, channel, name, address, text, location_label, status, agency_code, confidential,
-                    created_at, updated_at, oversight, assigned_at, accepted_at, answered_at, closed_at, total_due_at, answer, rating,
+                INSERT INTO complaints (tracking_number, reporter_id, channel, status, agency_code, confidential,
+                    created_at, updated_at, oversight, assigned_at, accepted_at, answered_at, closed_at, total_due_at, rating,
                     step, due_at, overdue_at)
-                VALUES (@num, @rep, 'simulator', @name, @addr, @text, @loc, @status, @agency, @conf, @created, @created, @oversight, @assigned,
-                    @accepted, @answered, @closed, @totalDue, @answer, @rating, @step, @due, @overdue)
+                VALUES (@num, @rep, 'simulator', @status, @agency, @conf, @created, @created, @oversight, @assigned,
+                    @accepted, @answered, @closed, @totalDue, @rating, @step, @due, @overdue);
+                -- The personal part lives apart (migration 0011).
+                INSERT INTO complaint_personal (complaint_id, name, address, text, location_label, answer)
+                VALUES (last_insert_rowid(), @name, @addr, @text, @loc, @answer);
                 """;
             cmd.Parameters.AddWithValue("@num", $"LPR-{receivedLocal:yyMM}-{n:D5}");
             cmd.Parameters.AddWithValue("@rep", reporter);

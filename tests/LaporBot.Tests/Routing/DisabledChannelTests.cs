@@ -16,6 +16,7 @@ public class DisabledChannelTests
         await citizen.SayAsync("Jalan rusak parah di depan pasar Sidanegara, banyak lubang besar dan motor sering jatuh");
         await citizen.SayAsync("Siti Rahayu");
         await citizen.SayAsync("Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await citizen.SayAsync("sama");
         await citizen.SayAsync("ya");
 
         await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(app.DatabasePath,

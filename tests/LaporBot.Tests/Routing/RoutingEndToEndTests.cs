@@ -118,6 +118,7 @@ public abstract class RoutingEndToEndTests
         Assert.True(posted.IsSuccessStatusCode);
         await kit.SayAsync(budi, "ya", firstName: "Budi");  // the offered profile name "Budi"
         await kit.SayAsync(budi, "Pasar Gede, Kelurahan Sidakaya, Cilacap Selatan", firstName: "Budi");
+        await kit.SayAsync(budi, "sama", firstName: "Budi");
         await kit.SayAsync(budi, "ya", firstName: "Budi");
         var number = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT tracking_number FROM complaints");
 

@@ -107,12 +107,16 @@ internal sealed class RoutingKit : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"webhook answered {(int)response.StatusCode}");
     }
 
+    /// <summary>Where the kit's citizens say the problem is.</summary>
+    public const string ProblemLocation = "Depan Pasar Sidanegara, Cilacap Tengah";
+
     /// <summary>A citizen on Telegram files a complete complaint; returns its tracking number.</summary>
     public async Task<string> FileComplaintAsync(string text, long citizen = Citizen, string name = "Siti Rahayu", bool confidential = false)
     {
         await SayAsync(citizen, text);
-        await SayAsync(citizen, name);
-        await SayAsync(citizen, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await Db.AnswerIdentityAsync(DatabasePath, citizen.ToString(System.Globalization.CultureInfo.InvariantCulture), t => SayAsync(citizen, t),
+            name, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        await SayAsync(citizen, ProblemLocation);
         if (confidential)
         {
             await SayAsync(citizen, "rahasia");
@@ -131,7 +135,7 @@ internal sealed class RoutingKit : IAsyncDisposable
 
     public async Task<List<(string Actor, string Kind, string? Note)>> TimelineAsync(string number) =>
         await Db.QueryAsync<(string, string, string?)>(DatabasePath,
-            "SELECT e.actor, e.kind, e.note FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.tracking_number = @number ORDER BY e.id",
+            "SELECT e.actor, e.kind, n.note FROM complaint_events e LEFT JOIN complaint_event_notes n ON n.event_id = e.id JOIN complaints c ON c.id = e.complaint_id WHERE c.tracking_number = @number ORDER BY e.id",
             new { number });
 
     /// <summary>The messages sent on the wire to one chat, oldest first.</summary>
@@ -187,7 +191,7 @@ internal sealed class RoutingKit : IAsyncDisposable
     public async Task<Snapshot> SnapshotAsync(string number)
     {
         var row = (await Db.QueryAsync<(string Status, string? AgencyCode, string? Answer, long UpdatedAt)>(DatabasePath,
-            "SELECT status, agency_code, answer, updated_at FROM complaints WHERE tracking_number = @number", new { number })).Single();
+            "SELECT status, agency_code, answer, updated_at FROM complaint_details WHERE tracking_number = @number", new { number })).Single();
         var events = await Db.ScalarAsync<long>(DatabasePath,
             "SELECT COUNT(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.tracking_number = @number", new { number });
         return new(row.Status, row.AgencyCode, row.Answer, row.UpdatedAt, events);
@@ -227,6 +231,16 @@ internal sealed class RoutingKit : IAsyncDisposable
     // ---- WhatsApp citizens (Twilio) next to Telegram staff ----------------------------------
 
     /// <summary>Settings that turn on the Twilio channel against a fake Twilio API on loopback.</summary>
+    /// <summary>A fake Twilio Messages API on loopback that accepts every send with a fresh MessageSid.</summary>
+    public static Task<FakeProviderServer> StartAcceptingTwilioAsync()
+    {
+        var sid = 0;
+        return FakeProviderServer.StartAsync(r =>
+            r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
+                ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref sid):D32}\",\"status\":\"queued\"}}")
+                : new(404, "{\"code\":20404}"));
+    }
+
     public static Dictionary<string, string?> TwilioSettings(string apiBaseUrl, string? templateContentSid = null)
     {
         var s = new Dictionary<string, string?>
@@ -274,8 +288,8 @@ internal sealed class RoutingKit : IAsyncDisposable
     public async Task<string> FileWhatsAppComplaintAsync(string text, string from = TwilioHarness.Citizen)
     {
         await WhatsAppSayAsync(text, from);
-        await WhatsAppSayAsync("Budi Santoso", from);
-        await WhatsAppSayAsync("Jl. Gatot Subroto No. 12, Gunungsimping, Cilacap Tengah", from);
+        await Db.AnswerIdentityAsync(DatabasePath, from, t => WhatsAppSayAsync(t, from), "Budi Santoso", "Jl. Gatot Subroto No. 12, Gunungsimping, Cilacap Tengah");
+        await WhatsAppSayAsync(ProblemLocation, from);
         await WhatsAppSayAsync("ya", from);
         return await Db.ScalarAsync<string>(DatabasePath,
             "SELECT tracking_number FROM complaints c JOIN reporters r ON r.id = c.reporter_id WHERE r.address = @from ORDER BY c.id DESC LIMIT 1",

@@ -28,14 +28,15 @@ internal sealed class StatusPageKit : IAsyncDisposable
         ["Scheduler:WatchInterval"] = "00:00:01",
     };
 
-    public static StatusPageKit Start(TimeProvider? clock = null, IDictionary<string, string?>? extra = null)
+    public static StatusPageKit Start(TimeProvider? clock = null, IDictionary<string, string?>? extra = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var settings = AgencySettings();
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
             settings[k] = v;
         }
-        var kit = new StatusPageKit(new LaporApp(settings: settings, clock: clock));
+        var kit = new StatusPageKit(new LaporApp(settings: settings, clock: clock, services: services));
         kit.App.CreateClient().Dispose(); // start the host (migrations, bootstrap account)
         return kit;
     }
@@ -46,9 +47,9 @@ internal sealed class StatusPageKit : IAsyncDisposable
     public async Task<string> FileAsync(string citizen, string name, string address, string text)
     {
         var c = new SimulatorCitizen(App.CreateClient(), citizen);
-        await c.SayAsync("halo");
-        await c.SayAsync(name);
-        await c.SayAsync(address);
+        await c.SayAsync("lapor");
+        await Db.AnswerIdentityAsync(DatabasePath, citizen, t => c.SayAsync(t), name, address);
+        await c.SayAsync("sama");
         await c.SayAsync(text);
         await c.SayAsync("ya");
         var numbers = await Db.QueryAsync<string>(DatabasePath,

@@ -97,8 +97,10 @@ public sealed class StatusPageTests
         {
             await Db.ExecuteAsync(kit.DatabasePath,
                 """
-                INSERT INTO complaints (tracking_number, reporter_id, channel, name, address, text, status, created_at, updated_at)
-                SELECT 'LPR-0001-' || printf('%05d', @i), reporter_id, channel, name, address, text, status, created_at, updated_at FROM complaints WHERE id = 1
+                INSERT INTO complaints (tracking_number, reporter_id, channel, status, created_at, updated_at)
+                SELECT 'LPR-0001-' || printf('%05d', @i), reporter_id, channel, status, created_at, updated_at FROM complaints WHERE id = 1;
+                INSERT INTO complaint_personal (complaint_id, name, address, text)
+                SELECT last_insert_rowid(), name, address, text FROM complaint_personal WHERE complaint_id = 1;
                 """, new { i });
         }
         var staff = kit.Staff();
@@ -158,7 +160,7 @@ public sealed class StatusPageTests
             "SELECT status, agency_code FROM complaints WHERE tracking_number = @number", new { number })).Single();
         Assert.Equal(("assigned", "DLH"), row);
         var ev = (await Db.QueryAsync<(string Actor, string Kind, string Note)>(kit.DatabasePath,
-            "SELECT actor, kind, note FROM complaint_events WHERE kind = 'assigned'")).Single();
+            "SELECT e.actor, e.kind, n.note FROM complaint_events e JOIN complaint_event_notes n ON n.event_id = e.id WHERE e.kind = 'assigned'")).Single();
         Assert.Equal("web:admin", ev.Actor);
         Assert.Contains("dicek lapangan", ev.Note);
         var page = await staff.HtmlAsync($"/status/aduan/{number}");

@@ -66,7 +66,7 @@ internal sealed class DeadlineKit : IAsyncDisposable
     public Task<bool> DigestAsync() => Service<SlaWatch>().SendDigestAsync(CancellationToken.None);
 
     public async Task<ComplaintRow> RowAsync(string number) =>
-        (await Db.QueryAsync<ComplaintRow>(Kit.DatabasePath, $"SELECT {ComplaintStore.Columns} FROM complaints WHERE tracking_number = @number",
+        (await Db.QueryAsync<ComplaintRow>(Kit.DatabasePath, $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} WHERE tracking_number = @number",
             new { number })).Single();
 
     public static DateTimeOffset? Time(long? unixMs) => unixMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;

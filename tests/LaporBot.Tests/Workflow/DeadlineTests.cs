@@ -313,6 +313,32 @@ public class AutoCloseTests
     }
 
     [Fact]
+    public async Task A_returned_case_not_completed_is_reminded_at_half_its_3_days_then_closes_with_a_message_and_an_event()
+    {
+        await using var k = await StartAsync(T);
+        var number = await k.FileAndRouteAsync(Jalan);
+        await k.Kit.SayAsync(RoutingKit.Triage, $"/kembalikan {number} sebutkan RT/RW lokasinya");
+        Assert.Equal(ComplaintStatus.Returned, await k.Kit.StatusAsync(number));
+
+        k.At(T.AddHours(35));
+        Assert.Equal(0, (await k.RoundAsync()).ReturnedReminded);
+        k.At(T.AddHours(36));
+        Assert.Equal(1, (await k.RoundAsync()).ReturnedReminded);
+        Assert.Equal(0, (await k.RoundAsync()).ReturnedReminded); // once
+        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Citizen, "Pengingat: aduan"));
+        Assert.Single(await k.EventsAsync(number, "returned_reminder"));
+
+        k.At(T.AddDays(3).AddMinutes(-1));
+        Assert.Equal(0, (await k.RoundAsync()).ReturnedClosed);
+        k.At(T.AddDays(3));
+        Assert.Equal(1, (await k.RoundAsync()).ReturnedClosed);
+        Assert.Equal(ComplaintStatus.Closed, await k.Kit.StatusAsync(number));
+        Assert.Single(await k.EventsAsync(number, "returned_expired"));
+        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Citizen, "kami tutup karena tidak dilengkapi dalam batas waktu"));
+        Assert.Equal(0, (await k.RoundAsync()).ReturnedClosed);
+    }
+
+    [Fact]
     public async Task An_answer_without_a_reply_closes_after_10_days_and_the_citizen_is_told()
     {
         var (k, number) = await AnsweredAsync(T);
@@ -384,6 +410,9 @@ public class AutoCloseTests
         await using var _ = k;
         k.At(T.AddDays(3));
         await k.Kit.SayAsync(RoutingKit.Citizen, "Terima kasih, nanti sore saya lewat sana untuk melihat hasilnya");
+        // Held until the citizen says which case it is about (the clarifying question), then forwarded once.
+        Assert.Equal(0, await k.QueuedAsync(RoutingKit.PuAdmin, "nanti sore saya lewat"));
+        await k.Kit.SayAsync(RoutingKit.Citizen, number);
         Assert.Equal(1, await k.QueuedAsync(RoutingKit.PuAdmin, "nanti sore saya lewat"));
 
         k.At(T.AddDays(10));
@@ -398,7 +427,8 @@ public class AutoCloseTests
         var (k, number) = await AnsweredAsync(T);
         await using var _ = k;
         k.At(T.AddDays(1));
-        await k.Kit.SayAsync(RoutingKit.Citizen, "5 puas");
+        await k.Kit.SayAsync(RoutingKit.Citizen, "puas");
+        await k.Kit.SayAsync(RoutingKit.Citizen, "5");
         var row = await k.RowAsync(number);
         Assert.Equal((ComplaintStatus.Closed, 5, true), (row.Status, row.Rating, row.Satisfied));
 
@@ -406,7 +436,7 @@ public class AutoCloseTests
         Assert.Equal(new(0, 0, 0), await k.RoundAsync());
         Assert.Empty(await k.EventsAsync(number, "auto_closed"));
         Assert.Equal(0, await k.QueuedAsync(RoutingKit.Citizen, "kami tutup karena"));
-        Assert.Equal(["rated", "satisfied"], (await k.Kit.TimelineAsync(number)).Where(e => e.Actor == "pelapor").Select(e => e.Kind));
+        Assert.Equal(["satisfied", "rated"], (await k.Kit.TimelineAsync(number)).Where(e => e.Actor == "pelapor").Select(e => e.Kind));
     }
 
     [Fact]

@@ -160,9 +160,12 @@ public abstract class LifecycleTests
         await kit.WaitForStatusAsync(number, "answered");
         Assert.Equal("DLH", await kit.AgencyAsync(number));
         await kit.WaitForExactMessageAsync(RoutingKit.DlhAdmin, $"📨 Jawaban untuk {number} sudah dikirim ke pelapor.");
-        await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
-            $"Jawaban untuk aduan Anda *{number}* dari {Dlh}:\n\nTruk sampah sudah mengangkut tumpukan itu pagi ini.\n\n" +
-            "Apakah jawaban ini membantu? Balas PUAS, atau TIDAK PUAS disertai alasannya. Beri juga nilai 1–5 (5 = sangat baik).");
+        var relayed = await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
+            $"Jawaban untuk aduan Anda <b>{number}</b> dari {Dlh}:\n\nTruk sampah sudah mengangkut tumpukan itu pagi ini.\n\n" +
+            "Apakah jawaban ini membantu? Balas PUAS atau TIDAK PUAS, dan beri nilai 1–5 (5 = sangat baik). Ada masalah lain? Balas ADUAN BARU.");
+        // The rating question's quick replies.
+        Assert.Equal(["Puas", "Tidak puas", "Aduan baru"],
+            relayed.GetProperty("reply_markup").GetProperty("keyboard").EnumerateArray().Select(r => r[0].GetProperty("text").GetString()));
         Assert.Equal(
             [("citizen", "submitted"), ("sistem:routing", "assigned"), (DlhActor, "accepted"), (DlhActor, "answered")],
             await EventsAsync(kit, number));
@@ -174,11 +177,7 @@ public abstract class LifecycleTests
     public async Task An_answer_on_Telegram_reaches_a_WhatsApp_citizen_as_text_or_as_a_template_after_24_hours(bool windowClosed)
     {
         const string template = "HX0123456789abcdef0123456789abcdef";
-        var sid = 0;
-        await using var twilio = await FakeProviderServer.StartAsync(r =>
-            r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
-                ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref sid):D32}\",\"status\":\"queued\"}}")
-                : new(404, "{\"code\":20404}"));
+        await using var twilio = await RoutingKit.StartAcceptingTwilioAsync();
         await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl, template), backend: Backend);
 
         var number = await kit.FileWhatsAppComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
@@ -196,7 +195,7 @@ public abstract class LifecycleTests
 
         await kit.WaitForStatusAsync(number, "answered");
         var expected = $"Jawaban untuk aduan Anda *{number}* dari {Pu}:\n\nLubang sudah ditambal tim UPT jalan hari ini.\n\n" +
-            "Apakah jawaban ini membantu? Balas PUAS, atau TIDAK PUAS disertai alasannya. Beri juga nilai 1–5 (5 = sangat baik).";
+            "Apakah jawaban ini membantu? Balas PUAS atau TIDAK PUAS, dan beri nilai 1–5 (5 = sangat baik). Ada masalah lain? Balas ADUAN BARU.";
         Dictionary<string, string>? form = null;
         await Db.EventuallyAsync(() =>
         {
@@ -215,7 +214,8 @@ public abstract class LifecycleTests
         }
         else
         {
-            Assert.Equal(expected, form["Body"]);
+            // Plain Twilio WhatsApp has no buttons: the quick replies are listed as words to reply.
+            Assert.Equal(expected + "\n\n• Puas\n• Tidak puas\n• Aduan baru", form["Body"]);
             Assert.False(form.ContainsKey("ContentSid"), "inside the 24-hour window the answer is free text");
         }
         await kit.WaitForExactMessageAsync(RoutingKit.PuAdmin, $"📨 Jawaban untuk {number} sudah dikirim ke pelapor.");
@@ -225,30 +225,100 @@ public abstract class LifecycleTests
     }
 
     [SkippableFact]
-    public async Task Triage_returns_a_case_to_the_citizen_whose_next_message_completes_it_and_it_is_then_assigned()
+    public async Task A_new_complaint_right_after_an_answer_on_WhatsApp_becomes_a_new_case_and_nothing_reaches_the_old_one()
+    {
+        await using var twilio = await RoutingKit.StartAcceptingTwilioAsync();
+        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl), backend: Backend);
+        var first = await kit.FileWhatsAppComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
+        await kit.WaitForStatusAsync(first, "assigned");
+        await kit.SayAsync(RoutingKit.PuAdmin, $"/balas {first} Lubang sudah ditambal tim UPT jalan hari ini.");
+        await kit.WaitForStatusAsync(first, "answered");
+
+        // Two minutes later, the report from the issue.
+        await kit.WhatsAppSayAsync("Saya mau lapor masalah lain: lampu penerangan jalan umum di Jl. Gatot Subroto mati semua sejak seminggu");
+        await kit.WhatsAppSayAsync("ya");   // the remembered name and address
+        await kit.WhatsAppSayAsync("Jl. Gatot Subroto depan Pasar Gumilir");
+        await kit.WhatsAppSayAsync("ya");
+
+        var numbers = await Db.QueryAsync<string>(kit.DatabasePath, "SELECT tracking_number FROM complaints ORDER BY id");
+        Assert.Equal(2, numbers.Count);
+        var second = numbers[1];
+        var row = (await Db.QueryAsync<(string Name, string Address, string Location, string Text)>(kit.DatabasePath,
+            "SELECT name, address, problem_location, text FROM complaint_details WHERE tracking_number = @second", new { second })).Single();
+        Assert.Equal(("Budi Santoso", "Jl. Gatot Subroto No. 12, Gunungsimping, Cilacap Tengah", "Jl. Gatot Subroto depan Pasar Gumilir",
+            "lampu penerangan jalan umum di Jl. Gatot Subroto mati semua sejak seminggu"), row);
+        // The answered case got nothing: no comment event, no message to its agency about the lamp.
+        Assert.Equal("answered", await kit.StatusAsync(first));
+        Assert.DoesNotContain(await EventsAsync(kit, first), e => e.Kind is "citizen_comment" or "rated" or "reopened");
+        // A street-light complaint may need the triage desk; either way it reaches DPUPR as its own case.
+        await Db.EventuallyAsync(async () => await kit.StatusAsync(second) is "assigned" or "triage", "the new case routed");
+        if (await kit.StatusAsync(second) == "triage")
+        {
+            await kit.SayAsync(RoutingKit.Triage, $"/disposisi {second} DPUPR");
+        }
+        await kit.WaitForStatusAsync(second, "assigned");
+        var toAgency = await kit.WaitForMessageAsync(RoutingKit.PuAdmin, second);
+        Assert.Contains("Lokasi masalah: Jl. Gatot Subroto depan Pasar Gumilir", Text(toAgency));
+        Assert.DoesNotContain(kit.Fake.CallsTo("sendMessage"), c => c.Body.Contains("Tanggapan pelapor", StringComparison.Ordinal));
+
+        // What the citizen read on WhatsApp: the identity offer, the summary in WhatsApp's *bold*, the new number.
+        string[] bodies = [];
+        await Db.EventuallyAsync(() =>
+        {
+            bodies = twilio.To("/Messages.json").Select(r => r.Form.GetValueOrDefault("Body") ?? "").ToArray();
+            return Task.FromResult(bodies.Any(b => b.Contains(second, StringComparison.Ordinal)));
+        }, "the new tracking number sent to the citizen");
+        Assert.Contains(bodies, b => b.Contains("Apakah data Anda masih sama?", StringComparison.Ordinal) && b.Contains("*Nama:* Budi Santoso", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.Contains("*Lokasi masalah:* Jl. Gatot Subroto depan Pasar Gumilir", StringComparison.Ordinal));
+        Assert.DoesNotContain(bodies, b => b.Contains("sudah kami teruskan", StringComparison.Ordinal) || b.Contains("<b>", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Triage_returns_a_case_and_the_citizen_completes_the_same_case_field_by_field_over_Telegram()
     {
         await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja");
         await kit.WaitForStatusAsync(number, "triage");
 
-        await kit.SayAsync(RoutingKit.Triage, $"/kembalikan {number} mohon sertakan nama desa");
+        await kit.SayAsync(RoutingKit.Triage, $"/kembalikan {number} mohon sertakan nama desa <RT/RW>");
 
         await kit.WaitForStatusAsync(number, "returned");
         await kit.WaitForExactMessageAsync(RoutingKit.Triage, $"📤 Aduan {number} dikembalikan ke pelapor untuk dilengkapi.");
-        await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
-            $"Aduan Anda {number} perlu dilengkapi sebelum dapat diteruskan: mohon sertakan nama desa\nMohon balas pesan ini dengan keterangan tambahan.");
+        // The citizen's notice: HTML parse mode, the staff-typed reason escaped, a button with the number.
+        var notice = await kit.WaitForMessageAsync(RoutingKit.Citizen, "perlu dilengkapi");
+        Assert.Equal("HTML", notice.GetProperty("parse_mode").GetString(), ignoreCase: true);
+        Assert.Contains($"Aduan Anda <b>{number}</b> perlu dilengkapi", Text(notice));
+        Assert.Contains("<b>Alasan petugas:</b> mohon sertakan nama desa &lt;RT/RW&gt;", Text(notice));
+        Assert.Equal([number, "Aduan baru"], notice.GetProperty("reply_markup").GetProperty("keyboard").EnumerateArray().Select(r => r[0].GetProperty("text").GetString()));
 
-        await kit.SayAsync(RoutingKit.Citizen, "Desa Karangsari, saluran air di depan SD tersumbat sampah");
+        // Free text is held and the citizen asked: nothing is appended to the case yet.
+        await kit.SayAsync(RoutingKit.Citizen, "Desa Karangsari <b>RT 3</b>, saluran air di depan SD tersumbat sampah");
+        var question = await kit.WaitForMessageAsync(RoutingKit.Citizen, "atau aduan baru?");
+        Assert.Contains("Desa Karangsari &lt;b&gt;RT 3&lt;/b&gt;", Text(question));
+        Assert.Equal("returned", await kit.StatusAsync(number));
+
+        // Picking the case shows its summary with the reason and the held words added to the complaint.
+        await kit.SayAsync(RoutingKit.Citizen, number);
+        var summary = await kit.WaitForMessageAsync(RoutingKit.Citizen, "dikembalikan petugas untuk dilengkapi");
+        Assert.Contains("mohon sertakan nama desa &lt;RT/RW&gt;", Text(summary));
+        Assert.Contains("<b>Nama:</b> Siti Rahayu", Text(summary));
+        await kit.SayAsync(RoutingKit.Citizen, "ubah lokasi");
+        await kit.WaitForMessageAsync(RoutingKit.Citizen, "Di mana lokasi masalahnya?");
+        await kit.SayAsync(RoutingKit.Citizen, "Depan SD Negeri Karangsari, Desa Karangsari");
+        await kit.WaitForMessageAsync(RoutingKit.Citizen, "<b>Lokasi masalah:</b> Depan SD Negeri Karangsari, Desa Karangsari");
+        Assert.Equal("returned", await kit.StatusAsync(number));
+        await kit.SayAsync(RoutingKit.Citizen, "ya");
 
         await kit.WaitForStatusAsync(number, "triage");
-        await kit.WaitForExactMessageAsync(RoutingKit.Citizen,
-            $"Terima kasih, keterangan tambahan untuk aduan {number} sudah kami terima dan akan diperiksa kembali.");
-        await kit.WaitForExactMessageAsync(RoutingKit.Triage,
-            $"📝 Pelapor melengkapi aduan {number}:\nDesa Karangsari, saluran air di depan SD tersumbat sampah\n\n" +
-            $"/disposisi {number} <kode OPD> · /kembalikan {number} <alasan>");
-        var text = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT text FROM complaints WHERE tracking_number = @number", new { number });
-        Assert.EndsWith("\n\n[Tambahan pelapor] Desa Karangsari, saluran air di depan SD tersumbat sampah", text);
-        Assert.StartsWith("Tolong diperhatikan", text);
+        await kit.WaitForMessageAsync(RoutingKit.Citizen, $"aduan <b>{number}</b> sudah dilengkapi dan kami kirim kembali untuk diperiksa, dengan nomor yang sama");
+        var triage = await kit.WaitForMessageAsync(RoutingKit.Triage, $"📝 Pelapor melengkapi aduan {number}");
+        Assert.Contains("Lokasi masalah: Depan SD Negeri Karangsari, Desa Karangsari", Text(triage));
+        Assert.Contains("Desa Karangsari <b>RT 3</b>, saluran air", Text(triage)); // staff notices are plain text, shown as typed
+        Assert.False(triage.TryGetProperty("parse_mode", out _));
+        var row = (await Db.QueryAsync<(string Text, string Location)>(kit.DatabasePath,
+            "SELECT text, problem_location FROM complaint_details WHERE tracking_number = @number", new { number })).Single();
+        Assert.Equal("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja\nDesa Karangsari <b>RT 3</b>, saluran air di depan SD tersumbat sampah", row.Text);
+        Assert.Equal("Depan SD Negeri Karangsari, Desa Karangsari", row.Location);
         Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT COUNT(*) FROM complaints"));
 
         await kit.SayAsync(RoutingKit.Triage, $"/disposisi {number} DPUPR");
@@ -256,7 +326,8 @@ public abstract class LifecycleTests
         await kit.WaitForStatusAsync(number, "assigned");
         Assert.Equal("DPUPR", await kit.AgencyAsync(number));
         var note = await kit.WaitForMessageAsync(RoutingKit.PuAdmin, number);
-        Assert.Contains("[Tambahan pelapor] Desa Karangsari", Text(note));
+        Assert.Contains("Lokasi masalah: Depan SD Negeri Karangsari, Desa Karangsari", Text(note));
+        Assert.Contains("Desa Karangsari <b>RT 3</b>", Text(note));
         Assert.Equal(
             [("citizen", "submitted"), ("sistem:routing", "to_triage"), (TriageActor, "returned_to_citizen"),
              ("pelapor", "completed_by_citizen"), (TriageActor, "assigned")],
@@ -270,12 +341,13 @@ public abstract class LifecycleTests
         await kit.SayAsync(RoutingKit.Citizen, "Jalan rusak parah di depan pasar Sidanegara, banyak lubang besar dan motor sering jatuh");
         await kit.SayAsync(RoutingKit.Citizen, "Siti Rahayu");
         await kit.SayAsync(RoutingKit.Citizen, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
+        // The shared location answers "where is the problem".
         await kit.ShareLocationAsync(RoutingKit.Citizen, -7.726952, 109.015432);
         await kit.SayAsync(RoutingKit.Citizen, "rahasia");
         await kit.SayAsync(RoutingKit.Citizen, "ya");
         var number = await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT tracking_number FROM complaints");
         Assert.Equal(1, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT confidential FROM complaints"));
-        Assert.NotNull(await Db.ScalarAsync<double?>(kit.DatabasePath, "SELECT latitude FROM complaints"));
+        Assert.NotNull(await Db.ScalarAsync<double?>(kit.DatabasePath, "SELECT latitude FROM complaint_details"));
         await kit.WaitForStatusAsync(number, "assigned");
 
         var notification = Text(await kit.WaitForMessageAsync(RoutingKit.PuAdmin, number));
@@ -284,10 +356,13 @@ public abstract class LifecycleTests
         await kit.SayAsync(RoutingKit.Triage, $"/lihat {number}");
         var triageView = Text(await kit.WaitForMessageAsync(RoutingKit.Triage, "Riwayat:"));
 
-        string[] identity = ["Siti", "Rahayu", "Jl. Merdeka", RoutingKit.Citizen.ToString(), "maps.google.com", "-7.72", "109.01"];
+        // The identity is hidden (name, applicant address, number); where the problem is never is.
+        string[] identity = ["Siti", "Rahayu", "Jl. Merdeka", RoutingKit.Citizen.ToString()];
         foreach (var agencyText in new[] { notification, agencyView })
         {
             Assert.Contains("Pelapor: (identitas dirahasiakan atas permintaan pelapor)", agencyText);
+            Assert.Contains("Peta: https://maps.google.com/?q=-7.726952,109.015432", agencyText);
+            Assert.Contains("Lokasi masalah: -7.72695, 109.01543", agencyText);
             Assert.Contains("Jalan rusak parah di depan pasar Sidanegara", agencyText);
             foreach (var secret in identity)
             {
@@ -296,9 +371,9 @@ public abstract class LifecycleTests
         }
         Assert.Contains($"Nomor: {number}", agencyView);
         Assert.Contains("Pelapor: Siti Rahayu", triageView);
-        Assert.Contains("Alamat: Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", triageView);
+        Assert.Contains("Alamat pemohon: Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", triageView);
         Assert.Contains($"Kontak: telegram {RoutingKit.Citizen}", triageView);
-        Assert.Contains("Lokasi: https://maps.google.com/?q=-7.726952,109.015432", triageView);
+        Assert.Contains("Peta: https://maps.google.com/?q=-7.726952,109.015432", triageView);
         Assert.Contains("Identitas dirahasiakan untuk instansi", triageView);
         Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, number));
     }

@@ -32,8 +32,8 @@ internal sealed partial class MetaChannel(MetaClient client, IOptions<MetaOption
             return await SendTemplateAsync(message, "the citizen last wrote more than 24 hours ago", cancellationToken);
         }
         var result = Buttons(message) is { } buttons
-            ? await client.SendReplyButtonsAsync(message.Recipient, message.Text, buttons, null, cancellationToken)
-            : await client.SendTextAsync(message.Recipient, message.Text, null, cancellationToken);
+            ? await client.SendReplyButtonsAsync(message.Recipient, message.WhatsAppText, buttons, null, cancellationToken)
+            : await client.SendTextAsync(message.Recipient, Markup.WithChoicesAsText(message.WhatsAppText, message.QuickReplies), null, cancellationToken);
         return result is TemplateRequired t ? await SendTemplateAsync(message, t.Error, cancellationToken) : result;
     }
 
@@ -48,7 +48,7 @@ internal sealed partial class MetaChannel(MetaClient client, IOptions<MetaOption
         if (q.Count is 0 or > MetaClient.MaxButtons
             || q.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > MetaClient.MaxButtonTitle)
             || q.Distinct(StringComparer.Ordinal).Count() != q.Count
-            || string.IsNullOrWhiteSpace(message.Text) || message.Text.Length > MetaClient.MaxInteractiveBody)
+            || string.IsNullOrWhiteSpace(message.Text) || message.WhatsAppText.Length > MetaClient.MaxInteractiveBody)
         {
             return null;
         }
@@ -64,7 +64,7 @@ internal sealed partial class MetaChannel(MetaClient client, IOptions<MetaOption
             return new TemplateRequired($"{why}; set Meta:TemplateName to an approved template to reach them");
         }
         return await client.SendTemplateAsync(message.Recipient, o.TemplateName, o.TemplateLanguage,
-            [TemplateParameter(message.Text)], cancellationToken);
+            [TemplateParameter(message.WhatsAppText)], cancellationToken);
     }
 
     /// <summary>

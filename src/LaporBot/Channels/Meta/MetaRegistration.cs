@@ -59,9 +59,9 @@ internal sealed class MetaOptionsValidator(IHostEnvironment env) : IValidateOpti
         {
             errors.Add("Meta:TemplateLanguage is empty; use the language code the template was approved in (WhatsApp Manager → Message templates), e.g. id.");
         }
-        if (o.MessagesPerSecond is <= 0 or > 1000)
+        if (o.MessagesPerSecond is <= 0 or > 10_000)
         {
-            errors.Add($"Meta:MessagesPerSecond is {o.MessagesPerSecond}; use a value between 0 and 1000 (Cloud API numbers start at 80).");
+            errors.Add($"Meta:MessagesPerSecond is {o.MessagesPerSecond}; use a value above 0 and at most 10000 (Cloud API numbers start at 80; Meta raises it to 1000 on request).");
         }
         if (o.MaxMediaBytes < 1)
         {

@@ -107,7 +107,6 @@ internal static class MetaWebhookParser
             UnixTime(m.Timestamp) ?? DateTimeOffset.UnixEpoch, payload, unsupported);
     }
 
-    // Timestamps are Unix seconds as strings.
-    private static DateTimeOffset? UnixTime(string? seconds) =>
-        long.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
+    // Timestamps are Unix seconds as strings; one out of range is treated as absent.
+    private static DateTimeOffset? UnixTime(string? seconds) => Channels.UnixTime.FromSeconds(seconds);
 }

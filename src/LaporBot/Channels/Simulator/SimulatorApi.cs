@@ -17,7 +17,8 @@ internal static class SimulatorApi
         string? Citizen, string? ProfileName, string? Text, double? Latitude, double? Longitude, string? LocationLabel,
         string? AttachmentUrl, bool Sticker = false, string? MessageId = null);
 
-    public sealed record ChatLine(string Direction, long Id, string? Text, IReadOnlyList<string> QuickReplies, long At, string? Status);
+    /// <summary>One chat line: <see cref="Text"/> as the citizen reads it, <see cref="Html"/> as the page shows it (bold, escaped).</summary>
+    public sealed record ChatLine(string Direction, long Id, string? Text, IReadOnlyList<string> QuickReplies, long At, string? Status, string Html = "");
 
     public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder app)
     {
@@ -74,9 +75,11 @@ internal static class SimulatorApi
             WHERE r.channel = @channel AND r.address = @citizen ORDER BY i.id
             """,
             new { channel = SimulatorChannel.ChannelName, citizen });
-        var lines = inbound.Select(i => new ChatLine("in", i.Id, Describe(i.Text, i.Latitude, i.Longitude, i.Attachments, i.Unsupported != 0), [], i.ReceivedAt, null)).ToList();
+        var lines = inbound.Select(i => Describe(i.Text, i.Latitude, i.Longitude, i.Attachments, i.Unsupported != 0) is var text
+            ? new ChatLine("in", i.Id, text, [], i.ReceivedAt, null, Markup.Escape(text)) : null!).ToList();
         var outbound = await OutboxStore.ForRecipientAsync(c, SimulatorChannel.ChannelName, citizen, 0);
-        lines.AddRange(outbound.Select(o => new ChatLine("out", o.Id, o.Body, o.QuickReplyList, o.CreatedAt, o.Status)));
+        lines.AddRange(outbound.Select(o => new ChatLine("out", o.Id,
+            o.TextFormat == TextFormat.Markup ? Markup.ToPlain(o.Body) : o.Body, o.QuickReplyList, o.CreatedAt, o.Status, Markup.ToHtml(o.Body, o.TextFormat))));
         return TypedResults.Ok(lines.OrderBy(l => l.At).ThenBy(l => l.Direction == "in" ? 0 : 1).ThenBy(l => l.Id));
     }
 

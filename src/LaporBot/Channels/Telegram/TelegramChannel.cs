@@ -41,7 +41,11 @@ internal sealed class TelegramChannel(TelegramClients clients, IOptions<Telegram
             : message.QuickReplies.Count > 0
                 ? new TelegramSendOptions(QuickReplies: message.QuickReplies, OneTimeKeyboard: true, ResizeKeyboard: true)
                 : new TelegramSendOptions(RemoveKeyboard: true);
-        return clients.Create().SendMessageAsync(chatId, message.Text, sendOptions, cancellationToken);
+        // The dialogs' messages go in parse mode HTML (bold comes through; every typed character is escaped by
+        // Markup); plain staff notices go without a parse mode, so Telegram shows them exactly as written.
+        return message.Format == TextFormat.Markup
+            ? clients.Create().SendMessageAsync(chatId, message.TelegramHtml, sendOptions with { ParseMode = global::Telegram.Bot.Types.Enums.ParseMode.Html }, cancellationToken)
+            : clients.Create().SendMessageAsync(chatId, message.Text, sendOptions, cancellationToken);
     }
 
     /// <summary>A citizen's photo forwarded to staff; the message text is its caption.</summary>

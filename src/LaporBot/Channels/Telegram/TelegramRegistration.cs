@@ -84,9 +84,9 @@ internal sealed class TelegramOptionsValidator(IHostEnvironment env) : IValidate
                 errors.Add($"Telegram:PublicWebhookUrl '{o.PublicWebhookUrl}' must be an absolute https URL that Telegram can reach, e.g. https://lapor.example.go.id/webhooks/telegram (ports 443, 80, 88 or 8443), or empty to skip setWebhook.");
             }
         }
-        if (o.MessagesPerSecond is <= 0 or > 1000)
+        if (o.MessagesPerSecond is <= 0 or > 10_000)
         {
-            errors.Add($"Telegram:MessagesPerSecond is {o.MessagesPerSecond}; use a value above 0 and at most 1000 (Telegram allows about 30).");
+            errors.Add($"Telegram:MessagesPerSecond is {o.MessagesPerSecond}; use a value above 0 and at most 10000 (Telegram allows about 30; paid broadcasts up to 1000).");
         }
         if (o.PerChatInterval < TimeSpan.Zero || o.PerChatInterval > TimeSpan.FromMinutes(1))
         {

@@ -100,6 +100,7 @@ internal static class TelegramUpdateParser
     {
         if (UpdateId(element) is null)
             return new ParseOutcome<Update>.Rejected("body is not a Telegram Update (no update_id)");
+        element = ClampDates(element);
         Update? update;
         try
         {
@@ -117,6 +118,73 @@ internal static class TelegramUpdateParser
         return Problem(update) is { } problem
             ? new ParseOutcome<Update>.Rejected(problem)
             : new ParseOutcome<Update>.Accepted(update);
+    }
+
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
+    /// <summary>
+    /// A date no calendar can hold (99999999999999, a negative one, 2^63-1) in an otherwise good update
+    /// is the sender's slip, not a reason to refuse the citizen's message (the library would throw, and a
+    /// refused webhook is retried forever): it is clamped into range. Returns the element unchanged,
+    /// without copying, when every date is fine.
+    /// </summary>
+    private static JsonElement ClampDates(JsonElement element)
+    {
+        if (!HasBadDate(element))
+            return element;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!;
+        Clamp(node);
+        return JsonSerializer.SerializeToElement(node);
+
+        static void Clamp(System.Text.Json.Nodes.JsonNode? n)
+        {
+            switch (n)
+            {
+                case System.Text.Json.Nodes.JsonObject o:
+                    foreach (var (key, value) in o.ToList())
+                    {
+                        if (IsDateKey(key) && value is System.Text.Json.Nodes.JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+                        {
+                            var raw = v.ToJsonString();
+                            var seconds = long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l
+                                : raw.StartsWith('-') ? long.MinValue : long.MaxValue;
+                            o[key] = seconds < 0 ? 1 : Math.Min(seconds, MaxUnixSeconds); // 0 stays: Telegram's "inaccessible message"
+                        }
+                        else
+                        {
+                            Clamp(value);
+                        }
+                    }
+                    break;
+                case System.Text.Json.Nodes.JsonArray a:
+                    foreach (var item in a)
+                        Clamp(item);
+                    break;
+            }
+        }
+    }
+
+    private static bool IsDateKey(string key) => key is "date" or "edit_date" or "forward_date" or "until_date";
+
+    private static bool HasBadDate(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    if (IsDateKey(p.Name) && p.Value.ValueKind == JsonValueKind.Number
+                        && (!p.Value.TryGetInt64(out var s) || s < 0 || s > MaxUnixSeconds))
+                        return true;
+                    if (HasBadDate(p.Value))
+                        return true;
+                }
+                return false;
+            case JsonValueKind.Array:
+                return e.EnumerateArray().Any(HasBadDate);
+            default:
+                return false;
+        }
     }
 
     /// <summary>The update_id of a raw update, when it has a usable one.</summary>

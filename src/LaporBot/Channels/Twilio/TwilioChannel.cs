@@ -29,7 +29,8 @@ internal sealed class TwilioChannel(TwilioClient client, IOptions<TwilioOptions>
         {
             return await SendTemplateAsync(message, cancellationToken);
         }
-        var result = await client.SendTextAsync(message.Recipient, message.Text, cancellationToken);
+        // Twilio's plain WhatsApp messages have no buttons: quick replies are listed as words to reply.
+        var result = await client.SendTextAsync(message.Recipient, Markup.WithChoicesAsText(message.WhatsAppText, message.QuickReplies), cancellationToken);
         if (result is TemplateRequired && !string.IsNullOrEmpty(o.TemplateContentSid))
         {
             return await SendTemplateAsync(message, cancellationToken);
@@ -39,7 +40,8 @@ internal sealed class TwilioChannel(TwilioClient client, IOptions<TwilioOptions>
 
     private Task<SendResult> SendTemplateAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        var text = message.Text.Length <= WhatsAppWindow.MaxTemplateText ? message.Text : message.Text[..(WhatsAppWindow.MaxTemplateText - 1)] + "…";
+        var plain = message.WhatsAppText;
+        var text = plain.Length <= WhatsAppWindow.MaxTemplateText ? plain : plain[..(WhatsAppWindow.MaxTemplateText - 1)] + "…";
         return client.SendTemplateAsync(message.Recipient, options.Value.TemplateContentSid,
             new Dictionary<string, string> { ["1"] = text }, cancellationToken);
     }

@@ -29,8 +29,8 @@ internal sealed class TwilioOptions
     // "HX…" Content API template used when the 24-hour window is closed (error 63016).
     public string TemplateContentSid { get; set; } = "";
 
-    // Twilio's default WhatsApp sender rate is 10 text messages per second.
-    public double MessagesPerSecond { get; set; } = 10;
+    // Twilio's WhatsApp senders start at 80 messages per second (Twilio raises it on request).
+    public double MessagesPerSecond { get; set; } = 80;
 
     // Inbound media larger than this is refused instead of filling memory or disk.
     public long MaxMediaBytes { get; set; } = 16 * 1024 * 1024;

@@ -47,9 +47,9 @@ internal sealed class TwilioOptionsValidator(IHostEnvironment env) : IValidateOp
         {
             errors.Add($"Twilio:WebhookUrl '{o.WebhookUrl}' is not an absolute URL; use the public URL Twilio calls, e.g. https://lapor.example.go.id/webhooks/twilio.");
         }
-        if (o.MessagesPerSecond is <= 0 or > 1000)
+        if (o.MessagesPerSecond is <= 0 or > 10_000)
         {
-            errors.Add($"Twilio:MessagesPerSecond is {o.MessagesPerSecond}; use a value between 0 and 1000 (WhatsApp senders start at 80).");
+            errors.Add($"Twilio:MessagesPerSecond is {o.MessagesPerSecond}; use a value above 0 and at most 10000 (WhatsApp senders start at 80; Twilio raises it on request).");
         }
         if (o.TimeoutSeconds is < 1 or > 120)
         {

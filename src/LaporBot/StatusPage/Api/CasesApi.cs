@@ -36,7 +36,8 @@ internal sealed record ApiError(string Error);
 /// <summary>
 /// A small read-only JSON API for staff tools: cases and statistics, behind an API key
 /// (X-Api-Key, keys from Api:Keys), described at /openapi/v1.json. Reporter identity is masked here
-/// as in the recaps; addresses and chat ids are never included.
+/// as in the recaps; addresses and chat ids are never included, and phone numbers written into the
+/// text or the answer are masked.
 /// </summary>
 internal static class CasesApi
 {
@@ -126,7 +127,7 @@ internal static class CasesApi
         await using var c = await db.OpenAsync(ct);
         var total = await c.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM complaints {where}", args);
         var rows = await c.QueryAsync<ComplaintRow>(
-            $"SELECT {ComplaintStore.Columns} FROM complaints {where} ORDER BY created_at DESC, id DESC LIMIT @size OFFSET @offset", args);
+            $"SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View} {where} ORDER BY created_at DESC, id DESC LIMIT @size OFFSET @offset", args);
         var agencies = await RecapService.AgencyNamesAsync(c);
         return TypedResults.Ok(new CasePage(p, PageSize, total, rows.Select(r => ToDto(r, agencies, recaps)).ToList()));
     }
@@ -139,7 +140,8 @@ internal static class CasesApi
         {
             return TypedResults.NotFound(new ApiError($"No case {nomor.Trim().ToUpperInvariant()}."));
         }
-        return TypedResults.Ok(new CaseDetailDto(ToDto(row, await RecapService.AgencyNamesAsync(c), recaps), row.Answer));
+        return TypedResults.Ok(new CaseDetailDto(ToDto(row, await RecapService.AgencyNamesAsync(c), recaps),
+            row.Answer is null ? null : LaporBot.Channels.Redact.Phones(row.Answer)));
     }
 
     private static async Task<Results<Ok<StatsDto>, BadRequest<ApiError>>> StatsAsync(string? from, string? to, RecapService recaps, CancellationToken ct)
@@ -156,7 +158,7 @@ internal static class CasesApi
         }
         else
         {
-            return TypedResults.BadRequest(new ApiError("from and to are local dates yyyy-MM-dd, to not before from."));
+            return TypedResults.BadRequest(new ApiError($"from and to are local dates yyyy-MM-dd between {RecapPeriod.MinYear}-01-01 and {RecapPeriod.MaxYear}-12-31, to not before from."));
         }
         var r = await recaps.BuildAsync(period, identity: null, cancellationToken: ct);
         return TypedResults.Ok(new StatsDto(period.From, period.To, period.Label, r.Total, r.Answered, r.AnsweredOnTime, r.OnTimeShare,
@@ -171,7 +173,7 @@ internal static class CasesApi
         {
             if (!RecapPeriod.TryParseDay(from, out var f))
             {
-                error = "from is a local date yyyy-MM-dd.";
+                error = $"from is a local date yyyy-MM-dd between {RecapPeriod.MinYear}-01-01 and {RecapPeriod.MaxYear}-12-31.";
                 return false;
             }
             start = RecapPeriod.Range(f, f).Instants(recaps.Zone).Start.ToUnixTimeMilliseconds();
@@ -180,7 +182,7 @@ internal static class CasesApi
         {
             if (!RecapPeriod.TryParseDay(to, out var t))
             {
-                error = "to is a local date yyyy-MM-dd (inclusive).";
+                error = $"to is a local date yyyy-MM-dd (inclusive) between {RecapPeriod.MinYear}-01-01 and {RecapPeriod.MaxYear}-12-31.";
                 return false;
             }
             end = RecapPeriod.Range(t, t).Instants(recaps.Zone).End.ToUnixTimeMilliseconds();

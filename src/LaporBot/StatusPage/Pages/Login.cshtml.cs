@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LaporBot.StatusPage.Pages;
 
+[EnableRateLimiting(LoginThrottle.Policy)]
 public sealed class LoginModel : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -34,6 +36,12 @@ public sealed class LoginModel : PageModel
                 var target = Kembali is { } k && k.StartsWith("/status", StringComparison.Ordinal) && !k.StartsWith("//", StringComparison.Ordinal) && Url.IsLocalUrl(k)
                     ? k : "/status";
                 return LocalRedirect(target);
+            case LoginResult.TooMany:
+                Error = $"{LoginThrottle.TooManyTitle}. {LoginThrottle.TooManyText}";
+                Password = null;
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = "60";
+                return Page();
             case LoginResult.Locked:
                 Error = $"Akun dikunci sementara karena terlalu banyak percobaan yang gagal. Coba lagi setelah {time.Format(lockedUntil!.Value.ToUnixTimeMilliseconds())}.";
                 break;

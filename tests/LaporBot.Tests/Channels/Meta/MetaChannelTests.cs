@@ -30,7 +30,8 @@ public class MetaChannelTests
         Assert.Equal(1, await h.DispatchOnceAsync());
 
         var send = Assert.Single(h.Graph.Sends);
-        var body = await Db.ScalarAsync<string>(h.DatabasePath, "SELECT body FROM outbox");
+        // What WhatsApp shows: the dialog's markup as *bold* text.
+        var body = LaporBot.Channels.Markup.ToWhatsApp(await Db.ScalarAsync<string>(h.DatabasePath, "SELECT body FROM outbox"), LaporBot.Channels.TextFormat.Markup);
         Assert.Contains("\n", body); // the template parameter below is the same text on one line
         Assert.Equal(
             $$$"""{"messaging_product":"whatsapp","recipient_type":"individual","to":"{{{MetaHarness.Citizen}}}","type":"template","template":{"name":"laporbot_pemberitahuan","language":{"code":"id"},"components":[{"type":"body","parameters":[{"type":"text","text":{{{System.Text.Json.JsonSerializer.Serialize(MetaChannel.TemplateParameter(body))}}}}]}]}}""",

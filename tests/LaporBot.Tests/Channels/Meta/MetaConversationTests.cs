@@ -21,11 +21,14 @@ public class MetaConversationTests
         await h.SendNumberAsync(2);
         await h.SayAsync("wamid.c3", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
         await h.SendNumberAsync(3);
-        await h.SayAsync("wamid.c4", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
+        var same = await h.PostAsync(MetaPayloads.ButtonReply(Citizen, "wamid.c3b", "Sama dengan alamat", "Sama dengan alamat"));
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
         await h.SendNumberAsync(4);
+        await h.SayAsync("wamid.c4", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
+        await h.SendNumberAsync(5);
         var tap = await h.PostAsync(MetaPayloads.ButtonReply(Citizen, "wamid.c5", "Ya", "Ya"));
         Assert.Equal(HttpStatusCode.OK, tap.StatusCode);
-        await h.SendNumberAsync(5);
+        await h.SendNumberAsync(6);
         return h.Graph.Sends;
     }
 
@@ -36,7 +39,7 @@ public class MetaConversationTests
 
         var sends = await ReportAsync(h);
 
-        Assert.Equal(5, sends.Count);
+        Assert.Equal(6, sends.Count);
         Assert.All(sends, s =>
         {
             Assert.Equal($"/v26.0/{MetaHarness.PhoneNumberId}/messages", s.Path);
@@ -50,45 +53,48 @@ public class MetaConversationTests
 
         // Plain questions are text messages, exactly as the outbox holds them.
         var bodies = await Db.QueryAsync<string>(h.DatabasePath, "SELECT body FROM outbox ORDER BY id");
-        Assert.Equal(5, bodies.Count);
+        Assert.Equal(6, bodies.Count);
         Assert.Equal(
             $$$"""{"messaging_product":"whatsapp","recipient_type":"individual","to":"{{{Citizen}}}","type":"text","text":{"preview_url":false,"body":{{{JsonSerializer.Serialize(bodies[1])}}}}}""",
             sends[1].Body);
-        Assert.Contains("Di mana lokasi masalahnya?", Text(sends[1]));
-        Assert.Contains("Ceritakan aduan Anda", Text(sends[2]));
+        Assert.Contains("Di mana alamat Anda?", Text(sends[1]));
+        // The location question offers "Sama dengan alamat" as a reply button.
+        Assert.Contains("Di mana lokasi masalahnya?", sends[2].Json().GetProperty("interactive").GetProperty("body").GetProperty("text").GetString());
+        Assert.Contains("Ceritakan aduan Anda", Text(sends[3]));
 
         // WhatsApp gave us the profile name, so the bot offers it with Ya / Tidak buttons; the citizen types the full name instead.
         var offer = sends[0].Json().GetProperty("interactive");
+        // The dialog's bold is WhatsApp's *bold* on the wire, never HTML.
         Assert.Contains("Apakah nama Anda *Budi*?", offer.GetProperty("body").GetProperty("text").GetString());
         Assert.Equal(["Ya", "Tidak"], offer.GetProperty("action").GetProperty("buttons").EnumerateArray()
             .Select(b => b.GetProperty("reply").GetProperty("title").GetString()));
 
         // The confirmation offers Ya / Tidak / Ubah as reply buttons.
-        var confirm = sends[3].Json();
+        var confirm = sends[4].Json();
         Assert.Equal("interactive", confirm.GetProperty("type").GetString());
         var interactive = confirm.GetProperty("interactive");
         Assert.Equal("button", interactive.GetProperty("type").GetString());
-        Assert.Equal(bodies[3], interactive.GetProperty("body").GetProperty("text").GetString());
-        Assert.Contains("*Nama:* Budi Santoso", bodies[3]);
+        Assert.Equal(LaporBot.Channels.Markup.ToWhatsApp(bodies[4], LaporBot.Channels.TextFormat.Markup), interactive.GetProperty("body").GetProperty("text").GetString());
+        Assert.Contains("*Nama:* Budi Santoso", interactive.GetProperty("body").GetProperty("text").GetString());
         Assert.Equal(
             """[{"type":"reply","reply":{"id":"Ya","title":"Ya"}},{"type":"reply","reply":{"id":"Tidak","title":"Tidak"}},{"type":"reply","reply":{"id":"Ubah","title":"Ubah"}}]""",
             interactive.GetProperty("action").GetProperty("buttons").GetRawText());
 
         // Tapping "Ya" submits; the answer carries the tracking number.
-        Assert.Equal("text", sends[4].Json().GetProperty("type").GetString());
-        Assert.Contains("*LPR-2611-00001*", Text(sends[4]));
+        Assert.Equal("text", sends[5].Json().GetProperty("type").GetString());
+        Assert.Contains("*LPR-2611-00001*", Text(sends[5]));
 
         var complaint = (await Db.QueryAsync<(string, string, string, string, string, string)>(h.DatabasePath,
             """
             SELECT c.tracking_number, c.channel, c.name, c.address, c.text, r.address
-            FROM complaints c JOIN reporters r ON r.id = c.reporter_id
+            FROM complaint_details c JOIN reporters r ON r.id = c.reporter_id
             """)).Single();
         Assert.Equal(("LPR-2611-00001", "meta", "Budi Santoso", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah",
             "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan", Citizen), complaint);
 
         // Every outbox row went out and remembers Meta's wamid for the delivery statuses.
-        await Db.EventuallyAsync(async () => await h.CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND provider_message_id LIKE 'wamid.fake%'") == 5,
-            "all five outbox rows marked sent");
+        await Db.EventuallyAsync(async () => await h.CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND provider_message_id LIKE 'wamid.fake%'") == 6,
+            "all six outbox rows marked sent");
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class TelegramLogTests
             fake.Script("sendMessage", 502, TestData.Text("telegram/error-502.json"));
         });
 
-        string[] said = ["halo", "Siti Rahayu", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah",
+        string[] said = ["halo", "Siti Rahayu", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "sama",
             "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan", "ya"];
         for (var i = 0; i < said.Length; i++)
         {
@@ -31,7 +31,7 @@ public class TelegramLogTests
         await kit.PostAsync(TestData.Text("telegram/update-photo.json"));                  // a download that fails
         await kit.PostAsync(TestData.Text("telegram/update-text.json"), secret: "wrong");  // a refused webhook
         await Db.EventuallyAsync(async () => await kit.CountAsync("SELECT COUNT(*) FROM complaints") == 1, "complaint stored");
-        await Db.EventuallyAsync(async () => await kit.CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 6, "every reply sent");
+        await Db.EventuallyAsync(async () => await kit.CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 7, "every reply sent");
 
         // A failing delivery: the citizen blocks the bot.
         kit.Fake.Script("sendMessage", 403, TestData.Text("telegram/error-403-blocked.json"));

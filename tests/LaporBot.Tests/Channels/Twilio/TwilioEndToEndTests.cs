@@ -12,17 +12,17 @@ public class TwilioEndToEndTests
     {
         await using var h = await TwilioHarness.StartAsync();
 
-        foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap", "ya" })
+        foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "sama", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap", "ya" })
         {
             var r = await h.SayAsync(text);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             Assert.Equal("text/xml", r.Content.Headers.ContentType?.MediaType);
             Assert.Contains("<Response/>", await r.Content.ReadAsStringAsync());
         }
-        await Db.EventuallyAsync(() => Task.FromResult(h.Sent.Count == 5), "five replies sent to Twilio");
+        await Db.EventuallyAsync(() => Task.FromResult(h.Sent.Count == 6), "six replies sent to Twilio");
 
         var number = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT tracking_number FROM complaints");
-        var name = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT name FROM complaints");
+        var name = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT name FROM complaint_details");
         Assert.Equal("Budi Santoso", name); // the WhatsApp profile name, confirmed with "ya"
         var expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TwilioHarness.AccountSid}:{TwilioHarness.AuthToken}"));
         foreach (var request in h.Sent)
@@ -39,8 +39,12 @@ public class TwilioEndToEndTests
         }
         var bodies = h.Sent.Select(r => r.Form["Body"]).ToList();
         Assert.Contains("Budi Santoso", bodies[0]); // the profile name is offered
-        Assert.Contains("Kirim sekarang?", bodies[3]);
-        Assert.Contains(number, bodies[4]);
+        Assert.Contains("Kirim sekarang?", bodies[4]);
+        // WhatsApp's own bold, no HTML; the quick replies listed as words to reply (plain Twilio has no buttons).
+        Assert.Contains("*Nama:* Budi Santoso", bodies[4]);
+        Assert.DoesNotContain("<b>", bodies[4]);
+        Assert.EndsWith("\n\n• Ya\n• Tidak\n• Ubah", bodies[4]);
+        Assert.Contains(number, bodies[5]);
 
         // The fake records a request before the app has stored the sid Twilio answered with.
         await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(h.App.DatabasePath,

@@ -16,6 +16,7 @@ public sealed class CaseDetailModel : StaffPageModel
     internal int Attachments { get; private set; }
     internal string? AgencyName { get; private set; }
     internal string MaskedContact { get; private set; } = "";
+    internal IReadOnlyList<Privacy.AccessEntry> Accesses { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string nomor)
     {
@@ -32,6 +33,13 @@ public sealed class CaseDetailModel : StaffPageModel
         AgencyName = Case.AgencyCode is null ? null : (await AgencyStore.FindAsync(c, Case.AgencyCode))?.Name;
         var address = await Dapper.SqlMapper.ExecuteScalarAsync<string?>(c, "SELECT address FROM reporters WHERE id = @id", new { id = Case.ReporterId });
         MaskedContact = LaporBot.Channels.Redact.Phone(address);
+        // Opening a case shows the citizen's personal data: on record, and the record shown to operators.
+        await Privacy.AccessLog.RecordAsync(c, null, Now, User.Identity?.Name ?? "?", Privacy.AccessLog.StatusPage, Case.Id, Case.ReporterId,
+            "membuka halaman aduan");
+        if (IsOperator)
+        {
+            Accesses = await Privacy.AccessLog.ForComplaintAsync(c, Case.Id);
+        }
         return Page();
     }
 
