@@ -48,6 +48,14 @@ internal sealed record ComplaintRow
     public bool? Satisfied { get; init; }
     public string? ReturnReason { get; init; }
     public long? PersonalErasedAt { get; init; }
+    /// <summary>The current step's allowance once extended (/perpanjang), in seconds; null = the step's standard.</summary>
+    public long? StepAllowedSeconds { get; init; }
+    public string? ExtensionReason { get; init; }
+    /// <summary>When the next escalation of the workflow file falls due for this case.</summary>
+    public long? EscalateAt { get; init; }
+    /// <summary>When the drafted answer was approved; null when not (yet), or sent back for revision.</summary>
+    public long? ApprovedAt { get; init; }
+    public string? ApprovedBy { get; init; }
 
     public DateTimeOffset Created => DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt);
 }
@@ -77,7 +85,8 @@ internal static class ComplaintStore
     internal const string Columns =
         "id, tracking_number, reporter_id, channel, name, address, text, latitude, longitude, location_label, language, status, agency_code, confidential, created_at, updated_at, " +
         "oversight, suggestions, assigned_at, accepted_at, answered_at, closed_at, step, step_started_at, due_at, remind_at, reminded_at, overdue_at, " +
-        "total_due_at, answer, answered_by, auto_close_at, rating, satisfied, return_reason, problem_location, personal_erased_at";
+        "total_due_at, answer, answered_by, auto_close_at, rating, satisfied, return_reason, problem_location, personal_erased_at, " +
+        "step_allowed_seconds, extension_reason, escalate_at, approved_at, approved_by";
 
     public static async Task<ComplaintRow> InsertAsync(
         DbSession s, string trackingNumber, long reporterId, string channel, ComplaintDraft draft, DateTimeOffset now)

@@ -30,6 +30,7 @@ internal static class Erasure
         await c.ExecuteAsync(
             """
             DELETE FROM complaint_personal WHERE complaint_id = @complaintId;
+            DELETE FROM complaint_drafts WHERE complaint_id = @complaintId;
             DELETE FROM complaint_event_notes WHERE complaint_id = @complaintId;
             DELETE FROM complaint_attachments WHERE complaint_id = @complaintId;
             DELETE FROM outbox WHERE complaint_id = @complaintId AND (status <> 'pending' OR reporter_id IS NULL);

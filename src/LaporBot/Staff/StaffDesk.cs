@@ -8,8 +8,13 @@ using LaporBot.Workflow;
 namespace LaporBot.Staff;
 
 /// <summary>One thing a Telegram user sent: a text (maybe a reply to one of our messages) or a button press.</summary>
+/// <summary>
+/// One thing a staff channel received: a text (maybe a reply to one of our messages) or a button press.
+/// <paramref name="Channel"/> is the staff channel (telegram, simulator); <paramref name="UserId"/> and
+/// <paramref name="ChatId"/> are the person's and the chat's address on it.
+/// </summary>
 internal sealed record StaffInput(
-    string UpdateId, long UserId, long ChatId, string? DisplayName, string? Text, long? ReplyToMessageId, string? CallbackData);
+    string UpdateId, long UserId, long ChatId, string? DisplayName, string? Text, long? ReplyToMessageId, string? CallbackData, string Channel = "telegram");
 
 /// <summary>What the desk did; <see cref="Handled"/> false means "not staff business: give it to the citizen dialog".</summary>
 internal sealed record StaffOutcome(bool Handled, bool Allowed, string? Reply)
@@ -18,32 +23,53 @@ internal sealed record StaffOutcome(bool Handled, bool Allowed, string? Reply)
 }
 
 /// <summary>
-/// Staff on Telegram: the triage desk and agency admins. Parses commands, button presses and
-/// replies to notifications; checks who may do what (agency admins only their agency's cases,
-/// the triage desk all; anyone else is refused and nothing changes); performs the action through
-/// <see cref="ComplaintWorkflow"/> in one transaction with the reply to the staff member.
+/// Staff in a chat (Telegram, or the simulator's staff chat): the triage desk and agency members.
+/// Parses commands, button presses and replies to notifications into actions on a case and hands
+/// them to <see cref="CaseActions"/> — the one place that decides who may do what and moves the
+/// case — in one transaction with the reply to the staff member.
 /// </summary>
 internal sealed class StaffDesk(
-    IDatabase db, ComplaintWorkflow workflow, OutboxSignal signal, TimeProvider clock, ILogger<StaffDesk> logger)
+    IDatabase db, CaseActions actions, ComplaintWorkflow workflow, OutboxSignal signal, TimeProvider clock, ILogger<StaffDesk> logger)
 {
     private static readonly Dictionary<string, string> Commands = new(StringComparer.OrdinalIgnoreCase)
     {
         ["daftar"] = "list", ["list"] = "list",
-        ["lihat"] = "view", ["view"] = "view",
-        ["terima"] = "accept", ["accept"] = "accept",
-        ["tolak"] = "reject", ["reject"] = "reject",
-        ["balas"] = "answer", ["answer"] = "answer", ["jawab"] = "answer",
-        ["disposisi"] = "assign", ["assign"] = "assign",
-        ["kembalikan"] = "return", ["return"] = "return",
-        ["tutup"] = "close", ["close"] = "close",
+        ["lihat"] = StaffAction.View, ["view"] = StaffAction.View,
+        ["terima"] = StaffAction.Accept, ["accept"] = StaffAction.Accept,
+        ["tolak"] = StaffAction.Reject, ["reject"] = StaffAction.Reject,
+        ["balas"] = "reply", ["answer"] = "reply", ["jawab"] = "reply",
+        ["draf"] = StaffAction.Draft, ["draft"] = StaffAction.Draft,
+        ["teruskan"] = StaffAction.Forward, ["forward"] = StaffAction.Forward,
+        ["setujui"] = StaffAction.Approve, ["approve"] = StaffAction.Approve,
+        ["revisi"] = StaffAction.Revise, ["revise"] = StaffAction.Revise,
+        ["perpanjang"] = StaffAction.Extend, ["extend"] = StaffAction.Extend,
+        ["disposisi"] = StaffAction.Assign, ["assign"] = StaffAction.Assign,
+        ["kembalikan"] = StaffAction.Return, ["return"] = StaffAction.Return,
+        ["tutup"] = StaffAction.Close, ["close"] = StaffAction.Close,
         ["bantuan"] = "help", ["help"] = "help",
         ["start"] = "start",
     };
 
     /// <summary>The commands only staff have; from anyone else they get a polite refusal instead of the citizen dialog.</summary>
-    private static readonly HashSet<string> StaffOnly = ["list", "view", "accept", "reject", "answer", "assign", "return", "close"];
+    private static readonly HashSet<string> StaffOnly = ["list", "reply", .. StaffAction.All];
 
-    private static readonly HashSet<string> TriageOnly = ["assign", "return", "close"];
+    /// <summary>Buttons that act at once, and buttons that first ask for words (the reply to the prompt completes them).</summary>
+    private static readonly Dictionary<string, string> ButtonActions = new()
+    {
+        ["terima"] = StaffAction.Accept, ["teruskan"] = StaffAction.Forward, ["setujui"] = StaffAction.Approve,
+    };
+
+    private static readonly Dictionary<string, (string Purpose, string Prompt)> AskingButtons = new()
+    {
+        ["tolak"] = ("ask_reason", "ask.reason"), ["balas"] = ("ask_answer", "ask.answer"), ["draf"] = ("ask_draft", "ask.draft"),
+        ["revisi"] = ("ask_revise", "ask.revise"), ["perpanjang"] = ("ask_extend", "ask.extend"), ["kembalikan"] = ("ask_return", "ask.return"),
+    };
+
+    private static readonly Dictionary<string, string> PromptActions = new()
+    {
+        ["ask_reason"] = StaffAction.Reject, ["ask_answer"] = StaffAction.Answer, ["ask_draft"] = StaffAction.Draft,
+        ["ask_revise"] = StaffAction.Revise, ["ask_extend"] = StaffAction.Extend, ["ask_return"] = StaffAction.Return,
+    };
 
     public async Task<StaffOutcome> HandleAsync(StaffInput input, CancellationToken ct)
     {
@@ -54,7 +80,7 @@ internal sealed class StaffDesk(
         if (input.CallbackData is null && preCommand is null or "help" or "start" && !(preCommand == "start" && input.Text!.Trim().Contains(' ')))
         {
             await using var c = await db.OpenAsync(ct);
-            if ((await AgencyStore.StaffAsync(c, userId)).Count == 0)
+            if ((await AgencyStore.StaffAsync(c, userId, channel: input.Channel)).Count == 0)
             {
                 return StaffOutcome.NotMine;
             }
@@ -62,7 +88,7 @@ internal sealed class StaffDesk(
         StaffOutcome outcome;
         await using (var s = await db.BeginAsync(ct))
         {
-            var staff = await AgencyStore.StaffAsync(s.Connection, userId, s.Transaction);
+            var staff = await AgencyStore.StaffAsync(s.Connection, userId, s.Transaction, input.Channel);
             var (command, args) = Parse(input.Text);
             if (staff.Count == 0)
             {
@@ -77,19 +103,19 @@ internal sealed class StaffDesk(
                 var inserted = await s.Connection.ExecuteAsync(
                     """
                     INSERT INTO staff_updates (channel, provider_message_id, telegram_user_id, text, received_at)
-                    VALUES ('telegram', @id, @userId, @text, @now) ON CONFLICT DO NOTHING
+                    VALUES (@channel, @id, @userId, @text, @now) ON CONFLICT DO NOTHING
                     """,
-                    new { id = input.UpdateId, userId, text = input.Text ?? input.CallbackData, now = now.ToUnixTimeMilliseconds() },
+                    new { channel = input.Channel, id = input.UpdateId, userId, text = input.Text ?? input.CallbackData, now = now.ToUnixTimeMilliseconds() },
                     s.Transaction);
                 if (inserted == 0)
                 {
                     return new StaffOutcome(true, true, null); // a retried update: already done
                 }
-                outcome = await StaffAsync(s, input, new Actor(userId, staff), command, args, now);
+                outcome = await StaffAsync(s, input, ActorOf(input, staff), command, args, now);
             }
             if (outcome.Reply is not null)
             {
-                await ComplaintWorkflow.EnqueueStaffAsync(s, input.ChatId.ToString(), null, outcome.Reply, [], "reply", now);
+                await ComplaintWorkflow.EnqueueStaffAsync(s, new StaffAddress(input.Channel, input.ChatId.ToString()), null, outcome.Reply, [], "reply", now);
             }
             await s.CommitAsync(ct);
         }
@@ -97,12 +123,13 @@ internal sealed class StaffDesk(
         return outcome;
     }
 
-    private sealed record Actor(string UserId, IReadOnlyList<StaffRow> Roles)
+    /// <summary>The person as the case actions see them: every role they hold, named as the timeline shows Telegram staff.</summary>
+    private static CaseActor ActorOf(StaffInput input, IReadOnlyList<StaffRow> rows)
     {
-        public bool IsTriage => Roles.Any(r => r.Role == StaffRole.Triage);
-        public IEnumerable<string> Agencies => Roles.Where(r => r.Role != StaffRole.Triage && r.AgencyCode is not null).Select(r => r.AgencyCode!);
-        public string Name => $"staf:{UserId} ({(IsTriage ? "Admin Utama" : string.Join(",", Agencies))})";
-        public bool MayActOn(ComplaintRow c) => IsTriage || (c.AgencyCode is not null && Agencies.Contains(c.AgencyCode));
+        var grants = rows.Select(r => new StaffGrant(r.Role, r.AgencyCode)).ToList();
+        var triage = grants.Any(g => g.Role == StaffRole.Triage);
+        var name = triage ? "Admin Utama" : string.Join(",", grants.Where(g => g.AgencyCode is not null).Select(g => g.AgencyCode).Distinct());
+        return new CaseActor(input.Channel, input.UserId.ToString(), name, grants);
     }
 
     private static (string? Command, string Args) Parse(string? text)
@@ -125,7 +152,7 @@ internal sealed class StaffDesk(
     {
         if (command == "start" && args.Length > 0)
         {
-            var (result, role, agency) = await AgencyStore.RedeemInviteAsync(s, args, input.UserId.ToString(), input.DisplayName, now);
+            var (result, role, agency) = await AgencyStore.RedeemInviteAsync(s, args, input.UserId.ToString(), input.DisplayName, now, input.Channel);
             switch (result)
             {
                 case InviteResult.Linked:
@@ -147,32 +174,40 @@ internal sealed class StaffDesk(
         return StaffOutcome.NotMine;
     }
 
-    private async Task<StaffOutcome> StaffAsync(DbSession s, StaffInput input, Actor actor, string? command, string args, DateTimeOffset now)
+    private async Task<StaffOutcome> StaffAsync(DbSession s, StaffInput input, CaseActor actor, string? command, string args, DateTimeOffset now)
     {
         // Button presses carry "action:number[:agency]".
         if (input.CallbackData is { } data)
         {
             var p = data.Split(':');
-            return p[0] switch
+            if (p.Length >= 3 && p[0] == "disposisi")
             {
-                "terima" when p.Length >= 2 => await ActAsync(s, actor, "accept", p[1], "", now),
-                "disposisi" when p.Length >= 3 => await ActAsync(s, actor, "assign", p[1], p[2], now),
-                "tolak" or "balas" when p.Length >= 2 => await AskForTextAsync(s, actor, p[0], p[1], input.ChatId, now),
-                _ => new(true, false, StaffTexts.T("unknown_button")),
-            };
+                return await ActAsync(s, actor, StaffAction.Assign, p[1], new CaseActionArgs(Agency: p[2]), now);
+            }
+            if (p.Length >= 2 && ButtonActions.TryGetValue(p[0], out var immediate))
+            {
+                return await ActAsync(s, actor, immediate, p[1], new CaseActionArgs(), now);
+            }
+            if (p.Length >= 2 && AskingButtons.TryGetValue(p[0], out var ask))
+            {
+                return await AskForTextAsync(s, input, actor, p[0], ask, p[1], now);
+            }
+            return new(true, false, StaffTexts.T("unknown_button"));
         }
-        // A reply to one of our messages about a case answers that case (or gives the reason asked for).
+        // A reply to one of our messages about a case acts on that case: a prompt's reply completes what
+        // it asked for; a reply to a notification is the step's words (a draft, an answer, a note).
         if (command is null && input.ReplyToMessageId is { } replyTo && !string.IsNullOrWhiteSpace(input.Text))
         {
             var target = await s.Connection.QuerySingleOrDefaultAsync<(long? ComplaintId, string? Purpose)>(
                 """
                 SELECT complaint_id, purpose FROM outbox
-                WHERE channel = 'telegram' AND recipient = @chat AND provider_message_id = @replyTo
+                WHERE channel = @channel AND recipient = @chat AND provider_message_id = @replyTo
                 """,
-                new { chat = input.ChatId.ToString(), replyTo = replyTo.ToString() }, s.Transaction);
+                new { channel = input.Channel, chat = input.ChatId.ToString(), replyTo = replyTo.ToString() }, s.Transaction);
             if (target.ComplaintId is { } cid && await ComplaintStore.FindByIdAsync(s.Connection, cid, s.Transaction) is { } c)
             {
-                return await ActAsync(s, actor, target.Purpose == "ask_reason" ? "reject" : "answer", c.TrackingNumber, input.Text!, now);
+                var action = target.Purpose is { } purpose && PromptActions.TryGetValue(purpose, out var asked) ? asked : ReplyAction(c);
+                return await ActAsync(s, actor, action, c.TrackingNumber, ArgsFor(action, input.Text!.Trim()), now);
             }
         }
         switch (command)
@@ -189,120 +224,75 @@ internal sealed class StaffDesk(
         {
             return new(true, false, StaffTexts.T("need_number", ("command", input.Text!.Trim().TrimStart('/').Split(' ')[0])));
         }
-        return await ActAsync(s, actor, command, words[0], words.Length > 1 ? words[1].Trim() : "", now);
+        var rest = words.Length > 1 ? words[1].Trim() : "";
+        if (command == "reply")
+        {
+            // /balas writes the step's words: the draft where the step drafts, else the answer.
+            var c = await ComplaintStore.FindByNumberAsync(s.Connection, words[0], s.Transaction);
+            command = c is not null && workflow.StepOf(c)?.Action(StaffAction.Draft) is not null ? StaffAction.Draft : StaffAction.Answer;
+        }
+        return await ActAsync(s, actor, command, words[0], ArgsFor(command, rest), now);
     }
 
-    private async Task<StaffOutcome> ActAsync(DbSession s, Actor actor, string command, string number, string rest, DateTimeOffset now)
+    /// <summary>What a reply to a case's notification does at the case's current step.</summary>
+    private string ReplyAction(ComplaintRow c)
+    {
+        var step = workflow.StepOf(c);
+        return step?.Action(StaffAction.Draft) is not null ? StaffAction.Draft
+            : step?.Action(StaffAction.Answer) is not null ? StaffAction.Answer
+            : step?.Action(StaffAction.Forward) is not null ? StaffAction.Forward
+            : StaffAction.Answer;
+    }
+
+    private static CaseActionArgs ArgsFor(string action, string rest)
+    {
+        switch (action)
+        {
+            case StaffAction.Assign:
+                var parts = rest.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
+                return new CaseActionArgs(Text: parts.Length > 1 ? parts[1] : null, Agency: parts.Length > 0 ? parts[0] : null);
+            case StaffAction.Extend:
+                var w = rest.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
+                return new CaseActionArgs(Text: w.Length > 1 ? w[1] : null,
+                    Days: w.Length > 0 && int.TryParse(w[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null);
+            default:
+                return new CaseActionArgs(Text: rest);
+        }
+    }
+
+    private async Task<StaffOutcome> ActAsync(DbSession s, CaseActor actor, string action, string number, CaseActionArgs args, DateTimeOffset now)
+    {
+        var result = await actions.PerformAsync(s, number, actor, action, args, now);
+        return new(true, result.Ok, result.Message);
+    }
+
+    /// <summary>Buttons that need words ask for them; replying to this prompt completes the action.</summary>
+    private async Task<StaffOutcome> AskForTextAsync(DbSession s, StaffInput input, CaseActor actor, string button, (string Purpose, string Prompt) ask,
+        string number, DateTimeOffset now)
     {
         var c = await ComplaintStore.FindByNumberAsync(s.Connection, number, s.Transaction);
         if (c is null)
         {
-            return new(true, false, StaffTexts.T("not_found", ("number", number.ToUpperInvariant())));
+            return new(true, false, StaffTexts.T("not_found", ("number", number)));
         }
-        if (TriageOnly.Contains(command) && !actor.IsTriage)
+        var action = PromptActions[ask.Purpose];
+        // Where the file routes answers through approval, "Balas" sends the approved draft as it stands: nothing to ask.
+        if (action == StaffAction.Answer && workflow.WorkflowOf(c).RequiresApproval)
         {
-            logger.LogInformation("Refused {Command} on complaint {ComplaintId}: triage only", command, c.Id);
-            return new(true, false, StaffTexts.TriageOnly);
+            return await ActAsync(s, actor, StaffAction.Answer, c.TrackingNumber, new CaseActionArgs(), now);
         }
-        if (!actor.MayActOn(c))
+        if (actions.Refuse(c, actor, action) is { } refused)
         {
-            logger.LogInformation("Refused {Command} on complaint {ComplaintId}: not the actor's agency", command, c.Id);
-            return new(true, false, StaffTexts.NotYourAgency);
+            return new(true, false, refused.Message);
         }
-        bool done;
-        string ok;
-        switch (command)
-        {
-            case "view":
-                // /lihat shows the citizen's personal data: on record, in the same transaction as the reply.
-                await Privacy.AccessLog.RecordAsync(s.Connection, s.Transaction, now, $"telegram:{actor.UserId}", Privacy.AccessLog.Telegram,
-                    c.Id, c.ReporterId, "/lihat");
-                return new(true, true, await ViewAsync(s, c, actor));
-            case "accept":
-                done = await workflow.AcceptAsync(s, c, actor.Name, now);
-                ok = StaffTexts.T("accept.done", ("number", c.TrackingNumber));
-                break;
-            case "reject" when rest.Length < 3:
-                return new(true, false, StaffTexts.T("reject.need_reason", ("number", c.TrackingNumber)));
-            case "reject":
-                done = await workflow.RejectAsync(s, c, actor.Name, rest, now);
-                ok = StaffTexts.T("reject.done", ("number", c.TrackingNumber), ("reason", rest));
-                break;
-            case "answer" when rest.Length < 3:
-                return new(true, false, StaffTexts.T("answer.need_text", ("number", c.TrackingNumber)));
-            case "answer":
-                done = await workflow.AnswerAsync(s, c, actor.Name, rest, now);
-                ok = StaffTexts.T("answer.done", ("number", c.TrackingNumber));
-                break;
-            case "assign":
-                var code = rest.Split(' ', 2)[0].Trim().ToUpperInvariant();
-                if (code.Length == 0 || await AgencyStore.FindAsync(s.Connection, code, s.Transaction) is not { Active: true } agency)
-                {
-                    var codes = string.Join(", ", (await AgencyStore.ActiveAsync(s.Connection, s.Transaction)).Select(a => a.Code));
-                    return new(true, false, StaffTexts.T("assign.unknown_agency", ("code", code), ("codes", codes)));
-                }
-                if (await workflow.NobodyCanActAsync(s, agency) is { } role)
-                {
-                    logger.LogInformation("Refused assign of complaint {ComplaintId} to {Agency}: nobody holds {Role}", c.Id, agency.Code, role);
-                    return new(true, false, StaffTexts.T("assign.nobody", ("number", c.TrackingNumber), ("agency", agency.Name), ("role", role), ("code", agency.Code)));
-                }
-                done = await workflow.AssignAsync(s, c, agency.Code, actor.Name, null, now);
-                ok = StaffTexts.T("assign.done", ("number", c.TrackingNumber), ("agency", agency.Name));
-                break;
-            case "return" when rest.Length < 3:
-                return new(true, false, StaffTexts.T("return.need_reason", ("number", c.TrackingNumber)));
-            case "return":
-                done = await workflow.ReturnToCitizenAsync(s, c, actor.Name, rest, now);
-                ok = StaffTexts.T("return.done", ("number", c.TrackingNumber));
-                break;
-            case "close":
-                done = await workflow.CloseAsync(s, c, actor.Name, "closed_by_staff", rest.Length == 0 ? null : rest, now,
-                    citizenMessage: "closed_notice");
-                ok = StaffTexts.T("close.done", ("number", c.TrackingNumber));
-                break;
-            default:
-                return new(true, false, StaffTexts.Help);
-        }
-        return done
-            ? new(true, true, ok)
-            : new(true, false, StaffTexts.T("wrong_status", ("number", c.TrackingNumber), ("status", StaffTexts.StatusName(c.Status))));
-    }
-
-    /// <summary>Tolak/Balas buttons need words: ask for them; replying to this prompt completes the action.</summary>
-    private async Task<StaffOutcome> AskForTextAsync(DbSession s, Actor actor, string action, string number, long chatId, DateTimeOffset now)
-    {
-        var c = await ComplaintStore.FindByNumberAsync(s.Connection, number, s.Transaction);
-        if (c is null || !actor.MayActOn(c))
-        {
-            return new(true, false, c is null ? StaffTexts.T("not_found", ("number", number)) : StaffTexts.NotYourAgency);
-        }
-        var (purpose, text) = action == "tolak"
-            ? ("ask_reason", StaffTexts.T("ask.reason", ("number", c.TrackingNumber)))
-            : ("ask_answer", StaffTexts.T("ask.answer", ("number", c.TrackingNumber)));
-        await ComplaintWorkflow.EnqueueStaffAsync(s, chatId.ToString(), c.Id, text, [], purpose, now);
+        await ComplaintWorkflow.EnqueueStaffAsync(s, new StaffAddress(input.Channel, input.ChatId.ToString()), c.Id,
+            StaffTexts.T(ask.Prompt, ("number", c.TrackingNumber)), [], ask.Purpose, now);
         return new(true, true, null);
     }
 
-    private static async Task<string> ViewAsync(DbSession s, ComplaintRow c, Actor actor)
+    private async Task<string> ListAsync(DbSession s, CaseActor actor)
     {
-        var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
-        var attachments = (int)await s.Connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = @id", new { id = c.Id }, s.Transaction);
-        var events = await ComplaintStore.TimelineAsync(s.Connection, c.Id, s.Transaction);
-        var timeline = string.Join("\n", events.Select(e => e.Note is null
-            ? StaffTexts.T("card.event", ("date", StaffTexts.When(e.At)), ("kind", e.Kind), ("actor", e.Actor))
-            : StaffTexts.T("card.event_note", ("date", StaffTexts.When(e.At)), ("kind", e.Kind), ("actor", e.Actor), ("note", e.Note))));
-        // Agencies never see a confidential reporter's identity. The triage desk does (it may have to
-        // ask the citizen to complete the case), with a reminder that the identity is confidential.
-        var hide = c.Confidential && !actor.IsTriage;
-        var contact = hide ? null : await s.Connection.QuerySingleOrDefaultAsync<string?>(
-            "SELECT channel || ' ' || address FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
-        return $"{StaffTexts.Card(c, agency?.Name, hide, attachments, contact)}\n\n{StaffTexts.T("card.history")}\n{timeline}";
-    }
-
-    private static async Task<string> ListAsync(DbSession s, Actor actor)
-    {
-        var agencies = actor.Agencies.ToList();
+        var agencies = actor.Grants.Where(g => g.AgencyCode is not null).Select(g => g.AgencyCode!).Distinct().ToList();
         // Triage sees every open case; an agency admin their agencies' (an empty IN list is not portable SQL).
         var scope = actor.IsTriage ? "" : agencies.Count == 0 ? "AND 1 = 0" : "AND " + s.Dialect.InList("agency_code", "@agencies");
         var rows = (await s.Connection.QueryAsync<ComplaintRow>(

@@ -14,19 +14,23 @@ internal static class StaffTexts
     public static readonly IReadOnlyList<string> Keys =
     [
         "status.submitted", "status.triage", "status.assigned", "status.accepted", "status.returned", "status.answered", "status.reopened", "status.closed",
-        "step.assign", "step.accept", "step.answer", "step.other",
-        "card.number", "card.status", "card.status_agency", "card.received", "card.due", "card.due_late", "card.reporter_hidden", "card.reporter",
+        "card.number", "card.status", "card.status_agency", "card.step", "card.received", "card.due", "card.due_late", "card.extended", "card.reporter_hidden", "card.reporter",
         "card.address", "card.problem_location", "card.contact", "card.confidential_note", "card.location", "card.attachments", "card.oversight", "card.text", "card.answer",
-        "card.history", "card.event", "card.event_note",
-        "notify.assigned", "notify.to_triage", "notify.to_triage_why", "notify.suggestions", "notify.no_suggestions", "notify.rejected_by_agency",
+        "card.draft", "card.draft_approved", "card.history", "card.event", "card.event_note",
+        "headline.assign", "headline.accept", "headline.forward", "headline.draft", "headline.approve", "headline.revise",
+        "notify.step", "notify.step_note", "notify.to_triage", "notify.to_triage_why", "notify.suggestions", "notify.no_suggestions", "notify.rejected_by_agency",
         "notify.citizen_completed", "notify.reopened", "notify.citizen_comment", "notify.reminder", "notify.overdue", "notify.overdue_where",
-        "notify.total_overdue", "notify.total_overdue_where", "notify.photo", "assign.nobody", "routing.nobody",
+        "notify.escalation", "notify.photo", "assign.nobody", "routing.nobody",
         "digest.none", "digest.some", "digest.line", "digest.agency",
-        "button.accept", "button.reject", "button.answer", "button.assign",
-        "help", "not_staff", "not_your_agency", "triage_only", "invite.linked", "invite.who_triage", "invite.who_agency", "invite.expired", "invite.used",
+        "hint.assign", "hint.return", "hint.accept", "hint.reject", "hint.forward", "hint.draft", "hint.approve", "hint.revise", "hint.answer", "hint.answer_approved",
+        "hint.extend", "hint.reply_draft", "hint.reply_answer", "hint.reply_forward", "hint.separator",
+        "button.accept", "button.reject", "button.answer", "button.assign", "button.forward", "button.draft", "button.approve", "button.revise", "button.extend", "button.return",
+        "help", "not_staff", "not_your_agency", "not_your_step", "not_at_step", "triage_only", "invite.linked", "invite.who_triage", "invite.who_agency", "invite.expired", "invite.used",
         "unknown_button", "plain_text", "need_number", "not_found", "wrong_status", "accept.done", "reject.need_reason", "reject.done",
-        "answer.need_text", "answer.done", "assign.unknown_agency", "assign.done", "return.need_reason", "return.done", "close.done",
-        "ask.reason", "ask.answer", "list.empty", "list.header", "list.line",
+        "forward.done", "draft.need_text", "draft.done", "approve.no_draft", "approve.done", "revise.need_note", "revise.done",
+        "answer.need_text", "answer.not_approved", "answer.only_approved", "answer.done", "extend.need_args", "extend.beyond", "extend.done",
+        "assign.unknown_agency", "assign.done", "return.need_reason", "return.done", "close.done",
+        "ask.reason", "ask.answer", "ask.draft", "ask.revise", "ask.extend", "ask.return", "list.empty", "list.header", "list.line",
     ];
 
     private static StaffTextCatalog? _catalog;
@@ -48,17 +52,28 @@ internal static class StaffTexts
 
     /// <summary>The case as staff see it; identity hidden for confidential reports shown to agencies.</summary>
     /// <param name="contact">The reporter's channel and chat address, shown to the triage desk only.</param>
-    public static string Card(ComplaintRow c, string? agencyName, bool hideIdentity, int attachments, string? contact = null)
+    /// <param name="stepName">The workflow step the case is at (from the file), shown under the status.</param>
+    /// <param name="draft">The drafted answer travelling with the case; <paramref name="approved"/> once the head approved it.</param>
+    public static string Card(ComplaintRow c, string? agencyName, bool hideIdentity, int attachments, string? contact = null,
+        string? draft = null, bool approved = false, string? stepName = null)
     {
         var lines = new List<string>
         {
             T("card.number", ("number", c.TrackingNumber)),
             agencyName is null ? T("card.status", ("status", StatusName(c.Status))) : T("card.status_agency", ("status", StatusName(c.Status)), ("agency", agencyName)),
-            T("card.received", ("date", When(c.CreatedAt)), ("channel", c.Channel)),
         };
+        if (stepName is not null)
+        {
+            lines.Add(T("card.step", ("step", stepName)));
+        }
+        lines.Add(T("card.received", ("date", When(c.CreatedAt)), ("channel", c.Channel)));
         if (c.DueAt is { } due)
         {
             lines.Add(T(c.OverdueAt is not null ? "card.due_late" : "card.due", ("date", When(due))));
+            if (c.ExtensionReason is { } why && c.Status != ComplaintStatus.Returned)
+            {
+                lines.Add(T("card.extended", ("reason", why)));
+            }
         }
         lines.Add(hideIdentity ? T("card.reporter_hidden") : T("card.reporter", ("name", c.Name)));
         if (!hideIdentity)
@@ -92,6 +107,11 @@ internal static class StaffTexts
         }
         lines.Add("");
         lines.Add(T("card.text", ("text", c.Text)));
+        if (draft is not null)
+        {
+            lines.Add("");
+            lines.Add(T("card.draft", ("approved", approved ? T("card.draft_approved") : ""), ("draft", draft)));
+        }
         if (c.Answer is not null)
         {
             lines.Add("");
@@ -100,16 +120,40 @@ internal static class StaffTexts
         return string.Join("\n", lines);
     }
 
-    public static string Assigned(ComplaintRow c, string agencyName, bool hideIdentity, int attachments) =>
-        T("notify.assigned", ("agency", agencyName), ("card", Card(c, null, hideIdentity, attachments)), ("number", c.TrackingNumber));
+    /// <summary>A case reaching someone's step: what happened, the step and its deadline, the case, what they can do.</summary>
+    public static string AtStep(ComplaintRow c, string headline, string stepName, string roleName, string? note, string card, string hints) =>
+        T("notify.step", ("headline", headline), ("step", stepName), ("role", roleName), ("due", When(c.DueAt)),
+            ("note", string.IsNullOrWhiteSpace(note) ? "" : T("notify.step_note", ("note", note))), ("card", card), ("hints", hints), ("number", c.TrackingNumber));
 
-    public static string ToTriage(ComplaintRow c, string? why, IReadOnlyList<(string Code, string Name)> suggestions, int attachments) =>
+    /// <summary>The commands the step offers, as the staff member types them, then what replying to the message does.</summary>
+    public static string Hints(ComplaintRow c, Workflow.WorkflowStep step, bool requiresApproval)
+    {
+        var n = ("number", (object?)c.TrackingNumber);
+        var hints = new List<string>();
+        foreach (var a in step.Actions)
+        {
+            hints.Add(a.Kind switch
+            {
+                "answer" when requiresApproval => T("hint.answer_approved", n),
+                "extend" => T("hint.extend", n, ("limit", Workflow.WorkflowFormat.Duration(step.ExtendLimit ?? TimeSpan.Zero))),
+                var k => T("hint." + k, n),
+            });
+        }
+        var reply = step.Action("draft") is not null ? "hint.reply_draft"
+            : step.Action("answer") is not null && !requiresApproval ? "hint.reply_answer"
+            : step.Action("forward") is not null ? "hint.reply_forward"
+            : null;
+        return string.Join(T("hint.separator"), hints) + (reply is null ? "" : "\n" + T(reply));
+    }
+
+    public static string ToTriage(ComplaintRow c, string? why, IReadOnlyList<(string Code, string Name)> suggestions, int attachments, string hints) =>
         T("notify.to_triage",
             ("why", why is null ? "" : T("notify.to_triage_why", ("why", why))),
             ("card", Card(c, null, false, attachments)),
             ("suggestions", suggestions.Count > 0
                 ? T("notify.suggestions", ("list", string.Join(", ", suggestions.Select(s => $"{s.Code} ({s.Name})"))))
                 : T("notify.no_suggestions")),
+            ("hints", hints),
             ("number", c.TrackingNumber));
 
     public static string RejectedByAgency(ComplaintRow c, string agencyName, string reason) =>
@@ -131,19 +175,12 @@ internal static class StaffTexts
         T("notify.overdue", ("number", c.TrackingNumber), ("step", step),
             ("where", agencyName is null ? "" : T("notify.overdue_where", ("agency", agencyName))), ("due", When(c.DueAt)));
 
-    public static string TotalOverdue(ComplaintRow c, string? agencyName) =>
-        T("notify.total_overdue", ("number", c.TrackingNumber),
-            ("where", agencyName is null ? "" : T("notify.total_overdue_where", ("agency", agencyName))),
-            ("due", When(c.TotalDueAt)), ("status", StatusName(c.Status)));
-
     public static string Digest(IReadOnlyList<(ComplaintRow C, string? Agency)> overdue, DateTimeOffset now) =>
         overdue.Count == 0
             ? T("digest.none", ("date", ReplyComposer.FormatDate(now)))
             : T("digest.some", ("date", ReplyComposer.FormatDate(now)), ("count", overdue.Count)) + "\n" +
               string.Join("\n", overdue.Select(o => T("digest.line", ("number", o.C.TrackingNumber), ("status", StatusName(o.C.Status)),
                   ("agency", o.Agency is null ? "" : T("digest.agency", ("agency", o.Agency))), ("due", When(o.C.DueAt)))));
-
-    public static string StepName(string? step) => step is "assign" or "accept" or "answer" ? T("step." + step) : T("step.other");
 
     public static string Help => T("help");
 

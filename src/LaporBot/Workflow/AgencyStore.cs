@@ -76,7 +76,7 @@ internal static class AgencyStore
                     code = a.Code.Trim().ToUpperInvariant(), name = a.Name.Trim(),
                     keywords = JsonSerializer.Serialize(a.Keywords), categories = JsonSerializer.Serialize(a.Categories),
                     inspectorate = a.IsInspectorate ? 1 : 0,
-                    accept = (long?)a.AcceptWithin?.TotalSeconds, answer = (long?)a.AnswerWithin?.TotalSeconds, at,
+                    accept = (long?)null, answer = (long?)null, at,
                 },
                 s.Transaction);
         }
@@ -98,14 +98,15 @@ internal static class AgencyStore
         }
     }
 
-    private static Task AddStaffAsync(DbSession s, string userId, string role, string? agency, string? name, string source, DateTimeOffset now) =>
+    public static Task AddStaffAsync(DbSession s, string userId, string role, string? agency, string? name, string source, DateTimeOffset now,
+        string channel = "telegram") =>
         s.Connection.ExecuteAsync(
             """
-            INSERT INTO staff_members (telegram_user_id, role, agency_code, display_name, source, created_at)
-            VALUES (@userId, @role, @agency, @name, @source, @at)
+            INSERT INTO staff_members (telegram_user_id, role, agency_code, display_name, source, created_at, channel)
+            VALUES (@userId, @role, @agency, @name, @source, @at, @channel)
             ON CONFLICT DO NOTHING
             """,
-            new { userId, role, agency, name, source, at = now.ToUnixTimeMilliseconds() },
+            new { userId, role, agency, name, source, at = now.ToUnixTimeMilliseconds(), channel },
             s.Transaction);
 
     public static async Task<IReadOnlyList<AgencyRow>> ActiveAsync(DbConnection c, DbTransaction? tx = null) =>
@@ -114,14 +115,21 @@ internal static class AgencyStore
     public static Task<AgencyRow?> FindAsync(DbConnection c, string code, DbTransaction? tx = null) =>
         c.QuerySingleOrDefaultAsync<AgencyRow>($"SELECT {AgencyColumns} FROM agencies WHERE code = @code", new { code = code.ToUpperInvariant() }, tx);
 
-    public static async Task<IReadOnlyList<StaffRow>> StaffAsync(DbConnection c, string telegramUserId, DbTransaction? tx = null) =>
+    /// <summary>The roles a person holds, by their address on a staff channel (Telegram user id by default).</summary>
+    public static async Task<IReadOnlyList<StaffRow>> StaffAsync(DbConnection c, string telegramUserId, DbTransaction? tx = null, string channel = "telegram") =>
         (await c.QueryAsync<StaffRow>(
-            "SELECT id, telegram_user_id, role, agency_code, display_name FROM staff_members WHERE telegram_user_id = @telegramUserId",
-            new { telegramUserId }, tx)).AsList();
+            "SELECT id, telegram_user_id, role, agency_code, display_name FROM staff_members WHERE telegram_user_id = @telegramUserId AND channel = @channel",
+            new { telegramUserId, channel }, tx)).AsList();
 
     public static async Task<IReadOnlyList<string>> AgencyAdminsAsync(DbConnection c, string agencyCode, DbTransaction? tx = null) =>
         (await c.QueryAsync<string>(
             "SELECT DISTINCT telegram_user_id FROM staff_members WHERE role <> 'triage' AND agency_code = @agencyCode ORDER BY telegram_user_id",
+            new { agencyCode }, tx)).AsList();
+
+    /// <summary>Everyone acting for the agency, whatever their role, where they are reached.</summary>
+    public static async Task<IReadOnlyList<StaffAddress>> AgencyMembersAsync(DbConnection c, string agencyCode, DbTransaction? tx = null) =>
+        (await c.QueryAsync<StaffAddress>(
+            "SELECT DISTINCT channel, telegram_user_id AS address FROM staff_members WHERE role <> 'triage' AND agency_code = @agencyCode ORDER BY channel, telegram_user_id",
             new { agencyCode }, tx)).AsList();
 
     public static async Task<IReadOnlyList<string>> TriageAdminsAsync(DbConnection c, DbTransaction? tx = null) =>
@@ -141,7 +149,7 @@ internal static class AgencyStore
     }
 
     public static async Task<(InviteResult Result, string? Role, string? AgencyCode)> RedeemInviteAsync(
-        DbSession s, string code, string telegramUserId, string? displayName, DateTimeOffset now)
+        DbSession s, string code, string telegramUserId, string? displayName, DateTimeOffset now, string channel = "telegram")
     {
         var invite = await s.Connection.QuerySingleOrDefaultAsync<(string Role, string? AgencyCode, long ExpiresAt, string? UsedBy)>(
             "SELECT role, agency_code, expires_at, used_by FROM invite_codes WHERE code = @code", new { code = code.Trim().ToUpperInvariant() }, s.Transaction);
@@ -159,7 +167,7 @@ internal static class AgencyStore
         }
         await s.Connection.ExecuteAsync("UPDATE invite_codes SET used_by = @telegramUserId, used_at = @now WHERE code = @code",
             new { telegramUserId, now = now.ToUnixTimeMilliseconds(), code = code.Trim().ToUpperInvariant() }, s.Transaction);
-        await AddStaffAsync(s, telegramUserId, invite.Role, invite.AgencyCode, displayName, "invite", now);
+        await AddStaffAsync(s, telegramUserId, invite.Role, invite.AgencyCode, displayName, "invite", now, channel);
         return (InviteResult.Linked, invite.Role, invite.AgencyCode);
     }
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using LaporBot.Channels;
 using LaporBot.Complaints;
@@ -7,23 +6,73 @@ using LaporBot.Data;
 using LaporBot.Outbox;
 using LaporBot.Routing;
 using LaporBot.Staff;
+using Microsoft.Extensions.Options;
 
 namespace LaporBot.Workflow;
 
 /// <summary>
-/// Every move of a complaint through its life (DESIGN.md): one guarded UPDATE of the current state,
-/// one timeline event with the actor and a readable note, the deadline of the step that starts,
-/// and the messages it causes (outbox rows) — all inside the caller's transaction.
+/// Every move of a complaint through its life, as the workflow file (workflows/*.yaml) says: one
+/// guarded UPDATE of the current step, one timeline event with the actor and a readable note, the
+/// deadline and reminder of the step the case enters (its standard, in calendar or working time),
+/// the next escalation due, and the messages it causes (outbox rows) — all inside the caller's
+/// transaction. Who may ask for a move is decided before, by <see cref="CaseActions"/>; these
+/// methods only refuse moves the case's state does not allow.
 /// </summary>
-internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, WorkflowCatalog workflows)
+internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptions> slaOptions, WorkflowCatalog workflows, WorkflowClock clock)
 {
-    /// <summary>Staff talk to LaporBot over Telegram; their private chat id is their user id.</summary>
+    /// <summary>The staff channel of members linked before channels existed, and of config members.</summary>
     public const string StaffChannel = "telegram";
 
-    private static readonly string[] Active = [ComplaintStatus.Submitted, ComplaintStatus.Triage, ComplaintStatus.Assigned,
-        ComplaintStatus.Accepted, ComplaintStatus.Reopened, ComplaintStatus.Returned];
+    /// <summary>Statuses in which a case is at a staff step of the workflow.</summary>
+    public static readonly string[] AtStep = [ComplaintStatus.Triage, ComplaintStatus.Assigned, ComplaintStatus.Accepted, ComplaintStatus.Reopened];
 
-    public static bool IsOpen(string status) => Active.Contains(status) || status == ComplaintStatus.Answered;
+    private SlaOptions Sla => slaOptions.Value;
+
+    public static bool IsOpen(string status) => status is not (ComplaintStatus.Closed);
+
+    public WorkflowCatalog Workflows => workflows;
+
+    /// <summary>The workflow a case follows: its agency's (own file or the deployment's); the deployment's at the triage desk.</summary>
+    public WorkflowDefinition WorkflowOf(ComplaintRow c) => workflows.For(c.AgencyCode);
+
+    /// <summary>
+    /// The step the case is at, or null when no staff step runs (submitted, returned, answered, closed).
+    /// Rows from before the workflow files (step 'assign' | 'accept' | 'answer') map to their step in the file.
+    /// </summary>
+    public WorkflowStep? StepOf(ComplaintRow c)
+    {
+        var w = WorkflowOf(c);
+        if (c.Status == ComplaintStatus.Submitted)
+        {
+            return w.Step(w.Start);
+        }
+        if (!AtStep.Contains(c.Status))
+        {
+            return null;
+        }
+        return w.FindStep(c.Step) ?? LegacyStep(w, c.Status, c.Oversight);
+    }
+
+    /// <summary>Where a case from before the workflow files stands in <paramref name="w"/>.</summary>
+    public static WorkflowStep LegacyStep(WorkflowDefinition w, string status, bool oversight)
+    {
+        var first = FirstAgencyStep(w);
+        var oversightStep = oversight && w.OversightStart is { } ov ? w.Step(ov) : null;
+        return status switch
+        {
+            ComplaintStatus.Assigned => oversightStep ?? first,
+            ComplaintStatus.Accepted => oversightStep ?? w.FindStep(first.Action("accept")?.Target) ?? first,
+            ComplaintStatus.Reopened => oversightStep ?? w.FindStep(w.ReopenStep) ?? AnswerStep(w),
+            _ => w.Step(w.Start),
+        };
+    }
+
+    /// <summary>The agency's first step: where the triage desk's disposition leads.</summary>
+    public static WorkflowStep FirstAgencyStep(WorkflowDefinition w) =>
+        w.FindStep(w.Step(w.Start).Action("assign")?.Target) ?? w.Steps.First(s => s.Action("assign") is not null);
+
+    private static WorkflowStep AnswerStep(WorkflowDefinition w) =>
+        w.MainPath().LastOrDefault(s => s.Action("answer") is not null) ?? w.Steps.First(s => s.Action("answer") is not null);
 
     // ---- routing and disposition ---------------------------------------------------------
 
@@ -61,38 +110,32 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         return await ToTriageAsync(s, c, "sistem:routing", reason, now, restartClock: false);
     }
 
-    /// <summary>To the triage desk: after routing, an agency's refusal, or the citizen completing a returned complaint.</summary>
+    /// <summary>
+    /// To the triage desk: after routing, an agency's refusal (to the step its reject leads to), or the
+    /// citizen completing a returned complaint. The desk's first step runs from submission unless
+    /// <paramref name="restartClock"/>.
+    /// </summary>
     public async Task<bool> ToTriageAsync(DbSession s, ComplaintRow c, string actor, string reason, DateTimeOffset now, bool restartClock,
-        string kind = "to_triage", string? notice = null)
+        string kind = "to_triage", string? notice = null, string? toStep = null)
     {
-        var stepStart = restartClock ? now : c.Created;
-        var d = sla.For(SlaStep.Assign, stepStart, null, c.Oversight);
-        var changed = await s.Connection.ExecuteAsync(
-            """
-            UPDATE complaints SET status = 'triage', agency_code = NULL, step = 'assign', step_started_at = @start, due_at = @due,
-                remind_at = @remind, reminded_at = NULL, overdue_at = NULL, updated_at = @now,
-                total_due_at = COALESCE(total_due_at, @total)
-            WHERE id = @id AND status IN ('submitted', 'assigned', 'accepted', 'returned', 'reopened')
-            """,
-            new
-            {
-                id = c.Id, start = stepStart.ToUnixTimeMilliseconds(), due = d.DueAt.ToUnixTimeMilliseconds(),
-                remind = d.RemindAt.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(),
-                total = sla.For(SlaStep.Total, c.Created, null, c.Oversight).DueAt.ToUnixTimeMilliseconds(),
-            },
-            s.Transaction);
-        if (changed == 0)
+        var w = workflows.Default;
+        var step = w.FindStep(toStep) is { Role: StaffRole.Triage } t ? t : w.Step(w.Start);
+        var changed = await EnterAsync(s, c, w, step, restartClock ? now : c.Created, now, ComplaintStatus.Triage, agency: null,
+            from: [ComplaintStatus.Submitted, ComplaintStatus.Triage, ComplaintStatus.Assigned, ComplaintStatus.Accepted, ComplaintStatus.Returned, ComplaintStatus.Reopened]);
+        if (!changed)
         {
             return false;
         }
         await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, kind, reason);
         var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
-        var text = notice ?? StaffTexts.ToTriage(fresh, reason, await SuggestionsAsync(s, fresh), await AttachmentCountAsync(s, c.Id));
-        var buttons = (await SuggestionsAsync(s, fresh)).Select(x => new OutboundButton(StaffTexts.T("button.assign", ("code", x.Code)), $"disposisi:{c.TrackingNumber}:{x.Code}")).ToList();
-        await NotifyTriageAsync(s, fresh, text, buttons, now);
+        await NotifyStepAsync(s, fresh, w, step, now, why: reason, notice: notice);
         return true;
     }
 
+    /// <summary>
+    /// The triage desk's disposition (or routing's): the case enters the agency's first step — the
+    /// inspectorate's oversight step for the inspectorate — and whoever holds that step's role there is told.
+    /// </summary>
     public async Task<bool> AssignAsync(DbSession s, ComplaintRow c, string agencyCode, string actor, string? note, DateTimeOffset now)
     {
         var agency = await AgencyStore.FindAsync(s.Connection, agencyCode, s.Transaction);
@@ -100,112 +143,209 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         {
             return false; // nobody would receive it: callers say why (NobodyCanActAsync) before asking
         }
-        var d = sla.For(SlaStep.Accept, now, Overrides(agency), c.Oversight || agency.IsInspectorate);
-        var changed = await s.Connection.ExecuteAsync(
-            """
-            UPDATE complaints SET status = 'assigned', agency_code = @agency, assigned_at = @now, accepted_at = NULL,
-                step = 'accept', step_started_at = @now, due_at = @due, remind_at = @remind, reminded_at = NULL, overdue_at = NULL,
-                oversight = CASE WHEN @inspectorate = 1 THEN 1 ELSE oversight END, updated_at = @now,
-                total_due_at = COALESCE(total_due_at, @total)
-            WHERE id = @id AND status IN ('submitted', 'triage', 'assigned')
-            """,
-            new
-            {
-                id = c.Id, agency = agency.Code, now = now.ToUnixTimeMilliseconds(), due = d.DueAt.ToUnixTimeMilliseconds(),
-                remind = d.RemindAt.ToUnixTimeMilliseconds(), inspectorate = agency.IsInspectorate ? 1 : 0,
-                total = sla.For(SlaStep.Total, c.Created, null, c.Oversight || agency.IsInspectorate).DueAt.ToUnixTimeMilliseconds(),
-            },
-            s.Transaction);
-        if (changed == 0)
+        var (w, step) = EntryStep(c, agency);
+        var changed = await EnterAsync(s, c, w, step, now, now, ComplaintStatus.Assigned, agency.Code,
+            from: [ComplaintStatus.Submitted, ComplaintStatus.Triage, ComplaintStatus.Assigned],
+            extraSet: "assigned_at = @now, accepted_at = NULL, approved_at = NULL, approved_by = NULL, oversight = CASE WHEN @inspectorate = 1 THEN 1 ELSE oversight END",
+            extra: new { inspectorate = agency.IsInspectorate ? 1 : 0 });
+        if (!changed)
         {
             return false;
         }
         await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "assigned", $"ke {agency.Code} ({agency.Name})" + (string.IsNullOrEmpty(note) ? "" : $"; {note}"));
         var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
-        var admins = await AgencyStore.AgencyAdminsAsync(s.Connection, agency.Code, s.Transaction);
-        var text = StaffTexts.Assigned(fresh, agency.Name, fresh.Confidential, await AttachmentCountAsync(s, c.Id));
-        List<OutboundButton> buttons =
-        [
-            new(StaffTexts.T("button.accept"), $"terima:{c.TrackingNumber}"),
-            new(StaffTexts.T("button.reject"), $"tolak:{c.TrackingNumber}"),
-            new(StaffTexts.T("button.answer"), $"balas:{c.TrackingNumber}"),
-        ];
-        var photos = (await s.Connection.QueryAsync<string>(
-            "SELECT local_path FROM complaint_attachments WHERE complaint_id = @id AND local_path IS NOT NULL AND content_type LIKE 'image/%' ORDER BY id",
-            new { id = c.Id }, s.Transaction)).AsList();
-        foreach (var admin in admins)
-        {
-            await EnqueueStaffAsync(s, admin, fresh.Id, text, buttons, "notify", now);
-            // The photos the citizen sent, right after the case (the SOP's disposition carries the evidence).
-            for (var i = 0; i < photos.Count; i++)
-            {
-                await OutboxStore.EnqueueAsync(s, StaffChannel, admin, null, fresh.Id, StaffTexts.T("notify.photo", ("index", i + 1), ("count", photos.Count), ("number", c.TrackingNumber)),
-                    [], now, null, "photo", photos[i]);
-            }
-        }
+        await NotifyStepAsync(s, fresh, w, step, now, headline: StaffTexts.T("headline.assign", ("agency", agency.Name), ("number", c.TrackingNumber)), photos: true);
         return true;
     }
 
-    /// <summary>The agency says it is not theirs: back to triage with the reason, triage told.</summary>
+    /// <summary>The step a disposition to <paramref name="agency"/> leads to, in the workflow that agency follows.</summary>
+    public (WorkflowDefinition W, WorkflowStep Step) EntryStep(ComplaintRow c, AgencyRow agency)
+    {
+        var w = workflows.For(agency.Code);
+        if (agency.IsInspectorate && w.OversightStart is { } ov)
+        {
+            return (w, w.Step(ov));
+        }
+        // The desk's own step may lead elsewhere than the first step (the file's choice); same file only.
+        if (ReferenceEquals(w, WorkflowOf(c)) && StepOf(c)?.Action("assign")?.Target is { } target && w.FindStep(target) is { } t)
+        {
+            return (w, t);
+        }
+        return (w, FirstAgencyStep(w));
+    }
+
+    /// <summary>The agency says it is not theirs: back to the triage step its reject leads to, with the reason, the desk told.</summary>
     public async Task<bool> RejectAsync(DbSession s, ComplaintRow c, string actor, string reason, DateTimeOffset now)
-    {
-        if (c.Status is not (ComplaintStatus.Assigned or ComplaintStatus.Accepted))
-        {
-            return false;
-        }
-        var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
-        await s.Connection.ExecuteAsync("UPDATE complaints SET return_reason = @reason WHERE id = @id", new { reason, id = c.Id }, s.Transaction);
-        return await ToTriageAsync(s, c, actor, $"ditolak {c.AgencyCode}: {reason}", now, restartClock: true, kind: "rejected_by_agency",
-            notice: StaffTexts.RejectedByAgency(c, agency?.Name ?? c.AgencyCode ?? "-", reason));
-    }
-
-    public async Task<bool> AcceptAsync(DbSession s, ComplaintRow c, string actor, DateTimeOffset now)
-    {
-        if (c.Status != ComplaintStatus.Assigned || c.AgencyCode is null)
-        {
-            return false;
-        }
-        var agency = (await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction))!;
-        var d = sla.For(SlaStep.Answer, now, Overrides(agency), c.Oversight);
-        var changed = await s.Connection.ExecuteAsync(
-            """
-            UPDATE complaints SET status = 'accepted', accepted_at = @now, step = 'answer', step_started_at = @now, due_at = @due,
-                remind_at = @remind, reminded_at = NULL, overdue_at = NULL, updated_at = @now
-            WHERE id = @id AND status = 'assigned'
-            """,
-            new { id = c.Id, now = now.ToUnixTimeMilliseconds(), due = d.DueAt.ToUnixTimeMilliseconds(), remind = d.RemindAt.ToUnixTimeMilliseconds() },
-            s.Transaction);
-        if (changed == 0)
-        {
-            return false;
-        }
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", $"diterima {agency.Code}");
-        await NotifyCitizenAsync(s, c, "accepted_notice", new() { ["agency_name"] = agency.Name }, now);
-        return true;
-    }
-
-    /// <summary>The agency's answer, relayed to the citizen's own chat with the tracking number and a rating prompt.</summary>
-    public async Task<bool> AnswerAsync(DbSession s, ComplaintRow c, string actor, string answer, DateTimeOffset now)
     {
         if (c.Status is not (ComplaintStatus.Assigned or ComplaintStatus.Accepted or ComplaintStatus.Reopened) || c.AgencyCode is null)
         {
             return false;
         }
+        var agency = await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
+        await s.Connection.ExecuteAsync("UPDATE complaints SET return_reason = @reason WHERE id = @id", new { reason, id = c.Id }, s.Transaction);
+        await ComplaintDrafts.DeleteAsync(s, c.Id);
+        return await ToTriageAsync(s, c, actor, $"ditolak {c.AgencyCode}: {reason}", now, restartClock: true, kind: "rejected_by_agency",
+            notice: StaffTexts.RejectedByAgency(c, agency?.Name ?? c.AgencyCode ?? "-", reason), toStep: StepOf(c)?.Action("reject")?.Target);
+    }
+
+    /// <summary>The agency takes the case: on to the step its accept leads to; the citizen is told who handles it.</summary>
+    public async Task<bool> AcceptAsync(DbSession s, ComplaintRow c, string actor, DateTimeOffset now)
+    {
+        var w = WorkflowOf(c);
+        if (c.Status != ComplaintStatus.Assigned || c.AgencyCode is null || w.FindStep(StepOf(c)?.Action("accept")?.Target) is not { } next)
+        {
+            return false;
+        }
         var agency = (await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction))!;
+        if (!await EnterAsync(s, c, w, next, now, now, ComplaintStatus.Accepted, c.AgencyCode, from: [ComplaintStatus.Assigned], extraSet: "accepted_at = @now"))
+        {
+            return false;
+        }
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", $"diterima {agency.Code}");
+        await NotifyCitizenAsync(s, c, "accepted_notice", new() { ["agency_name"] = agency.Name }, now);
+        var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
+        await NotifyStepAsync(s, fresh, w, next, now, headline: StaffTexts.T("headline.accept", ("number", c.TrackingNumber), ("agency", agency.Name)));
+        return true;
+    }
+
+    /// <summary>Passes the case on to the step the current step's forward leads to, with an optional note.</summary>
+    public Task<bool> ForwardAsync(DbSession s, ComplaintRow c, string actor, string? note, DateTimeOffset now) =>
+        MoveAsync(s, c, "forward", actor, note, now, "forwarded", "headline.forward");
+
+    /// <summary>The role writes the answer's content (the draft), which travels with the case to the next step.</summary>
+    public async Task<bool> DraftAsync(DbSession s, ComplaintRow c, string actor, string text, DateTimeOffset now)
+    {
+        if (StepOf(c)?.Action("draft") is null)
+        {
+            return false;
+        }
+        await ComplaintDrafts.SaveAsync(s, c.Id, text, actor, now);
+        return await MoveAsync(s, c, "draft", actor, text, now, "drafted", "headline.draft", extraSet: "approved_at = NULL, approved_by = NULL");
+    }
+
+    /// <summary>The head approves the drafted answer: only an approved draft can reach the citizen where the file asks for approval.</summary>
+    public async Task<bool> ApproveAsync(DbSession s, ComplaintRow c, string actor, DateTimeOffset now)
+    {
+        if (StepOf(c)?.Action("approve") is null || await ComplaintDrafts.FindAsync(s, c.Id) is null)
+        {
+            return false;
+        }
+        return await MoveAsync(s, c, "approve", actor, null, now, "approved", "headline.approve",
+            extraSet: "approved_at = @now, approved_by = @actor", extra: new { actor });
+    }
+
+    /// <summary>Back one step (to where the file's revise leads) with a note; an approval given before no longer holds.</summary>
+    public Task<bool> ReviseAsync(DbSession s, ComplaintRow c, string actor, string note, DateTimeOffset now) =>
+        MoveAsync(s, c, "revise", actor, note, now, "revision", "headline.revise", extraSet: "approved_at = NULL, approved_by = NULL");
+
+    private async Task<bool> MoveAsync(DbSession s, ComplaintRow c, string action, string actor, string? note, DateTimeOffset now,
+        string eventKind, string headlineKey, string? extraSet = null, object? extra = null)
+    {
+        var w = WorkflowOf(c);
+        var step = StepOf(c);
+        if (step is null || w.FindStep(step.Action(action)?.Target) is not { } next)
+        {
+            return false;
+        }
+        if (!await EnterAsync(s, c, w, next, now, now, c.Status, c.AgencyCode, from: [c.Status], extraSet: extraSet, extra: extra, fromStep: c.Step))
+        {
+            return false;
+        }
+        var label = $"{step.Name} → {next.Name}";
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, eventKind, string.IsNullOrWhiteSpace(note) || action == "draft" ? label : $"{label}; {note}");
+        var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
+        await NotifyStepAsync(s, fresh, w, next, now, headline: StaffTexts.T(headlineKey, ("number", c.TrackingNumber)), note: action == "draft" ? null : note);
+        return true;
+    }
+
+    /// <summary>
+    /// Extends the current step by <paramref name="more"/> (days count working days on a working-time
+    /// step) up to the file's <c>extend</c> limit; the deadline and reminder move, an overdue mark clears.
+    /// </summary>
+    public async Task<ExtendOutcome> ExtendAsync(DbSession s, ComplaintRow c, string actor, TimeSpan more, string reason, DateTimeOffset now)
+    {
+        var w = WorkflowOf(c);
+        var step = StepOf(c);
+        if (step?.ExtendLimit is not { } limit || step.Standard is not { } standard || c.StepStartedAt is not { } started)
+        {
+            return new ExtendOutcome(false, null, null);
+        }
+        var current = c.StepAllowedSeconds is { } sec ? TimeSpan.FromSeconds(sec) : standard.Duration;
+        if (!WorkflowClock.CanExtend(step, current, more, out var extended))
+        {
+            return new ExtendOutcome(false, limit, current);
+        }
+        var d = clock.For(w, step, DateTimeOffset.FromUnixTimeMilliseconds(started), extended);
+        var changed = await s.Connection.ExecuteAsync(
+            """
+            UPDATE complaints SET step_allowed_seconds = @allowed, extension_reason = @reason, due_at = @due, remind_at = @remind,
+                reminded_at = CASE WHEN @remind > @now THEN NULL ELSE reminded_at END, overdue_at = CASE WHEN @due > @now THEN NULL ELSE overdue_at END,
+                updated_at = @now
+            WHERE id = @id AND step = @step
+            """,
+            new
+            {
+                id = c.Id, step = c.Step, allowed = (long)extended.TotalSeconds, reason, due = d.DueAt.ToUnixTimeMilliseconds(),
+                remind = d.RemindAt.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(),
+            }, s.Transaction);
+        if (changed == 0)
+        {
+            return new ExtendOutcome(false, null, null);
+        }
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "extended",
+            $"{step.Name}: +{WorkflowFormat.Duration(more)} (total {WorkflowFormat.Duration(extended)}, paling lama {WorkflowFormat.Duration(limit)}), batas baru {StaffTexts.When(d.DueAt.ToUnixTimeMilliseconds())}; {reason}");
+        await RescheduleEscalationAsync(s, c.Id, now);
+        return new ExtendOutcome(true, limit, extended) { DueAt = d.DueAt };
+    }
+
+    public sealed record ExtendOutcome(bool Done, TimeSpan? Limit, TimeSpan? Allowed)
+    {
+        public DateTimeOffset? DueAt { get; init; }
+    }
+
+    /// <summary>
+    /// The answer reaches the citizen's own chat with the tracking number and a rating prompt. Where the
+    /// file routes answers through an approval, only the approved draft can be sent, word for word.
+    /// </summary>
+    public async Task<bool> AnswerAsync(DbSession s, ComplaintRow c, string actor, string? answer, DateTimeOffset now)
+    {
+        if (c.Status is not (ComplaintStatus.Assigned or ComplaintStatus.Accepted or ComplaintStatus.Reopened) || c.AgencyCode is null)
+        {
+            return false;
+        }
+        var w = WorkflowOf(c);
+        var draft = await ComplaintDrafts.FindAsync(s, c.Id);
+        if (w.RequiresApproval)
+        {
+            if (c.ApprovedAt is null || draft is null || (!string.IsNullOrWhiteSpace(answer) && answer.Trim() != draft.Text.Trim()))
+            {
+                return false; // the approval gate: nothing unapproved reaches the citizen
+            }
+            answer = draft.Text;
+        }
+        answer = string.IsNullOrWhiteSpace(answer) ? draft?.Text : answer.Trim();
+        if (string.IsNullOrWhiteSpace(answer))
+        {
+            return false;
+        }
+        var agency = (await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction))!;
+        var close = clock.AutoCloseAt(w, now) ?? DefaultAutoCloseAt(now);
         var changed = await s.Connection.ExecuteAsync(
             """
             UPDATE complaints SET status = 'answered', answered_by = @actor, answered_at = @now,
-                accepted_at = COALESCE(accepted_at, @now), step = NULL, due_at = NULL, remind_at = NULL, auto_close_at = @close,
+                accepted_at = COALESCE(accepted_at, @now), step = NULL, due_at = NULL, remind_at = NULL, escalate_at = NULL,
+                step_allowed_seconds = NULL, extension_reason = NULL, auto_close_at = @close,
                 rating = NULL, satisfied = NULL, updated_at = @now
             WHERE id = @id AND status IN ('assigned', 'accepted', 'reopened')
             """,
-            new { id = c.Id, actor, now = now.ToUnixTimeMilliseconds(), close = sla.AutoCloseAt(now).ToUnixTimeMilliseconds() },
+            new { id = c.Id, actor, now = now.ToUnixTimeMilliseconds(), close = close.ToUnixTimeMilliseconds() },
             s.Transaction);
         if (changed == 0)
         {
             return false;
         }
         await ComplaintStore.SetAnswerAsync(s, c.Id, answer);
+        await ComplaintDrafts.DeleteAsync(s, c.Id);
         if (c.Status == ComplaintStatus.Assigned)
         {
             await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", $"diterima {agency.Code} (langsung dijawab)");
@@ -217,16 +357,22 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         return true;
     }
 
+    private DateTimeOffset DefaultAutoCloseAt(DateTimeOffset answeredAt) =>
+        Sla.AutoCloseInWorkingDays
+            ? clock.Due(answeredAt, Sla.AutoCloseAfter, TimeBasis.Working)
+            : answeredAt + Sla.AutoCloseAfter;
+
     /// <summary>Triage returns an incomplete complaint to the citizen, who is asked in their chat to complete it.</summary>
     public async Task<bool> ReturnToCitizenAsync(DbSession s, ComplaintRow c, string actor, string reason, DateTimeOffset now)
     {
         // The returned case's own standard: the citizen has ReturnedWithin to complete it (no staff step
         // runs, so step stays NULL); reminded at half of it, closed when it runs out (SlaWatch).
-        var within = sla.Options.ReturnedWithin;
+        var within = Sla.ReturnedWithin;
         var changed = await s.Connection.ExecuteAsync(
             """
             UPDATE complaints SET status = 'returned', return_reason = @reason, agency_code = NULL, step = NULL, due_at = @due,
-                remind_at = @remind, reminded_at = NULL, overdue_at = NULL, updated_at = @now
+                remind_at = @remind, reminded_at = NULL, overdue_at = NULL, escalate_at = NULL, step_allowed_seconds = NULL,
+                extension_reason = NULL, updated_at = @now
             WHERE id = @id AND status IN ('submitted', 'triage', 'assigned')
             """,
             new
@@ -327,7 +473,8 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
     {
         var changed = await s.Connection.ExecuteAsync(
             """
-            UPDATE complaints SET status = 'closed', closed_at = @now, step = NULL, due_at = NULL, remind_at = NULL, updated_at = @now
+            UPDATE complaints SET status = 'closed', closed_at = @now, step = NULL, due_at = NULL, remind_at = NULL, escalate_at = NULL,
+                step_allowed_seconds = NULL, extension_reason = NULL, updated_at = @now
             WHERE id = @id AND status <> 'closed'
             """,
             new { id = c.Id, now = now.ToUnixTimeMilliseconds() }, s.Transaction);
@@ -335,6 +482,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         {
             return false;
         }
+        await ComplaintDrafts.DeleteAsync(s, c.Id);
         await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, kind, note);
         if (citizenMessage is not null)
         {
@@ -365,99 +513,220 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         return await CloseAsync(s, c, "pelapor", "satisfied", "pelapor puas dengan jawaban", now, citizenMessage: null);
     }
 
-    /// <summary>Not satisfied: reopened to the same agency with the citizen's comment; a new answer is due.</summary>
+    /// <summary>Not satisfied: reopened to the same agency at the file's reopen step, with the citizen's comment.</summary>
     public async Task<bool> ReopenAsync(DbSession s, ComplaintRow c, string comment, DateTimeOffset now)
     {
         if (c.Status != ComplaintStatus.Answered || c.AgencyCode is null)
         {
             return false;
         }
-        var agency = (await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction))!;
-        var d = sla.For(SlaStep.Answer, now, Overrides(agency), c.Oversight);
-        await s.Connection.ExecuteAsync(
-            """
-            UPDATE complaints SET status = 'reopened', satisfied = 0, step = 'answer', step_started_at = @now, due_at = @due,
-                remind_at = @remind, reminded_at = NULL, overdue_at = NULL, auto_close_at = NULL, updated_at = @now
-            WHERE id = @id
-            """,
-            new { id = c.Id, now = now.ToUnixTimeMilliseconds(), due = d.DueAt.ToUnixTimeMilliseconds(), remind = d.RemindAt.ToUnixTimeMilliseconds() },
-            s.Transaction);
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, "pelapor", "reopened", comment);
-        foreach (var admin in await AgencyStore.AgencyAdminsAsync(s.Connection, agency.Code, s.Transaction))
+        var w = WorkflowOf(c);
+        var step = LegacyStep(w, ComplaintStatus.Reopened, c.Oversight);
+        if (!await EnterAsync(s, c, w, step, now, now, ComplaintStatus.Reopened, c.AgencyCode, from: [ComplaintStatus.Answered],
+                extraSet: "satisfied = 0, auto_close_at = NULL, approved_at = NULL, approved_by = NULL"))
         {
-            await EnqueueStaffAsync(s, admin, c.Id, StaffTexts.Reopened(c, comment), [new(StaffTexts.T("button.answer"), $"balas:{c.TrackingNumber}")], "notify", now);
+            return false;
         }
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, "pelapor", "reopened", comment);
+        var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
+        await NotifyStepAsync(s, fresh, w, step, now, headline: StaffTexts.Reopened(c, comment));
         return true;
     }
 
     public async Task ForwardCommentAsync(DbSession s, ComplaintRow c, string comment, DateTimeOffset now)
     {
         await ComplaintStore.AppendEventAsync(s, c.Id, now, "pelapor", "citizen_comment", comment);
-        var recipients = c.AgencyCode is null
-            ? await AgencyStore.TriageAdminsAsync(s.Connection, s.Transaction)
-            : await AgencyStore.AgencyAdminsAsync(s.Connection, c.AgencyCode, s.Transaction);
+        var recipients = StepOf(c) is { } step
+            ? await HoldersAsync(s, step.Role, c.AgencyCode)
+            : c.AgencyCode is null
+                ? await HoldersAsync(s, StaffRole.Triage, null)
+                : await AgencyStore.AgencyMembersAsync(s.Connection, c.AgencyCode, s.Transaction);
         foreach (var r in recipients)
         {
             await EnqueueStaffAsync(s, r, c.Id, StaffTexts.CitizenComment(c, comment), [], "notify", now);
         }
     }
 
-    // ---- deadlines ------------------------------------------------------------------------
+    // ---- deadlines, reminders, escalation -------------------------------------------------------
 
+    /// <summary>The share of the step's time the file names has passed: whoever holds the step's role is reminded, once.</summary>
     public async Task<bool> RemindAsync(DbSession s, ComplaintRow c, DateTimeOffset now)
     {
+        var step = StepOf(c);
         var changed = await s.Connection.ExecuteAsync(
             "UPDATE complaints SET reminded_at = @now WHERE id = @id AND reminded_at IS NULL AND step IS NOT NULL",
             new { id = c.Id, now = now.ToUnixTimeMilliseconds() }, s.Transaction);
-        if (changed == 0)
+        if (changed == 0 || step is null)
         {
             return false;
         }
-        var step = StaffTexts.StepName(c.Step);
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "reminder", $"pengingat: belum {step}, batas {StaffTexts.When(c.DueAt)}");
-        var recipients = c.Step == "assign" || c.AgencyCode is null
-            ? await AgencyStore.TriageAdminsAsync(s.Connection, s.Transaction)
-            : await AgencyStore.AgencyAdminsAsync(s.Connection, c.AgencyCode, s.Transaction);
-        foreach (var r in recipients)
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "reminder", $"pengingat: {step.Name}, batas {StaffTexts.When(c.DueAt)}");
+        foreach (var r in await HoldersAsync(s, step.Role, c.AgencyCode))
         {
-            await EnqueueStaffAsync(s, r, c.Id, StaffTexts.Reminder(c, step), [], "notify", now);
+            await EnqueueStaffAsync(s, r, c.Id, StaffTexts.Reminder(c, step.Name), StepButtons(c, WorkflowOf(c), step), "notify", now);
         }
         return true;
     }
 
+    /// <summary>The step's deadline passed: marked once, on the timeline, and its role holders told (the file's escalations tell others).</summary>
     public async Task<bool> MarkOverdueAsync(DbSession s, ComplaintRow c, DateTimeOffset now)
     {
+        var step = StepOf(c);
         var changed = await s.Connection.ExecuteAsync(
             "UPDATE complaints SET overdue_at = @now WHERE id = @id AND overdue_at IS NULL AND step IS NOT NULL",
             new { id = c.Id, now = now.ToUnixTimeMilliseconds() }, s.Transaction);
+        if (changed == 0 || step is null)
+        {
+            return false;
+        }
+        var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "overdue", $"melewati batas waktu: {step.Name} (batas {StaffTexts.When(c.DueAt)})");
+        foreach (var r in await HoldersAsync(s, step.Role, c.AgencyCode))
+        {
+            await EnqueueStaffAsync(s, r, c.Id, StaffTexts.Overdue(c, step.Name, agency?.Name), StepButtons(c, WorkflowOf(c), step), "notify", now);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The file's escalations that fell due for this case: each once (per step for those counted from
+    /// a step's deadline), on the timeline with the note, and whoever holds the named roles told.
+    /// </summary>
+    public async Task<int> EscalateAsync(DbSession s, ComplaintRow c, DateTimeOffset now)
+    {
+        var w = WorkflowOf(c);
+        var step = StepOf(c);
+        var fired = await FiredAsync(s, c.Id);
+        var n = 0;
+        for (var i = 0; i < w.Escalations.Count; i++)
+        {
+            var e = w.Escalations[i];
+            if (EscalationAt(w, c, i, fired) is not { } at || at > now)
+            {
+                continue;
+            }
+            var key = EscalationKey(i, e, c);
+            await s.Connection.ExecuteAsync("INSERT INTO complaint_escalations (complaint_id, entry, at) VALUES (@id, @key, @at) ON CONFLICT DO NOTHING",
+                new { id = c.Id, key, at = now.ToUnixTimeMilliseconds() }, s.Transaction);
+            var roles = string.Join(", ", e.To.Select(r => w.Roles.GetValueOrDefault(r, r)));
+            var stepName = step?.Name ?? "-";
+            await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:eskalasi", "escalated",
+                $"ke {roles}: {e.Note} ({(e.From == "submitted" ? "sejak aduan masuk" : "sejak batas tahap")} {stepName})");
+            var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
+            var text = StaffTexts.T("notify.escalation", ("number", c.TrackingNumber), ("note", e.Note), ("step", stepName),
+                ("agency", agency?.Name ?? "-"), ("due", StaffTexts.When(c.DueAt)), ("status", StaffTexts.StatusName(c.Status)));
+            var sent = new HashSet<StaffAddress>();
+            foreach (var role in e.To)
+            {
+                foreach (var r in await HoldersAsync(s, role, c.AgencyCode))
+                {
+                    if (sent.Add(r))
+                    {
+                        await EnqueueStaffAsync(s, r, c.Id, text, [], "notify", now);
+                    }
+                }
+            }
+            fired.Add(key);
+            n++;
+        }
+        await RescheduleEscalationAsync(s, c.Id, now);
+        return n;
+    }
+
+    private static string EscalationKey(int i, Escalation e, ComplaintRow c) =>
+        e.From == "submitted" ? $"e{i}" : $"e{i}@{c.Step}@{c.StepStartedAt}";
+
+    /// <summary>When escalation <paramref name="i"/> falls due for the case as it stands; null when it does not apply or already fired.</summary>
+    private static DateTimeOffset? EscalationAt(WorkflowDefinition w, ComplaintRow c, int i, ISet<string> fired)
+    {
+        var e = w.Escalations[i];
+        if (fired.Contains(EscalationKey(i, e, c)) || c.Step is null || !AtStep.Contains(c.Status))
+        {
+            return null;
+        }
+        if (e.From == "submitted")
+        {
+            // The total counts to the first answer; a reopened case has its steps' deadlines. An oversight
+            // case has its own (longer) standard: a total shorter than that path does not apply to it.
+            if (c.Status == ComplaintStatus.Reopened || (c.Oversight && w.OversightStart is { } ov && e.After < w.Total(ov)))
+            {
+                return null;
+            }
+            return c.Created + e.After;
+        }
+        return c.DueAt is { } due ? DateTimeOffset.FromUnixTimeMilliseconds(due) + e.After : null;
+    }
+
+    private static async Task<HashSet<string>> FiredAsync(DbSession s, long id) =>
+        (await s.Connection.QueryAsync<string>("SELECT entry FROM complaint_escalations WHERE complaint_id = @id", new { id }, s.Transaction)).ToHashSet();
+
+    /// <summary>Sets <c>escalate_at</c> to the next escalation still to come for the case as it now stands.</summary>
+    private async Task RescheduleEscalationAsync(DbSession s, long id, DateTimeOffset now)
+    {
+        var c = (await ComplaintStore.FindByIdAsync(s.Connection, id, s.Transaction))!;
+        var w = WorkflowOf(c);
+        var fired = await FiredAsync(s, id);
+        DateTimeOffset? next = null;
+        for (var i = 0; i < w.Escalations.Count; i++)
+        {
+            if (EscalationAt(w, c, i, fired) is { } at && (next is null || at < next))
+            {
+                next = at;
+            }
+        }
+        await s.Connection.ExecuteAsync("UPDATE complaints SET escalate_at = @next WHERE id = @id",
+            new { id, next = next?.ToUnixTimeMilliseconds() }, s.Transaction);
+    }
+
+    // ---- the one way into a step -------------------------------------------------------------
+
+    /// <summary>
+    /// Puts the case at <paramref name="step"/>: its deadline and reminder from <paramref name="stepStart"/>
+    /// by the step's standard, no extension, no overdue mark, the SOP's total set once, the next
+    /// escalation scheduled. Guarded by the status (and step) the caller read.
+    /// </summary>
+    private async Task<bool> EnterAsync(DbSession s, ComplaintRow c, WorkflowDefinition w, WorkflowStep step, DateTimeOffset stepStart, DateTimeOffset now,
+        string status, string? agency, string[] from, string? extraSet = null, object? extra = null, string? fromStep = null)
+    {
+        var d = step.Standard is null ? null : clock.For(w, step, stepStart);
+        var p = new DynamicParameters(extra);
+        p.AddDynamicParams(new
+        {
+            id = c.Id, status, agency, step = step.Id, start = stepStart.ToUnixTimeMilliseconds(), due = d?.DueAt.ToUnixTimeMilliseconds(),
+            remind = d?.RemindAt.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(), total = TotalDue(c).ToUnixTimeMilliseconds(),
+            from, fromStep,
+        });
+        var changed = await s.Connection.ExecuteAsync(
+            $"""
+            UPDATE complaints SET status = @status, agency_code = @agency, step = @step, step_started_at = @start, due_at = @due,
+                remind_at = @remind, reminded_at = NULL, overdue_at = NULL, step_allowed_seconds = NULL, extension_reason = NULL,
+                updated_at = @now, total_due_at = COALESCE(total_due_at, @total){(extraSet is null ? "" : ", " + extraSet)}
+            WHERE id = @id AND {s.Dialect.InList("status", "@from")}{(fromStep is null ? "" : " AND step = @fromStep")}
+            """, p, s.Transaction);
         if (changed == 0)
         {
             return false;
         }
-        var step = StaffTexts.StepName(c.Step);
-        var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "overdue", $"melewati batas waktu: belum {step} (batas {StaffTexts.When(c.DueAt)})");
-        await NotifyTriageAsync(s, c, StaffTexts.Overdue(c, step, agency?.Name), [], now);
+        await RescheduleEscalationAsync(s, c.Id, now);
         return true;
     }
 
-    /// <summary>Past the total standard (submission → answer): one timeline event and the triage desk told, once per case.</summary>
-    public async Task<bool> MarkTotalOverdueAsync(DbSession s, ComplaintRow c, DateTimeOffset now)
+    /// <summary>The SOP's total for this case: each step of the forward path after the other, from submission (oversight: via the inspectorate).</summary>
+    private DateTimeOffset TotalDue(ComplaintRow c)
     {
-        var seen = await s.Connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM complaint_events WHERE complaint_id = @id AND kind = 'total_overdue'", new { id = c.Id }, s.Transaction);
-        if (seen > 0 || c.TotalDueAt is null)
+        var w = workflows.Default;
+        IReadOnlyList<WorkflowStep> path = c.Oversight && w.OversightStart is { } ov
+            ? [w.Step(w.Start), .. w.MainPath(ov)]
+            : w.MainPath();
+        var t = c.Created;
+        foreach (var step in path.Where(x => x.Standard is not null))
         {
-            return false;
+            t = clock.Due(t, step.Standard!.Duration, step.Standard.Basis);
         }
-        var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "total_overdue",
-            $"melewati standar waktu total (batas {StaffTexts.When(c.TotalDueAt)})");
-        await NotifyTriageAsync(s, c, StaffTexts.TotalOverdue(c, agency?.Name), [], now);
-        return true;
+        return t;
     }
 
-    // ---- helpers ---------------------------------------------------------------------------
+    // ---- who is told -------------------------------------------------------------------------
 
     /// <summary>
     /// The role that would receive a case assigned to <paramref name="agency"/> when none of its members
@@ -467,16 +736,115 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
     public async Task<string?> NobodyCanActAsync(DbSession s, AgencyRow agency)
     {
         var w = workflows.For(agency.Code);
-        var step = agency.IsInspectorate && w.OversightStart is { } ov
-            ? w.Step(ov)
-            : w.FindStep(w.Step(w.Start).Action("assign")?.Target) ?? w.Step(w.Start);
-        var roles = (await s.Connection.QueryAsync<string>(
-            "SELECT DISTINCT role FROM staff_members WHERE agency_code = @code", new { code = agency.Code }, s.Transaction)).AsList();
-        return roles.Contains(StaffRole.Agency) || roles.Contains(step.Role) ? null : step.Role;
+        var step = agency.IsInspectorate && w.OversightStart is { } ov ? w.Step(ov) : FirstAgencyStep(w);
+        return (await HoldersAsync(s, step.Role, agency.Code)).Count > 0 ? null : step.Role;
     }
 
-    public static AgencySla? Overrides(AgencyRow agency) =>
-        agency.AcceptWithin is null && agency.AnswerWithin is null ? null : new AgencySla { Accept = agency.AcceptWithin, Answer = agency.AnswerWithin };
+    /// <summary>
+    /// Whoever holds <paramref name="role"/> for a case at <paramref name="agencyCode"/>: the triage desk
+    /// for triage; the inspectorate's members for inspektorat; otherwise the agency's members in that role
+    /// and its all-roles admins.
+    /// </summary>
+    public static async Task<IReadOnlyList<StaffAddress>> HoldersAsync(DbSession s, string role, string? agencyCode)
+    {
+        if (role == StaffRole.Triage)
+        {
+            return (await s.Connection.QueryAsync<StaffAddress>(
+                "SELECT DISTINCT channel, telegram_user_id AS address FROM staff_members WHERE role = 'triage' ORDER BY channel, telegram_user_id",
+                transaction: s.Transaction)).AsList();
+        }
+        if (role == "inspektorat")
+        {
+            return (await s.Connection.QueryAsync<StaffAddress>(
+                """
+                SELECT DISTINCT m.channel, m.telegram_user_id AS address FROM staff_members m JOIN agencies a ON a.code = m.agency_code
+                WHERE (a.is_inspectorate = 1 OR a.code = @agencyCode) AND m.role IN ('inspektorat', 'agency')
+                  AND (a.is_inspectorate = 1 OR m.role = 'inspektorat')
+                ORDER BY m.channel, m.telegram_user_id
+                """, new { agencyCode }, s.Transaction)).AsList();
+        }
+        if (agencyCode is null)
+        {
+            return [];
+        }
+        return (await s.Connection.QueryAsync<StaffAddress>(
+            """
+            SELECT DISTINCT channel, telegram_user_id AS address FROM staff_members
+            WHERE agency_code = @agencyCode AND role IN (@role, 'agency') ORDER BY channel, telegram_user_id
+            """, new { agencyCode, role }, s.Transaction)).AsList();
+    }
+
+    /// <summary>Tells whoever holds the step's role that the case is now at their step, with its deadline and what they can do.</summary>
+    private async Task NotifyStepAsync(DbSession s, ComplaintRow c, WorkflowDefinition w, WorkflowStep step, DateTimeOffset now,
+        string? headline = null, string? note = null, string? why = null, string? notice = null, bool photos = false)
+    {
+        var holders = await HoldersAsync(s, step.Role, c.AgencyCode);
+        if (holders.Count == 0)
+        {
+            return;
+        }
+        var attachments = await AttachmentCountAsync(s, c.Id);
+        var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
+        var draft = await ComplaintDrafts.FindAsync(s, c.Id);
+        var hints = StaffTexts.Hints(c, step, w.RequiresApproval);
+        string text;
+        List<OutboundButton> buttons;
+        if (step.Role == StaffRole.Triage && step.Action("assign") is not null && c.AgencyCode is null)
+        {
+            var suggestions = await SuggestionsAsync(s, c);
+            text = notice ?? StaffTexts.ToTriage(c, why, suggestions, attachments, hints);
+            buttons = suggestions.Select(x => new OutboundButton(StaffTexts.T("button.assign", ("code", x.Code)), $"disposisi:{c.TrackingNumber}:{x.Code}")).ToList();
+        }
+        else
+        {
+            var card = StaffTexts.Card(c, agency?.Name, c.Confidential && step.Role != StaffRole.Triage, attachments, draft: draft?.Text, approved: c.ApprovedAt is not null);
+            text = StaffTexts.AtStep(c, headline ?? notice ?? StaffTexts.T("headline.forward", ("number", c.TrackingNumber)), step.Name,
+                w.Roles.GetValueOrDefault(step.Role, step.Role), note, card, hints);
+            buttons = StepButtons(c, w, step);
+        }
+        var photoPaths = photos
+            ? (await s.Connection.QueryAsync<string>(
+                "SELECT local_path FROM complaint_attachments WHERE complaint_id = @id AND local_path IS NOT NULL AND content_type LIKE 'image/%' ORDER BY id",
+                new { id = c.Id }, s.Transaction)).AsList()
+            : [];
+        foreach (var r in holders)
+        {
+            await EnqueueStaffAsync(s, r, c.Id, text, buttons, "notify", now);
+            // The photos the citizen sent, right after the case (the SOP's disposition carries the evidence).
+            for (var i = 0; i < photoPaths.Count; i++)
+            {
+                await OutboxStore.EnqueueAsync(s, r.Channel, r.Address, null, c.Id,
+                    StaffTexts.T("notify.photo", ("index", i + 1), ("count", photoPaths.Count), ("number", c.TrackingNumber)), [], now, null, "photo", photoPaths[i]);
+            }
+        }
+    }
+
+    /// <summary>The buttons for what the step's role can do there, in the file's order.</summary>
+    public static List<OutboundButton> StepButtons(ComplaintRow c, WorkflowDefinition w, WorkflowStep step)
+    {
+        var list = new List<OutboundButton>();
+        foreach (var a in step.Actions)
+        {
+            var data = a.Kind switch
+            {
+                "accept" => "terima",
+                "reject" => "tolak",
+                "forward" => "teruskan",
+                "draft" => "draf",
+                "approve" => "setujui",
+                "revise" => "revisi",
+                "answer" => "balas",
+                "extend" => "perpanjang",
+                "return" => "kembalikan",
+                _ => null, // assign: the suggestion buttons, or /disposisi
+            };
+            if (data is not null)
+            {
+                list.Add(new OutboundButton(StaffTexts.T("button." + a.Kind), $"{data}:{c.TrackingNumber}"));
+            }
+        }
+        return list;
+    }
 
     private static async Task<IReadOnlyList<(string Code, string Name)>> SuggestionsAsync(DbSession s, ComplaintRow c)
     {
@@ -498,15 +866,20 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
 
     public async Task NotifyTriageAsync(DbSession s, ComplaintRow c, string text, IReadOnlyList<OutboundButton> buttons, DateTimeOffset now)
     {
-        foreach (var admin in await AgencyStore.TriageAdminsAsync(s.Connection, s.Transaction))
+        foreach (var admin in await HoldersAsync(s, StaffRole.Triage, null))
         {
             await EnqueueStaffAsync(s, admin, c.Id, text, buttons, "notify", now);
         }
     }
 
+    public static Task<long> EnqueueStaffAsync(DbSession s, StaffAddress to, long? complaintId, string text,
+        IReadOnlyList<OutboundButton> buttons, string purpose, DateTimeOffset now) =>
+        OutboxStore.EnqueueAsync(s, to.Channel, to.Address, null, complaintId, text, [], now, buttons, purpose);
+
+    /// <summary>To a Telegram staff member by user id (their private chat id).</summary>
     public static Task<long> EnqueueStaffAsync(DbSession s, string telegramUserId, long? complaintId, string text,
         IReadOnlyList<OutboundButton> buttons, string purpose, DateTimeOffset now) =>
-        OutboxStore.EnqueueAsync(s, StaffChannel, telegramUserId, null, complaintId, text, [], now, buttons, purpose);
+        EnqueueStaffAsync(s, new StaffAddress(StaffChannel, telegramUserId), complaintId, text, buttons, purpose, now);
 
     /// <summary>A message to the citizen in their own chat and language, from the dialog's texts.</summary>
     public async Task NotifyCitizenAsync(DbSession s, ComplaintRow c, string key, Dictionary<string, string> args, DateTimeOffset now,
@@ -524,4 +897,27 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, SlaPolicy sla, Wo
         var quick = quickReplies?.Select(q => d.RenderPlain(q.Key, reporter.Language, q.Args)).ToList() ?? [];
         await OutboxStore.EnqueueAsync(s, reporter.Channel, reporter.Address, c.ReporterId, c.Id, text, quick, now, format: TextFormat.Markup);
     }
+}
+
+/// <summary>Where a staff member is reached: the staff channel (telegram, simulator) and their address on it.</summary>
+internal sealed record StaffAddress(string Channel, string Address);
+
+/// <summary>The drafted answer travelling with a case until it is sent (then it is the answer) or the case closes.</summary>
+internal static class ComplaintDrafts
+{
+    public sealed record Draft(string Text, string DraftedBy, long DraftedAt);
+
+    public static Task<Draft?> FindAsync(DbSession s, long complaintId) =>
+        s.Connection.QuerySingleOrDefaultAsync<Draft>("SELECT text, drafted_by, drafted_at FROM complaint_drafts WHERE complaint_id = @complaintId",
+            new { complaintId }, s.Transaction);
+
+    public static Task SaveAsync(DbSession s, long complaintId, string text, string by, DateTimeOffset at) =>
+        s.Connection.ExecuteAsync(
+            """
+            INSERT INTO complaint_drafts (complaint_id, text, drafted_by, drafted_at) VALUES (@complaintId, @text, @by, @at)
+            ON CONFLICT (complaint_id) DO UPDATE SET text = excluded.text, drafted_by = excluded.drafted_by, drafted_at = excluded.drafted_at
+            """, new { complaintId, text, by, at = at.ToUnixTimeMilliseconds() }, s.Transaction);
+
+    public static Task DeleteAsync(DbSession s, long complaintId) =>
+        s.Connection.ExecuteAsync("DELETE FROM complaint_drafts WHERE complaint_id = @complaintId", new { complaintId }, s.Transaction);
 }

@@ -15,7 +15,10 @@ internal sealed class AgencyConfig
     public string? Workflow { get; set; }
     /// <summary>Receives oversight complaints (misconduct of officials): the inspectorate (APIP).</summary>
     public bool IsInspectorate { get; set; }
-    /// <summary>Per-agency service standards; empty = the <c>Sla</c> defaults.</summary>
+    /// <summary>
+    /// The old per-agency standards, only read to refuse them: an agency with other standards follows
+    /// its own workflow file (<see cref="Workflow"/>).
+    /// </summary>
     public TimeSpan? AcceptWithin { get; set; }
     public TimeSpan? AnswerWithin { get; set; }
 }

@@ -1,38 +1,20 @@
 namespace LaporBot.Workflow;
 
 /// <summary>
-/// Service standards (mutu baku). Defaults follow the Cilacap SOP; LAPOR!-style deployments set
-/// e.g. Answer to 5.00:00:00 with UseWorkingTime.
+/// What the clock does outside the workflow file's steps. Every step's standard, reminder and
+/// escalation comes from the file (workflows/*.yaml); these cover the citizen's side and the digest.
 /// </summary>
 internal sealed class SlaOptions
 {
     public const string Section = "Sla";
 
-    /// <summary>Submission → assigned to an agency (disposition).</summary>
-    public TimeSpan Assign { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>Assigned → the agency accepts it (or sends it back).</summary>
-    public TimeSpan Accept { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>Accepted → answered.</summary>
-    public TimeSpan Answer { get; set; } = TimeSpan.FromMinutes(60);
-
-    /// <summary>Submission → answered.</summary>
-    public TimeSpan Total { get; set; } = new(2, 15, 0);
-
-    /// <summary>Answer and Total for complaints berkadar pengawasan, routed to the inspectorate.</summary>
-    public TimeSpan OversightAnswer { get; set; } = TimeSpan.FromDays(60);
-
-    /// <summary>Share of a step's time after which the agency is reminded; between 0 and 1.</summary>
-    public double ReminderShare { get; set; } = 0.5;
-
     /// <summary>
-    /// When true, deadlines skip nights, weekends and holidays of the working calendar; the days
-    /// part of a duration then counts working days ("5 hari kerja"), the rest working hours.
+    /// The keys that set the old fixed three-step standards. They now live in the workflow file, so
+    /// start-up refuses them rather than silently ignoring a deployment's standards.
     /// </summary>
-    public bool UseWorkingTime { get; set; }
+    public static readonly IReadOnlyList<string> MovedToWorkflow = ["Assign", "Accept", "Answer", "Total", "OversightAnswer", "ReminderShare", "UseWorkingTime"];
 
-    /// <summary>An answered complaint without a reply from the citizen closes after this.</summary>
+    /// <summary>An answered complaint without a reply from the citizen closes after this, when the workflow file sets no auto_close.</summary>
     public TimeSpan AutoCloseAfter { get; set; } = TimeSpan.FromDays(10);
 
     /// <summary>Count AutoCloseAfter in working days (LAPOR!: 10 working days); it must then be whole days.</summary>
@@ -47,6 +29,3 @@ internal sealed class SlaOptions
     /// <summary>Local time of day at which the overdue digest goes to the triage desk.</summary>
     public TimeSpan DigestTime { get; set; } = new(8, 0, 0);
 }
-
-/// <summary>Per-agency service standards; null keeps the deployment's value.</summary>
-internal sealed record AgencySla(TimeSpan? Accept = null, TimeSpan? Answer = null);

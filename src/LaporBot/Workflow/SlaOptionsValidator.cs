@@ -3,23 +3,15 @@ using Microsoft.Extensions.Options;
 namespace LaporBot.Workflow;
 
 /// <summary>Start-up checks for <see cref="SlaOptions"/>; each message names the key and how to fix it.</summary>
-internal sealed class SlaOptionsValidator : IValidateOptions<SlaOptions>
+internal sealed class SlaOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<SlaOptions>
 {
     public ValidateOptionsResult Validate(string? name, SlaOptions o)
     {
         var errors = new List<string?>
         {
-            DurationProblem("Sla:Assign", o.Assign),
-            DurationProblem("Sla:Accept", o.Accept),
-            DurationProblem("Sla:Answer", o.Answer),
-            DurationProblem("Sla:Total", o.Total),
-            DurationProblem("Sla:OversightAnswer", o.OversightAnswer),
             DurationProblem("Sla:AutoCloseAfter", o.AutoCloseAfter),
+            DurationProblem("Sla:ReturnedWithin", o.ReturnedWithin),
         };
-        if (!(o.ReminderShare > 0 && o.ReminderShare < 1))
-        {
-            errors.Add($"Sla:ReminderShare is {o.ReminderShare}; use a share between 0 and 1 (exclusive), e.g. 0.5 to remind halfway.");
-        }
         if (o.AutoCloseInWorkingDays && o.AutoCloseAfter > TimeSpan.Zero && o.AutoCloseAfter.Ticks % TimeSpan.TicksPerDay != 0)
         {
             errors.Add($"Sla:AutoCloseAfter is {o.AutoCloseAfter}; with Sla:AutoCloseInWorkingDays it counts working days, so use whole days such as 10.00:00:00.");
@@ -28,10 +20,15 @@ internal sealed class SlaOptionsValidator : IValidateOptions<SlaOptions>
         {
             errors.Add($"Sla:DigestTime is {o.DigestTime}; use a local time of day such as 08:00:00 (hh:mm:ss).");
         }
+        // The old fixed standards: one way to set a step's time, the workflow file.
+        foreach (var key in SlaOptions.MovedToWorkflow.Where(k => configuration?[$"{SlaOptions.Section}:{k}"] is not null))
+        {
+            errors.Add($"Sla:{key} is no longer read: every step's standard, reminder share and working/calendar time is set in the workflow file " +
+                "(Workflow:File, see workflows/README.md). Remove Sla:" + key + " and adapt the file instead.");
+        }
         return Result(errors);
     }
 
-    /// <summary>Also for the agencies' overrides, so every duration is explained the same way.</summary>
     internal static string? DurationProblem(string key, TimeSpan value) =>
         value > TimeSpan.Zero
             ? null

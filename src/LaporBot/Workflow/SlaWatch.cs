@@ -7,17 +7,17 @@ using LaporBot.Staff;
 namespace LaporBot.Workflow;
 
 /// <summary>
-/// The clock's rounds, reading everything from the database: reminders at a share of each step's
-/// time, overdue marking with the triage desk told, auto-closing answered cases nobody replied to,
-/// and the daily overdue digest. Every action is a guarded update plus a timeline event, so a
+/// The clock's rounds, reading everything from the database: reminders at the workflow file's share
+/// of each step's time, overdue marking with the step's role holders told, the file's escalations,
+/// auto-closing answered cases nobody replied to, and the daily overdue digest. Every action is a guarded update plus a timeline event, so a
 /// round run twice, late, or on two servers does each thing once.
 /// </summary>
-internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPolicy sla, OutboxSignal signal, TimeProvider clock, ILogger<SlaWatch> logger)
+internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, WorkingCalendar calendar, OutboxSignal signal, TimeProvider clock, ILogger<SlaWatch> logger)
 {
     public sealed record Round(int Reminded, int Overdue, int AutoClosed)
     {
-        /// <summary>Cases that passed the SOP's total standard (submission → answer) in this round.</summary>
-        public int TotalOverdue { get; init; }
+        /// <summary>Escalations of the workflow file that fired in this round (each once per case, or per step).</summary>
+        public int Escalated { get; init; }
 
         /// <summary>Returned cases whose citizen was reminded / that closed uncompleted in this round (the latter also in AutoClosed).</summary>
         public int ReturnedReminded { get; init; }
@@ -46,13 +46,17 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
                     replied ? "batas waktu tanggapan pelapor setelah jawaban habis" : "tidak ada tanggapan pelapor setelah jawaban",
                     now, replied ? "auto_closed_after_reply" : "auto_closed");
             }, ct);
-        // The total standard (Cilacap: 2 h 15 min from submission to answer) is watched on its own:
-        // every step can be on time while the whole still runs late (e.g. after a return to triage).
-        var totalLate = await ForEachAsync(
-            // Reopened cases were answered within the standard once; their new answer has its own step deadline.
-            "status IN ('submitted', 'triage', 'assigned', 'accepted') AND total_due_at <= @at " +
-            "AND NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = complaints.id AND e.kind = 'total_overdue')",
-            at, (s, c) => workflow.MarkTotalOverdueAsync(s, c, now), ct);
+        // The file's escalations (Cilacap: past the total 2 h 15 min from submission; Muara Enim: the
+        // inspectorate once a step is late): escalate_at is the next one due for each case.
+        var escalated = 0;
+        await ForEachAsync(
+            "status IN ('triage', 'assigned', 'accepted', 'reopened') AND escalate_at <= @at",
+            at, async (s, c) =>
+            {
+                var n = await workflow.EscalateAsync(s, c, now);
+                escalated += n;
+                return true; // escalate_at moved on even when nothing fired (the case changed since it was set)
+            }, ct);
         // A case returned to the citizen has its own standard (Sla:ReturnedWithin): the citizen is
         // reminded at half of it, and it closes when it runs out.
         var returnedReminded = await ForEachAsync(
@@ -62,13 +66,13 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
             "status = 'returned' AND due_at <= @at",
             at, (s, c) => workflow.ExpireReturnedAsync(s, c, now), ct);
         closed += returnedClosed;
-        if (reminded + overdue + closed + totalLate + returnedReminded > 0)
+        if (reminded + overdue + closed + escalated + returnedReminded > 0)
         {
             signal.Notify();
-            logger.LogInformation("SLA round: {Reminded} reminded, {Overdue} overdue, {Closed} auto-closed, {TotalLate} past the total standard",
-                reminded, overdue, closed, totalLate);
+            logger.LogInformation("SLA round: {Reminded} reminded, {Overdue} overdue, {Closed} auto-closed, {Escalated} escalations",
+                reminded, overdue, closed, escalated);
         }
-        return new Round(reminded, overdue, closed) { TotalOverdue = totalLate, ReturnedReminded = returnedReminded, ReturnedClosed = returnedClosed };
+        return new Round(reminded, overdue, closed) { Escalated = escalated, ReturnedReminded = returnedReminded, ReturnedClosed = returnedClosed };
     }
 
     /// <summary>Whether the citizen rated or commented on the current answer (a new answer clears the rating).</summary>
@@ -106,12 +110,12 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, SlaPoli
     {
         var now = clock.GetUtcNow();
         // With the working calendar on, no digest on weekends and holidays (the cron fires daily).
-        if (sla.Calendar.Enabled && !sla.Calendar.IsWorkingDay(sla.Calendar.Local(now).Day))
+        if (calendar.Enabled && !calendar.IsWorkingDay(calendar.Local(now).Day))
         {
             return false;
         }
         // The deployment's own zone: in Jayapura (UTC+9) 00:30 is a new day while Jakarta is still on the old one.
-        var day = sla.Calendar.Local(now).Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var day = calendar.Local(now).Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await using (var s = await db.BeginAsync(ct))
         {
             var first = await s.Connection.ExecuteAsync("INSERT INTO digests (day, sent_at) VALUES (@day, @at) ON CONFLICT DO NOTHING",

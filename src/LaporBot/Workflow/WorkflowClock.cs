@@ -1,5 +1,10 @@
 namespace LaporBot.Workflow;
 
+/// <param name="DueAt">When the step becomes overdue.</param>
+/// <param name="RemindAt">When its role holders are reminded (the file's share of the step's time).</param>
+/// <param name="Allowed">The standard that applied, or its extended allowance.</param>
+internal sealed record Deadline(DateTimeOffset DueAt, DateTimeOffset RemindAt, TimeSpan Allowed);
+
 /// <summary>
 /// Turns a workflow step's standard into instants: the deadline, the reminder, the escalations.
 /// Calendar standards count every hour; working standards count working days, then working hours,

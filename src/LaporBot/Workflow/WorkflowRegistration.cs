@@ -30,14 +30,15 @@ internal static class WorkflowRegistration
         services.AddOptions<SlaOptions>().Bind(config.GetSection(SlaOptions.Section)).ValidateOnStart();
         services.AddOptions<CalendarOptions>().Bind(config.GetSection(CalendarOptions.Section)).ValidateOnStart();
         services.AddOptions<SchedulerOptions>().Bind(config.GetSection(SchedulerOptions.Section));
-        services.AddSingleton<IValidateOptions<SlaOptions>, SlaOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SlaOptions>>(sp => new SlaOptionsValidator(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IValidateOptions<CalendarOptions>, CalendarOptionsValidator>();
         services.AddSingleton<IValidateOptions<List<AgencyConfig>>, AgencyConfigValidator>();
         services.AddOptions<WorkflowOptions>().Bind(config.GetSection(WorkflowOptions.Section));
         services.AddSingleton<WorkflowCatalog>();
         services.AddSingleton(sp => new WorkingCalendar(sp.GetRequiredService<IOptions<CalendarOptions>>().Value));
-        services.AddSingleton(sp => new SlaPolicy(sp.GetRequiredService<IOptions<SlaOptions>>().Value, sp.GetRequiredService<WorkingCalendar>()));
+        services.AddSingleton<WorkflowClock>();
         services.AddSingleton<ComplaintWorkflow>();
+        services.AddSingleton<CaseActions>();
         services.AddSingleton<SlaWatch>();
         services.AddHostedService<AgencySeeder>();
 
@@ -106,7 +107,12 @@ internal sealed class AgencySeeder(IDatabase db, IOptions<List<AgencyConfig>> ag
         await using (var s = await db.BeginAsync(cancellationToken))
         {
             await AgencyStore.SeedAsync(s, agencies.Value, triage.Value, clock.GetUtcNow());
+            var moved = await WorkflowUpgrade.MoveLegacyStepsAsync(s, workflows);
             await s.CommitAsync(cancellationToken);
+            if (moved > 0)
+            {
+                logger.LogInformation("Workflow: {Count} open cases from before the workflow files moved to their steps in the file", moved);
+            }
         }
         logger.LogInformation("Agency directory: {Agencies} agencies, {Triage} triage admins from configuration", agencies.Value.Count, triage.Value.AdminTelegramIds.Count);
         await WarnAsync(cancellationToken);
@@ -137,6 +143,11 @@ internal sealed class AgencyConfigValidator : IValidateOptions<List<AgencyConfig
             if (!System.Text.RegularExpressions.Regex.IsMatch(a.Code ?? "", "^[A-Za-z0-9_-]{2,20}$"))
             {
                 errors.Add($"Agencies:{i}:Code is '{a.Code}'; use 2–20 letters, digits, '-' or '_' (e.g. DPUPR). Staff type it in /disposisi.");
+            }
+            if (a.AcceptWithin is not null || a.AnswerWithin is not null)
+            {
+                errors.Add($"Agencies:{i}:AcceptWithin/AnswerWithin are no longer read: an agency with its own standards gets its own workflow file " +
+                    $"(Agencies:{i}:Workflow, e.g. a copy of workflows/cilacap.yaml with its times; see workflows/README.md).");
             }
             if (string.IsNullOrWhiteSpace(a.Name))
             {

@@ -54,6 +54,34 @@ public class PostgresMigrationTests
     }
 
     [SkippableFact]
+    public async Task Migration_0010_applied_after_0011_still_shows_its_columns_in_complaint_details()
+    {
+        // A database created before 0010 existed: everything else applied, then 0010 arrives with an upgrade.
+        await using var pg = await TestDatabase.CreateAsync(Backend.Postgres);
+        await using var db = new PostgresDatabase(pg.Target);
+        await using (var c = await db.OpenAsync())
+        {
+            await c.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+            foreach (var script in Migrator.Scripts(SqlDialect.Postgres).Where(s => s.Version != 10))
+            {
+                await c.ExecuteAsync(script.Sql);
+                await c.ExecuteAsync("INSERT INTO schema_migrations VALUES (@v, @n, 0)", new { v = script.Version, n = script.Name });
+            }
+            Assert.Equal(0, await ViewColumnAsync(c, "step_allowed_seconds"));
+        }
+
+        Assert.Equal([10], await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync());
+
+        await using var after = await db.OpenAsync();
+        Assert.Equal(1, await ViewColumnAsync(after, "step_allowed_seconds"));
+        Assert.Equal(1, await ViewColumnAsync(after, "name"));
+    }
+
+    private static Task<long> ViewColumnAsync(System.Data.Common.DbConnection c, string column) =>
+        c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'complaint_details' AND column_name = @column", new { column });
+
+    [SkippableFact]
     public async Task Several_instances_migrating_at_once_apply_each_script_once()
     {
         await using var pg = await TestDatabase.CreateAsync(Backend.Postgres);

@@ -30,6 +30,9 @@ internal sealed class RoutingKit : IAsyncDisposable
     public FakeTelegramServer Fake => Telegram.Fake;
     public string DatabasePath => Telegram.DatabasePath;
 
+    /// <summary>triage → assigned → accepted → answered in 15 + 15 + 60 minutes, as LaporBot worked before the workflow files.</summary>
+    public static string ThreeStepWorkflow => Path.Combine(TestPaths.TestData, "workflows", "three-step.yaml");
+
     public static Dictionary<string, string?> AgencySettings(IDictionary<string, string?>? extra = null)
     {
         var s = new Dictionary<string, string?>
@@ -54,6 +57,8 @@ internal sealed class RoutingKit : IAsyncDisposable
             ["Agencies:2:IsInspectorate"] = "true",
             ["Agencies:2:AdminTelegramIds:0"] = InspAdmin.ToString(),
             ["Routing:AutoAssign"] = "true",
+            // The pre-workflow-file lifecycle as a file: these tests are about routing and the desk, not one SOP.
+            ["Workflow:File"] = ThreeStepWorkflow,
             ["Scheduler:WatchInterval"] = "00:00:01",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())

@@ -28,10 +28,13 @@ public sealed class AuthorizationMatrixApp : IAsyncLifetime
 }
 
 /// <summary>
-/// Who may do what on Telegram: every staff command and button × {the case's agency, another
-/// agency, the triage desk, a stranger}. Agency admins act only on their own agency's cases and
-/// never dispose, return or close; the triage desk may do everything; strangers are refused
-/// politely. A refused action changes nothing: not the complaint row, not its timeline.
+/// Who may do what on Telegram, end to end: every command and button of the pre-workflow desk ×
+/// {the case's agency, another agency, the triage desk, a stranger}, on a case at the agency's first
+/// step. Agency admins act only on their own agency's cases and never dispose, return or close; the
+/// triage desk views and closes any case but does not act at an agency's step; strangers are refused
+/// politely. A refused action changes nothing: not the complaint row, not its timeline. The full
+/// matrix (every action × every role × own/other agency at every step of every shipped SOP) is
+/// <see cref="CaseAuthorizationMatrixTests"/>.
 /// </summary>
 public class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClassFixture<AuthorizationMatrixApp>
 {
@@ -39,6 +42,7 @@ public class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClassFixtur
     private const string NotYours = "not-your-agency";
     private const string TriageOnly = "triage-only";
     private const string NotStaff = "not-staff";
+    private const string NotYourStep = "not-your-step";
 
     private RoutingKit Kit => app.Kit;
 
@@ -66,23 +70,23 @@ public class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClassFixtur
     [InlineData("/lihat", "unknown", NotStaff)]
     [InlineData("/terima", "right-agency", Allowed)]
     [InlineData("/terima", "other-agency", NotYours)]
-    [InlineData("/terima", "triage", Allowed)]
+    [InlineData("/terima", "triage", NotYourStep)]
     [InlineData("/terima", "unknown", NotStaff)]
     [InlineData("/tolak", "right-agency", Allowed)]
     [InlineData("/tolak", "other-agency", NotYours)]
-    [InlineData("/tolak", "triage", Allowed)]
+    [InlineData("/tolak", "triage", NotYourStep)]
     [InlineData("/tolak", "unknown", NotStaff)]
     [InlineData("/balas", "right-agency", Allowed)]
     [InlineData("/balas", "other-agency", NotYours)]
-    [InlineData("/balas", "triage", Allowed)]
+    [InlineData("/balas", "triage", NotYourStep)]
     [InlineData("/balas", "unknown", NotStaff)]
     [InlineData("/disposisi", "right-agency", TriageOnly)]
     [InlineData("/disposisi", "other-agency", TriageOnly)]
-    [InlineData("/disposisi", "triage", Allowed)]
+    [InlineData("/disposisi", "triage", NotYourStep)]
     [InlineData("/disposisi", "unknown", NotStaff)]
     [InlineData("/kembalikan", "right-agency", TriageOnly)]
     [InlineData("/kembalikan", "other-agency", TriageOnly)]
-    [InlineData("/kembalikan", "triage", Allowed)]
+    [InlineData("/kembalikan", "triage", NotYourStep)]
     [InlineData("/kembalikan", "unknown", NotStaff)]
     [InlineData("/tutup", "right-agency", TriageOnly)]
     [InlineData("/tutup", "other-agency", TriageOnly)]
@@ -91,19 +95,19 @@ public class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClassFixtur
     // buttons
     [InlineData("button:terima", "right-agency", Allowed)]
     [InlineData("button:terima", "other-agency", NotYours)]
-    [InlineData("button:terima", "triage", Allowed)]
+    [InlineData("button:terima", "triage", NotYourStep)]
     [InlineData("button:terima", "unknown", NotStaff)]
     [InlineData("button:tolak", "right-agency", Allowed)]
     [InlineData("button:tolak", "other-agency", NotYours)]
-    [InlineData("button:tolak", "triage", Allowed)]
+    [InlineData("button:tolak", "triage", NotYourStep)]
     [InlineData("button:tolak", "unknown", NotStaff)]
     [InlineData("button:balas", "right-agency", Allowed)]
     [InlineData("button:balas", "other-agency", NotYours)]
-    [InlineData("button:balas", "triage", Allowed)]
+    [InlineData("button:balas", "triage", NotYourStep)]
     [InlineData("button:balas", "unknown", NotStaff)]
     [InlineData("button:disposisi", "right-agency", TriageOnly)]
     [InlineData("button:disposisi", "other-agency", TriageOnly)]
-    [InlineData("button:disposisi", "triage", Allowed)]
+    [InlineData("button:disposisi", "triage", NotYourStep)]
     [InlineData("button:disposisi", "unknown", NotStaff)]
     public async Task Staff_action_is_allowed_or_refused_without_any_change(string action, string who, string expected)
     {
@@ -115,6 +119,8 @@ public class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClassFixtur
             NotYours => StaffTexts.NotYourAgency,
             TriageOnly => StaffTexts.TriageOnly,
             NotStaff => StaffTexts.NotStaff,
+            // The case waits at the agency's first step: the desk does not act for the agency.
+            NotYourStep => StaffTexts.T("not_your_step", ("number", number), ("step", "Instansi menerima disposisi"), ("role", "Admin OPD")),
             _ => null,
         };
         var refusalsBefore = refusal is null ? 0 : Kit.TextsTo(user).Count(t => t == refusal);
@@ -183,7 +189,7 @@ public class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClassFixtur
             case "/terima" or "button:terima":
                 Assert.Equal(("accepted", "DPUPR"), (after.Status, after.AgencyCode));
                 Assert.Equal((actor, "accepted"), (last.Actor, last.Kind));
-                await Kit.WaitForMessageAsync(user, $"✅ Aduan {number} diterima.");
+                await Kit.WaitForMessageAsync(user, $"✅ Aduan {number} diterima dan diteruskan");
                 break;
             case "/tolak" or "button:tolak":
                 Assert.Equal(("triage", null), (after.Status, after.AgencyCode));

@@ -21,7 +21,7 @@ internal sealed class DeadlineKit : IAsyncDisposable
     public static readonly Dictionary<string, string?> WorkingTime = new()
     {
         ["Calendar:Enabled"] = "true",
-        ["Sla:UseWorkingTime"] = "true",
+        ["Workflow:File"] = Path.Combine(TestPaths.TestData, "workflows", "three-step-working.yaml"),
         ["Calendar:Holidays:0"] = "2026-12-24", // cuti bersama Natal
         ["Calendar:Holidays:1"] = "2026-12-25", // Natal
     };

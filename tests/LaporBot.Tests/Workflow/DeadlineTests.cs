@@ -1,12 +1,15 @@
 using LaporBot.Complaints;
+using LaporBot.Tests.Fakes;
 using LaporBot.Tests.Routing;
 using static LaporBot.Tests.Workflow.DeadlineKit;
 
 namespace LaporBot.Tests.Workflow;
 
 /// <summary>
-/// Service standards (Cilacap defaults: 15 min to accept, 60 min to answer) applied by the real SLA
-/// rounds to complaints that came in over Telegram; the clock is moved by hand, nothing sleeps.
+/// Service standards from the workflow file (the pre-workflow three steps as a file: 15 min to
+/// dispose, 15 min to accept, 60 min to answer, escalation past 2 h 15 min) applied by the real SLA
+/// rounds to complaints that came in over Telegram; the clock is moved by hand, nothing sleeps. The
+/// shipped SOPs are walked in <see cref="SopLifecycleTests"/>.
 /// </summary>
 public class DeadlineTests
 {
@@ -19,7 +22,7 @@ public class DeadlineTests
         await using var k = await StartAsync(T);
         var number = await k.FileAndRouteAsync(Jalan);
         var row = await k.RowAsync(number);
-        Assert.Equal((ComplaintStatus.Assigned, "DPUPR", "accept"), (row.Status, row.AgencyCode, row.Step));
+        Assert.Equal((ComplaintStatus.Assigned, "DPUPR", "terima"), (row.Status, row.AgencyCode, row.Step));
         Assert.Equal(T.AddMinutes(15), Time(row.DueAt));
         Assert.Equal(T.AddMinutes(7.5), Time(row.RemindAt));
 
@@ -31,7 +34,7 @@ public class DeadlineTests
         Assert.Equal(new(1, 0, 0), await k.RoundAsync());
         var reminder = await k.Kit.WaitForMessageAsync(RoutingKit.PuAdmin, "Pengingat");
         Assert.Contains(number, reminder.GetProperty("text").GetString());
-        Assert.Contains("belum diterima instansi", reminder.GetProperty("text").GetString());
+        Assert.Contains("Instansi menerima disposisi", reminder.GetProperty("text").GetString());
         Assert.Equal(T.AddMinutes(8), Time((await k.RowAsync(number)).RemindedAt));
         Assert.Equal(new(0, 0, 0), await k.RoundAsync());
         k.At(T.AddMinutes(14));
@@ -45,24 +48,26 @@ public class DeadlineTests
         k.At(T.AddMinutes(16));
         Assert.Equal(new(0, 1, 0), await k.RoundAsync());
         Assert.Equal(T.AddMinutes(16), Time((await k.RowAsync(number)).OverdueAt));
-        var told = await k.Kit.WaitForMessageAsync(RoutingKit.Triage, "melewati batas waktu");
+        // The step's own role holders are told; the file's escalations tell others.
+        var told = await k.Kit.WaitForMessageAsync(RoutingKit.PuAdmin, "melewati batas waktu");
         Assert.Contains(number, told.GetProperty("text").GetString());
         Assert.Contains("Dinas Pekerjaan Umum", told.GetProperty("text").GetString());
+        Assert.Equal(0, await k.QueuedAsync(RoutingKit.Triage, "melewati batas waktu"));
 
         k.At(T.AddMinutes(30));
         Assert.Equal(new(0, 0, 0), await k.RoundAsync());
         k.At(T.AddHours(5));
-        // Past the SOP's 2 h 15 min total as well: told once, on its own.
-        Assert.Equal(new(0, 0, 0) { TotalOverdue = 1 }, await k.RoundAsync());
+        // Past the file's escalation (2 h 15 min from submission, to the triage desk): told once.
+        Assert.Equal(new(0, 0, 0) { Escalated = 1 }, await k.RoundAsync());
         Assert.Equal(new(0, 0, 0), await k.RoundAsync());
-        Assert.Single(await k.EventsAsync(number, "total_overdue"));
-        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Triage, "standar waktu total"));
+        Assert.Equal("sistem:eskalasi", Assert.Single(await k.EventsAsync(number, "escalated")).Actor);
+        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Triage, "melewati standar total 2 jam 15 menit"));
         Assert.Single(await k.EventsAsync(number, "overdue"));
-        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Triage, "melewati batas waktu"));
+        Assert.Equal(1, await k.QueuedAsync(RoutingKit.PuAdmin, "melewati batas waktu"));
 
         var sla = (await k.Kit.TimelineAsync(number)).Where(e => e.Kind is "reminder" or "overdue").ToList();
         Assert.Equal([("sistem:sla", "reminder"), ("sistem:sla", "overdue")], sla.Select(e => (e.Actor, e.Kind)));
-        Assert.Contains("belum diterima instansi", sla[1].Note);
+        Assert.Contains("Instansi menerima disposisi", sla[1].Note);
     }
 
     [Fact]
@@ -78,7 +83,7 @@ public class DeadlineTests
 
         Assert.Equal(["reminder", "overdue"], (await k.Kit.TimelineAsync(number)).Where(e => e.Actor == "sistem:sla").Select(e => e.Kind));
         Assert.Equal(1, await k.QueuedAsync(RoutingKit.PuAdmin, "Pengingat"));
-        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Triage, "melewati batas waktu"));
+        Assert.Equal(1, await k.QueuedAsync(RoutingKit.PuAdmin, "melewati batas waktu"));
     }
 
     [Fact]
@@ -92,7 +97,7 @@ public class DeadlineTests
         k.At(T.AddMinutes(10));
         await k.Kit.PressAsync(RoutingKit.PuAdmin, $"terima:{number}");
         var row = await k.RowAsync(number);
-        Assert.Equal((ComplaintStatus.Accepted, "answer"), (row.Status, row.Step));
+        Assert.Equal((ComplaintStatus.Accepted, "jawab"), (row.Status, row.Step));
         Assert.Equal(T.AddMinutes(10), Time(row.StepStartedAt));
         Assert.Equal(T.AddMinutes(70), Time(row.DueAt));
         Assert.Equal(T.AddMinutes(40), Time(row.RemindAt));
@@ -103,7 +108,7 @@ public class DeadlineTests
         Assert.Equal(new(0, 0, 0), await k.RoundAsync());
         k.At(T.AddMinutes(41));
         Assert.Equal(new(1, 0, 0), await k.RoundAsync());
-        Assert.Equal(1, await k.QueuedAsync(RoutingKit.PuAdmin, "belum dijawab"));
+        Assert.Equal(1, await k.QueuedAsync(RoutingKit.PuAdmin, "(Instansi menjawab pelapor)"));
 
         k.At(T.AddMinutes(69));
         await k.Kit.SayAsync(RoutingKit.PuAdmin, $"/balas {number} Lubang sudah ditambal oleh tim UPT jalan pagi ini.");
@@ -138,9 +143,9 @@ public class DeadlineTests
 
         var overdue = Assert.Single(await k.EventsAsync(number, "overdue"));
         Assert.Equal("sistem:sla", overdue.Actor);
-        Assert.Contains("belum dijawab", overdue.Note);
-        var told = await k.Kit.WaitForMessageAsync(RoutingKit.Triage, "melewati batas waktu");
-        Assert.Contains("(dijawab)", told.GetProperty("text").GetString());
+        Assert.Contains("Instansi menjawab pelapor", overdue.Note);
+        var told = await k.Kit.WaitForMessageAsync(RoutingKit.PuAdmin, "melewati batas waktu");
+        Assert.Contains("\"Instansi menjawab pelapor\"", told.GetProperty("text").GetString());
     }
 
     [Fact]
@@ -149,12 +154,12 @@ public class DeadlineTests
         await using var k = await StartAsync(T);
         var number = await k.FileAndRouteAsync(Unclear);
         var row = await k.RowAsync(number);
-        Assert.Equal((ComplaintStatus.Triage, "assign"), (row.Status, row.Step));
+        Assert.Equal((ComplaintStatus.Triage, "disposisi"), (row.Status, row.Step));
         Assert.Equal(T.AddMinutes(15), Time(row.DueAt));
 
         k.At(T.AddMinutes(8));
         Assert.Equal(new(1, 0, 0), await k.RoundAsync());
-        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Triage, "belum didisposisikan"));
+        Assert.Equal(1, await k.QueuedAsync(RoutingKit.Triage, "(Disposisi Admin Utama)"));
         k.At(T.AddMinutes(15));
         Assert.Equal(new(0, 1, 0), await k.RoundAsync());
         Assert.Equal(1, await k.QueuedAsync(RoutingKit.Triage, "melewati batas waktu"));
@@ -163,7 +168,7 @@ public class DeadlineTests
         k.At(T.AddMinutes(20));
         await k.Kit.PressAsync(RoutingKit.Triage, $"disposisi:{number}:DLH");
         row = await k.RowAsync(number);
-        Assert.Equal((ComplaintStatus.Assigned, "accept", (long?)null), (row.Status, row.Step, row.OverdueAt));
+        Assert.Equal((ComplaintStatus.Assigned, "terima", (long?)null), (row.Status, row.Step, row.OverdueAt));
         Assert.Equal(T.AddMinutes(35), Time(row.DueAt));
         k.At(T.AddMinutes(34));
         Assert.Equal(new(1, 0, 0), await k.RoundAsync());
@@ -171,12 +176,11 @@ public class DeadlineTests
     }
 
     [Fact]
-    public async Task An_agency_override_changes_only_that_agencys_deadlines()
+    public async Task An_agencys_own_workflow_file_changes_only_that_agencys_deadlines()
     {
         await using var k = await StartAsync(T, new Dictionary<string, string?>
         {
-            ["Agencies:1:AcceptWithin"] = "01:00:00",
-            ["Agencies:1:AnswerWithin"] = "04:00:00",
+            ["Agencies:1:Workflow"] = Path.Combine(TestPaths.TestData, "workflows", "three-step-slow.yaml"), // 1 h to accept, 4 h to answer
         });
         var jalan = await k.FileAndRouteAsync(Jalan);
         var sampah = await k.FileAndRouteAsync(Sampah, citizen: RoutingKit.Citizen + 1);
@@ -211,13 +215,12 @@ public class DeadlineTests
         var number = await k.FileAndRouteAsync(Pungli);
         var row = await k.RowAsync(number);
         Assert.Equal(("INSPEKTORAT", true), (row.AgencyCode, row.Oversight));
-        Assert.Equal(T.AddMinutes(15), Time(row.DueAt)); // accepting is not an oversight matter: the usual 15 min
-        Assert.Equal(T.AddDays(60), Time(row.TotalDueAt));
+        // Straight to the file's oversight step: 60 days; the total is the desk's 15 minutes plus those.
+        Assert.Equal((ComplaintStatus.Assigned, "pengawasan"), (row.Status, row.Step));
+        Assert.Equal(T.AddDays(60).AddMinutes(15), Time(row.TotalDueAt));
+        Assert.Null(row.EscalateAt); // the 2 h 15 min total is shorter than the oversight path: not for this case
 
-        var accepted = T.AddMinutes(5);
-        k.At(accepted);
-        await k.Kit.PressAsync(RoutingKit.InspAdmin, $"terima:{number}");
-        row = await k.RowAsync(number);
+        var accepted = T;
         Assert.Equal(accepted.AddDays(60), Time(row.DueAt));
         Assert.Equal(accepted.AddDays(30), Time(row.RemindAt));
 
@@ -231,9 +234,9 @@ public class DeadlineTests
         Assert.Equal((0, 0, 0), (beforeDue.Reminded, beforeDue.Overdue, beforeDue.AutoClosed));
         k.At(accepted.AddDays(60));
         var due = await k.RoundAsync();
-        Assert.Equal((0, 1, 0), (due.Reminded, due.Overdue, due.AutoClosed));
-        Assert.Single(await k.EventsAsync(number, "total_overdue"));
-        var told = await k.Kit.WaitForMessageAsync(RoutingKit.Triage, "melewati batas waktu");
+        Assert.Equal((0, 1, 0, 0), (due.Reminded, due.Overdue, due.AutoClosed, due.Escalated));
+        Assert.Empty(await k.EventsAsync(number, "escalated"));
+        var told = await k.Kit.WaitForMessageAsync(RoutingKit.InspAdmin, "melewati batas waktu");
         Assert.Contains("Inspektorat Daerah", told.GetProperty("text").GetString());
     }
 }
@@ -316,7 +319,7 @@ public class AutoCloseTests
     public async Task A_returned_case_not_completed_is_reminded_at_half_its_3_days_then_closes_with_a_message_and_an_event()
     {
         await using var k = await StartAsync(T);
-        var number = await k.FileAndRouteAsync(Jalan);
+        var number = await k.FileAndRouteAsync(Unclear); // at the desk's step, which can return it
         await k.Kit.SayAsync(RoutingKit.Triage, $"/kembalikan {number} sebutkan RT/RW lokasinya");
         Assert.Equal(ComplaintStatus.Returned, await k.Kit.StatusAsync(number));
 

@@ -491,7 +491,7 @@ public abstract class LifecycleTests
         await kit.SayAsync(newAdmin, $"/terima {number}");
         await kit.WaitForStatusAsync(number, "accepted");
         await kit.WaitForExactMessageAsync(newAdmin,
-            $"✅ Aduan {number} diterima. Kirim jawaban dengan /balas {number} <jawaban> atau balas pesan notifikasinya.");
+            $"✅ Aduan {number} diterima dan diteruskan ke tahap berikutnya: Instansi menjawab pelapor.");
         Assert.Equal(("staf:9101 (DPUPR)", "accepted"), (await EventsAsync(kit, number))[^1]);
 
         await kit.SayAsync(latecomer, $"/start {code}");

@@ -1,4 +1,5 @@
 using LaporBot.Routing;
+using Microsoft.Extensions.Configuration;
 using LaporBot.Workflow;
 
 namespace LaporBot.Tests.Workflow;
@@ -22,15 +23,12 @@ public class SlaOptionsValidatorTests
     public void A_zero_duration_names_the_key_and_shows_the_format()
     {
         Assert.Equal(
-            ["Sla:Answer is 00:00:00; use a positive duration such as 01:00:00 (hh:mm:ss) or 5.00:00:00 for 5 days."],
-            Errors(new SlaOptions { Answer = TimeSpan.Zero }));
+            ["Sla:ReturnedWithin is 00:00:00; use a positive duration such as 01:00:00 (hh:mm:ss) or 5.00:00:00 for 5 days."],
+            Errors(new SlaOptions { ReturnedWithin = TimeSpan.Zero }));
     }
 
     [Theory]
-    [InlineData("Assign", "Sla:Assign is -00:05:00")]
-    [InlineData("Accept", "Sla:Accept is -00:05:00")]
-    [InlineData("Total", "Sla:Total is -00:05:00")]
-    [InlineData("OversightAnswer", "Sla:OversightAnswer is -00:05:00")]
+    [InlineData("ReturnedWithin", "Sla:ReturnedWithin is -00:05:00")]
     [InlineData("AutoCloseAfter", "Sla:AutoCloseAfter is -00:05:00")]
     public void Every_duration_must_be_positive(string property, string expectedStart)
     {
@@ -41,16 +39,22 @@ public class SlaOptionsValidatorTests
         Assert.Contains("positive duration", error);
     }
 
+    /// <summary>The old fixed standards are refused, not ignored: a deployment's times must not silently change.</summary>
     [Theory]
-    [InlineData(0.0)]
-    [InlineData(1.0)]
-    [InlineData(-0.5)]
-    [InlineData(double.NaN)]
-    public void ReminderShare_must_be_strictly_between_zero_and_one(double share)
+    [InlineData("Assign", "00:15:00")]
+    [InlineData("Accept", "00:15:00")]
+    [InlineData("Answer", "5.00:00:00")]
+    [InlineData("Total", "02:15:00")]
+    [InlineData("OversightAnswer", "60.00:00:00")]
+    [InlineData("ReminderShare", "0.5")]
+    [InlineData("UseWorkingTime", "true")]
+    public void The_old_step_standards_are_refused_with_a_pointer_to_the_workflow_file(string key, string value)
     {
-        var error = Assert.Single(Errors(new SlaOptions { ReminderShare = share }));
-        Assert.StartsWith("Sla:ReminderShare is ", error);
-        Assert.Contains("between 0 and 1", error);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"Sla:{key}"] = value }).Build();
+        var error = Assert.Single(new SlaOptionsValidator(config).Validate(null, new SlaOptions()).Failures!);
+        Assert.StartsWith($"Sla:{key} is no longer read", error);
+        Assert.Contains("workflow file", error);
+        Assert.True(new SlaOptionsValidator(new ConfigurationBuilder().Build()).Validate(null, new SlaOptions()).Succeeded);
     }
 
     [Fact]
@@ -73,7 +77,7 @@ public class SlaOptionsValidatorTests
     [Fact]
     public void Several_problems_are_reported_together()
     {
-        Assert.Equal(2, Errors(new SlaOptions { Assign = TimeSpan.Zero, ReminderShare = 2 }).Count);
+        Assert.Equal(2, Errors(new SlaOptions { ReturnedWithin = TimeSpan.Zero, DigestTime = TimeSpan.FromHours(-1) }).Count);
     }
 
     [Theory]
