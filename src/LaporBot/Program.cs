@@ -17,6 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLaporOptionsValidation();
 builder.AddProxies();
 builder.AddHealth();
+builder.AddMetrics();
 builder.AddData();
 builder.AddConversations();
 builder.AddOutbox();
@@ -41,10 +42,12 @@ if (await Cli.TryRunAsync(app, args) is { } exitCode)
 }
 
 app.UseForwardedHeaders();
+app.UseLaporMetrics();
 app.UseLaporErrorHandling();
 app.UseRateLimiter();
 
 app.MapHealth();
+app.MapLaporMetrics();
 app.MapTwilioWebhooks();
 app.MapTelegramWebhooks();
 app.MapMetaWebhooks();

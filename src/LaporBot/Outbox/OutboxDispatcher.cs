@@ -20,6 +20,7 @@ internal sealed class OutboxDispatcher(
     TimeProvider clock,
     IOptions<OutboxOptions> options,
     DeliveryThrottle throttle,
+    Hosting.LaporMetrics metrics,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
@@ -218,11 +219,13 @@ internal sealed class OutboxDispatcher(
         {
             case SendResult.Sent sent:
                 await OutboxStore.MarkSentAsync(db, row.Id, sent.ProviderMessageId, now, ct);
+                metrics.Sent(row.Channel);
                 break;
             case TemplateRequired t:
                 // The channel found no approved template to fall back on outside WhatsApp's 24-hour window.
                 await OutboxStore.MarkDeadAsync(db, row.Id, $"outside the 24-hour window and no template is configured: {t.Error}", now, ct);
                 logger.LogWarning("Outbox {Id} via {Channel}: needs a template, none configured; marked dead", row.Id, row.Channel);
+                metrics.SendFailed(row.Channel, dead: true);
                 break;
             case SendResult.Permanent p:
                 await OutboxStore.MarkDeadAsync(db, row.Id, p.Error, now, ct);
@@ -231,16 +234,19 @@ internal sealed class OutboxDispatcher(
                     await OutboxStore.MarkReporterUnreachableAsync(db, rid, now, ct);
                 }
                 logger.LogWarning("Outbox {Id} via {Channel} failed permanently: {Error}", row.Id, row.Channel, p.Error);
+                metrics.SendFailed(row.Channel, dead: true);
                 break;
             case SendResult.Retryable r when row.Attempts >= o.MaxAttempts:
                 await OutboxStore.MarkDeadAsync(db, row.Id, $"gave up after {row.Attempts} attempts: {r.Error}", now, ct);
                 logger.LogWarning("Outbox {Id} via {Channel} is dead after {Attempts} attempts: {Error}", row.Id, row.Channel, row.Attempts, r.Error);
+                metrics.SendFailed(row.Channel, dead: true);
                 break;
             case SendResult.Retryable r:
                 var delay = r.RetryAfter ?? Backoff(row.Attempts, o);
                 await OutboxStore.MarkRetryAsync(db, row.Id, $"attempt {row.Attempts} of {o.MaxAttempts}: {r.Error}", now + delay, now, ct);
                 logger.LogInformation("Outbox {Id} via {Channel}: attempt {Attempt} of {Max} failed ({Error}); next in {Delay}",
                     row.Id, row.Channel, row.Attempts, o.MaxAttempts, r.Error, delay);
+                metrics.SendFailed(row.Channel, dead: false);
                 break;
         }
     }

@@ -182,6 +182,23 @@ internal static class OutboxStore
     }
 
     /// <summary>
+    /// When the oldest message that is due and that no sender holds became due; null when none waits.
+    /// Retries waiting for their time and messages being sent do not count: a value far in the past
+    /// means nobody is sending (see <see cref="OutboxBacklogCheck"/>).
+    /// </summary>
+    public static async Task<DateTimeOffset?> OldestWaitingAsync(IDatabase db, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var at = await c.ExecuteScalarAsync<long?>(
+            """
+            SELECT MIN(next_attempt_at) FROM outbox
+            WHERE status = 'pending' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)
+            """,
+            new { now = now.ToUnixTimeMilliseconds() });
+        return at is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    /// <summary>
     /// Makes the claims <paramref name="claimant"/> still holds due at once. Called when an instance
     /// starts (its previous process died mid-send) and when it stops: nothing of its own is in flight
     /// then, so the messages need not wait out their lease. The one that was being sent may go out twice.
