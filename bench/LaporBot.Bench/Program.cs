@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using LaporBot.Channels;
 using LaporBot.Complaints;
@@ -17,10 +19,16 @@ using Microsoft.Extensions.Options;
 //   dotnet run -c Release --project bench/LaporBot.Bench -- engine         the pure dialog engine (BenchmarkDotNet)
 //   dotnet run -c Release --project bench/LaporBot.Bench -- routing [n]    submission → agency notification queued, real Quartz
 //   dotnet run -c Release --project bench/LaporBot.Bench -- load [options] the whole app under signed webhooks vs the floor (bench/README.md)
+//   dotnet run -c Release --project bench/LaporBot.Bench -- dispatch [n] [senders]  the outbox dispatcher alone: n queued replies to fake providers
 var mode = args.FirstOrDefault() ?? "turn";
 if (mode == "load")
 {
     await LaporBot.Bench.Load.LoadBench.RunAsync(LaporBot.Bench.Load.LoadSettings.Parse(args.Skip(1).ToArray()));
+    return;
+}
+if (mode == "dispatch")
+{
+    await LaporBot.Bench.Load.DispatchBench.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 20_000, "Full", 10_000, args.Length > 2 ? int.Parse(args[2]) : 4);
     return;
 }
 if (mode == "floor-server")
@@ -31,7 +39,12 @@ if (mode == "floor-server")
 }
 if (mode == "engine")
 {
-    BenchmarkRunner.Run<EngineBenchmarks>(args: args.Skip(1).ToArray());
+    // In process: no separate build of a boilerplate project, which on a busy shared machine ran out of
+    // BenchmarkDotNet's two-minute build limit before measuring anything.
+    BenchmarkRunner.Run<EngineBenchmarks>(
+        DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(
+            BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance)),
+        args.Skip(1).ToArray());
     return;
 }
 if (mode == "routing")
@@ -74,7 +87,7 @@ internal static class Bench
 /// <summary>
 /// Wall-clock cost of whole turns through <see cref="TurnProcessor"/> on a SQLite file: store the
 /// inbound message, run the dialog, save state (and on every fifth turn a complaint with its
-/// tracking number and timeline event), queue the reply — one transaction each.
+/// tracking number and timeline event), queue the reply — one after another, so each is its own group-commit batch.
 /// </summary>
 internal static class TurnBench
 {
@@ -94,7 +107,8 @@ internal static class TurnBench
         {
             var db = new SqliteDatabase($"Data Source={Path.Combine(dir, "bench.db")}", Options.Create(new DatabaseOptions { SqliteSynchronous = synchronous }));
             await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
-            var processor = new TurnProcessor(db, Bench.Dialogs(), new TrackingNumbers(Options.Create(new ComplaintOptions())),
+            await using var writes = new GroupCommit(db, NullLogger<GroupCommit>.Instance);
+            var processor = new TurnProcessor(writes, Bench.Dialogs(), new TrackingNumbers(Options.Create(new ComplaintOptions())),
                 new OutboxSignal(), TimeProvider.System, Options.Create(new ConversationOptions()), NullLogger<TurnProcessor>.Instance);
 
             // Warm-up: JIT, connection pool, page cache.
@@ -131,7 +145,6 @@ internal static class TurnBench
 }
 
 [MemoryDiagnoser]
-[ShortRunJob]
 public class EngineBenchmarks
 {
     private DialogEngine _engine = null!;

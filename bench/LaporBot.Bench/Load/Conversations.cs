@@ -6,14 +6,14 @@ using System.Text.Json;
 namespace LaporBot.Bench.Load;
 
 /// <summary>
-/// What one citizen says: a greeting, the complaint, name, address, then "ya" to submit (five
-/// turns). Even citizens write over WhatsApp (Twilio), odd ones over Telegram. Every request is
+/// What one citizen says: a greeting, name, address, "sama" (the problem is at that address), the
+/// complaint, then "ya" to submit (six turns, the dialog's whole report form). Even citizens write over WhatsApp (Twilio), odd ones over Telegram. Every request is
 /// what the provider would send: a Twilio form signed with X-Twilio-Signature, or a Telegram
 /// update with the webhook secret header; every message id is unique.
 /// </summary>
 internal sealed class Conversations(string baseUrl, string twilioAuthToken, string telegramSecret, string runId)
 {
-    public const int Turns = 5;
+    public const int Turns = 6;
 
     // Three subjects, one per demo agency, so every agency's admins receive notifications.
     private static readonly string[] Complaints =
@@ -39,7 +39,8 @@ internal sealed class Conversations(string baseUrl, string twilioAuthToken, stri
         0 => "halo",
         1 => "Budi Santoso",
         2 => "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah",
-        3 => Complaints[citizen % Complaints.Length],
+        3 => "sama",
+        4 => Complaints[citizen % Complaints.Length],
         _ => "ya",
     };
 

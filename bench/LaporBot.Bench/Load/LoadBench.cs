@@ -146,9 +146,9 @@ internal static class LoadBench
         }
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-    private static Task<ChildProcess> StartAppAsync(string dir, string name, LoadSettings s, FakeProviders fake)
+    internal static Task<ChildProcess> StartAppAsync(string dir, string name, LoadSettings s, FakeProviders fake, IDictionary<string, string>? extra = null)
     {
         var port = ChildProcess.FreePort();
         var repo = global::Bench.RepoRoot();
@@ -192,6 +192,10 @@ internal static class LoadBench
             env[$"Agencies__{i}__Name"] = agencies[i][1];
             env[$"Agencies__{i}__Keywords__0"] = agencies[i][2];
             env[$"Agencies__{i}__AdminTelegramIds__0"] = AgencyAdmins[i].ToString(CultureInfo.InvariantCulture);
+        }
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>())
+        {
+            env[k] = v;
         }
         var appDll = Path.Combine(AppContext.BaseDirectory, "LaporBot.dll");
         return ChildProcess.StartAsync("dotnet", [appDll, "--contentRoot", Path.Combine(repo, "src", "LaporBot")], env, port,

@@ -26,7 +26,7 @@ internal sealed record LoadResult(string Name, int Requests, int Failures, doubl
 
 /// <summary>
 /// Plays whole conversations against a server. Closed loop: N connections, each plays one
-/// citizen's five turns back to back, then the next citizen. Open loop: messages are due at a
+/// citizen's six turns back to back, then the next citizen. Open loop: messages are due at a
 /// fixed rate whatever the server does; a citizen's next turn waits for the previous answer (as a
 /// provider's would for one chat), and every latency counts from when the message was due, so a
 /// server that falls behind shows it (no coordinated omission).

@@ -46,6 +46,7 @@ internal sealed class DialogDefinition
         "reopened_notice", "comment_forwarded", "closed_notice", "auto_closed", "status_answer",
         "quick_satisfied", "quick_unsatisfied", "quick_new_report", "quick_case", "returned_reminder", "returned_expired",
         "clarify_dropped", "quick_change_name", "quick_change_address", "quick_same_as_address", "name_yes_no", "name_is_command",
+        "returned_closed",
     ];
 
     /// <summary>Word lists the engine understands as answers (see dialogs/README.md).</summary>

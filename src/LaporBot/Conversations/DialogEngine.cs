@@ -607,6 +607,16 @@ internal sealed partial class DialogEngine(DialogDefinition dialog)
                         ResetToIdle(keepConfidential: false);
                         _s.Step = step.Next!;
                         return;
+                    case StepType.Resubmit when CaseFact(_s.Case) is not { Returned: true }:
+                        // The case stopped waiting while the citizen completed it (its time limit ran out and
+                        // it was closed): nothing to send back. Keep what they wrote and offer it as a new
+                        // complaint at the normal summary, which sends only on their YA.
+                        Say("returned_closed", ("tracking_number", _s.Case ?? ""));
+                        _s.Case = null;
+                        _s.CaseReason = null;
+                        id = _d.Steps.Values.First(c => c.Type == StepType.Confirm && c.Yes is { } y && _d.Steps[y].Type == StepType.Submit).Id;
+                        force = true;
+                        continue;
                     case StepType.Resubmit:
                         var number = _s.Case!;
                         _out.Add(new ResubmitReturned(number, Draft()));

@@ -29,12 +29,13 @@ internal interface IComplaintSubmittedHandler
 }
 
 /// <summary>
-/// One inbound message = one transaction: store it (deduplicated by provider id), run the dialog,
+/// One inbound message = one unit of work: store it (deduplicated by provider id), run the dialog,
 /// save the new state, any new complaint with its first timeline event, and the reply as an outbox
-/// row — all committed together; the dispatcher is woken after the commit.
+/// row — all or nothing, in its own savepoint of a group-commit batch (<see cref="GroupCommit"/>);
+/// the caller continues once the batch is committed, and the dispatcher is woken then.
 /// </summary>
 internal sealed class TurnProcessor(
-    IDatabase db,
+    GroupCommit writes,
     DialogCatalog dialogs,
     TrackingNumbers trackingNumbers,
     OutboxSignal outboxSignal,
@@ -69,73 +70,35 @@ internal sealed class TurnProcessor(
     private async Task<TurnOutcome> StoreWithApologyAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using (var s = await db.BeginAsync(cancellationToken))
+        var outcome = await writes.RunAsync(async w =>
         {
+            var s = w.Session;
             var reporter = await TurnStore.UpsertReporterAsync(s, message, now);
             if (await TurnStore.InsertInboundAsync(s, message, reporter.Id, now) is null)
             {
+                w.Discard();
                 return TurnOutcome.Duplicate;
             }
             await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, null,
                 dialogs.Main.Render("internal_error", reporter.Language, null), [], now, format: TextFormat.Markup);
-            await s.CommitAsync(cancellationToken);
+            return TurnOutcome.Accepted;
+        }, cancellationToken);
+        if (outcome == TurnOutcome.Accepted)
+        {
+            outboxSignal.Notify();
         }
-        outboxSignal.Notify();
-        return TurnOutcome.Accepted;
+        return outcome;
     }
 
     private async Task<TurnOutcome> RunTurnAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var dialog = dialogs.Main;
         var created = new List<long>();
-        await using (var s = await db.BeginAsync(cancellationToken))
+        // The turn runs in the next group-commit batch; this returns once that batch is committed.
+        var outcome = await writes.RunAsync(w => TurnAsync(w, message, now, created, cancellationToken), cancellationToken);
+        if (outcome == TurnOutcome.Duplicate)
         {
-            var reporter = await TurnStore.UpsertReporterAsync(s, message, now);
-            if (await TurnStore.InsertInboundAsync(s, message, reporter.Id, now) is null)
-            {
-                return TurnOutcome.Duplicate; // disposing the session rolls back the reporter touch
-            }
-
-            // The citizen's privacy words work at any point and leave the dialog where it was.
-            if (privacy is not null
-                && await privacy.TryHandleAsync(s, reporter, message.Text ?? message.QuickReplyPayload, now, cancellationToken) is { } privacyReply)
-            {
-                await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, null,
-                    await privacy.WithNoticeAsync(s, reporter, privacyReply, now), [], now);
-                await s.CommitAsync(cancellationToken);
-                outboxSignal.Notify();
-                return TurnOutcome.Accepted;
-            }
-
-            var state = await TurnStore.LoadStateAsync(s, reporter.Id, dialog.Id);
-            var o = options.Value;
-            // The dialog decides everything about earlier cases (ratings, "tidak puas", the clarifying
-            // question, completing a returned case) from these facts; see dialogs/README.md.
-            var context = new DialogContext(now, o.ExpireAfter, o.MaxMessageLength, reporter.Language)
-            {
-                Cases = followUp is null ? [] : await followUp.CasesAsync(s, reporter, now),
-                Identity = await TurnStore.LastIdentityAsync(s, reporter.Id),
-            };
-            var input = new DialogInput(message.Text ?? message.QuickReplyPayload, message.Location, message.Attachments,
-                message.Unsupported, message.ProfileName ?? reporter.DisplayName);
-            var turn = dialogs.Engine.Handle(state, input, context);
-
-            long? touched = null;
-            var effects = new StoreEffects(s, reporter, message.Channel, now, trackingNumbers, created, followUp, id => touched = id);
-            var reply = await ReplyComposer.ComposeAsync(dialog, turn, effects, cancellationToken);
-
-            await TurnStore.SaveStateAsync(s, reporter.Id, dialog.Id, turn.State, now);
-            if (turn.State.Language != reporter.Language)
-            {
-                await TurnStore.SetLanguageAsync(s, reporter.Id, turn.State.Language);
-            }
-            if (reply is not null)
-            {
-                await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id,
-                    created.Count > 0 ? created[^1] : touched, await WithNoticeAsync(s, reporter, reply.Text, now), reply.QuickReplies, now, format: TextFormat.Markup);
-            }
-            await s.CommitAsync(cancellationToken);
+            return outcome;
         }
 
         outboxSignal.Notify();
@@ -154,6 +117,58 @@ internal sealed class TurnProcessor(
                     logger.LogError(e, "After-submit handler {Handler} failed for complaint {ComplaintId}", handler.GetType().Name, id);
                 }
             }
+        }
+        return TurnOutcome.Accepted;
+    }
+
+    /// <summary>The turn's reads and writes, inside its savepoint of the batch's transaction (never committing it).</summary>
+    private async Task<TurnOutcome> TurnAsync(WriteScope w, InboundMessage message, DateTimeOffset now, List<long> created, CancellationToken cancellationToken)
+    {
+        var s = w.Session;
+        var dialog = dialogs.Main;
+        created.Clear(); // in case a retry of the unit ever reuses the list
+        var reporter = await TurnStore.UpsertReporterAsync(s, message, now);
+        if (await TurnStore.InsertInboundAsync(s, message, reporter.Id, now) is null)
+        {
+            w.Discard(); // undo the reporter touch
+            return TurnOutcome.Duplicate;
+        }
+
+        // The citizen's privacy words work at any point and leave the dialog where it was.
+        if (privacy is not null
+            && await privacy.TryHandleAsync(s, reporter, message.Text ?? message.QuickReplyPayload, now, cancellationToken) is { } privacyReply)
+        {
+            await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id, null,
+                await privacy.WithNoticeAsync(s, reporter, privacyReply, now), [], now);
+            return TurnOutcome.Accepted;
+        }
+
+        var state = await TurnStore.LoadStateAsync(s, reporter.Id, dialog.Id);
+        var o = options.Value;
+        // The dialog decides everything about earlier cases (ratings, "tidak puas", the clarifying
+        // question, completing a returned case) from these facts; see dialogs/README.md.
+        var context = new DialogContext(now, o.ExpireAfter, o.MaxMessageLength, reporter.Language)
+        {
+            Cases = followUp is null ? [] : await followUp.CasesAsync(s, reporter, now),
+            Identity = await TurnStore.LastIdentityAsync(s, reporter.Id),
+        };
+        var input = new DialogInput(message.Text ?? message.QuickReplyPayload, message.Location, message.Attachments,
+            message.Unsupported, message.ProfileName ?? reporter.DisplayName);
+        var turn = dialogs.Engine.Handle(state, input, context);
+
+        long? touched = null;
+        var effects = new StoreEffects(s, reporter, message.Channel, now, trackingNumbers, created, followUp, id => touched = id);
+        var reply = await ReplyComposer.ComposeAsync(dialog, turn, effects, cancellationToken);
+
+        await TurnStore.SaveStateAsync(s, reporter.Id, dialog.Id, turn.State, now);
+        if (turn.State.Language != reporter.Language)
+        {
+            await TurnStore.SetLanguageAsync(s, reporter.Id, turn.State.Language);
+        }
+        if (reply is not null)
+        {
+            await OutboxStore.EnqueueAsync(s, message.Channel, message.ChatAddress, reporter.Id,
+                created.Count > 0 ? created[^1] : touched, await WithNoticeAsync(s, reporter, reply.Text, now), reply.QuickReplies, now, format: TextFormat.Markup);
         }
         return TurnOutcome.Accepted;
     }

@@ -26,6 +26,7 @@ internal static class ServiceRegistration
                 ? new PostgresDatabase(cs)
                 : new SqliteDatabase(cs, sp.GetRequiredService<IOptions<DatabaseOptions>>());
         });
+        builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddHostedService<MigrationHostedService>();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;

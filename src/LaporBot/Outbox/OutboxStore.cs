@@ -45,6 +45,9 @@ internal sealed record OutboxRow
     public string? Attachment { get; init; }
     public string Format { get; init; } = "plain";
 
+    /// <summary>Within a channel, lower goes first (<see cref="OutboxPriority"/>).</summary>
+    public int Priority { get; init; }
+
     public TextFormat TextFormat => Format == "markup" ? TextFormat.Markup : TextFormat.Plain;
 
     /// <summary>The lease this claim set; whoever still finds it on the row owns the message.</summary>
@@ -92,76 +95,45 @@ internal static class OutboxStore
         "NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.recipient = o.recipient AND p.status = 'pending' AND p.id < o.id)";
 
     /// <summary>
-    /// The next message to claim: walks ix_outbox_lane in order, one index seek per row for
-    /// <see cref="IsHead"/>, no sort. The unary plus keeps the planner from preferring the
+    /// The next messages to claim, best first: walks ix_outbox_lane in order, one index seek per row
+    /// for <see cref="IsHead"/>, no sort. The unary plus keeps the planner from preferring the
     /// (status, next_attempt_at) index, which would sort the whole due queue for every claim.
     /// </summary>
-    internal const string NextCandidateSql =
+    internal const string NextCandidatesSql =
         $"""
         SELECT o.id FROM outbox o
         WHERE o.status = 'pending' AND o.channel = @channel
           AND +o.next_attempt_at <= @now AND (o.claimed_until IS NULL OR o.claimed_until <= @now)
           AND {IsHead}
         ORDER BY o.priority, o.id
-        LIMIT 1
-        """;
-
-    // What a claim returns: the row, its lease (renewed right before sending) and the chat's last inbound time.
-    private const string ClaimedColumns =
-        """
-        id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
-        next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment, format, claimed_until,
-        (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
+        LIMIT @limit
         """;
 
     /// <summary>
-    /// Claims the next message of <paramref name="channel"/> to send now, or null when none is due:
-    /// staff notifications first, then the oldest, one chat head at a time. Only what is about to be
-    /// sent is claimed, so a crash holds at most the messages in flight. Two senders (or instances)
-    /// never both win a row: on PostgreSQL the candidate is locked <c>FOR UPDATE SKIP LOCKED</c> and
-    /// claimed in the same statement, so a row another sender is claiming right now is skipped, not
-    /// waited for; on SQLite (one writer) the candidate is found with a plain read (no write lock) and
-    /// claimed by one short indexed UPDATE that re-checks it.
+    /// Claims up to <paramref name="limit"/> messages of <paramref name="channel"/> to send now, best
+    /// first (staff notifications, then the oldest), at most one per chat (only chat heads), in one
+    /// statement inside the caller's unit of work — the dispatcher runs it in a group-commit batch
+    /// (<see cref="GroupCommit"/>), so claiming a batch costs one share of a commit. Only what is
+    /// about to be sent should be claimed: a crash holds the claimed messages until the instance
+    /// restarts (or, for another instance, until the lease ends).
     /// </summary>
-    public static async Task<OutboxRow?> ClaimNextAsync(IDatabase db, string channel, string claimant, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    public static async Task<IReadOnlyList<OutboxRow>> ClaimAsync(
+        DbSession s, string channel, string claimant, DateTimeOffset now, TimeSpan lease, int limit)
     {
         var n = now.ToUnixTimeMilliseconds();
-        var until = (now + lease).ToUnixTimeMilliseconds();
-        await using var c = await db.OpenAsync(ct);
-        if (db.Dialect.LocksRows)
-        {
-            return await c.QuerySingleOrDefaultAsync<OutboxRow>(
-                $"""
-                UPDATE outbox SET claimed_until = @until, claimed_by = @claimant, attempts = attempts + 1, updated_at = @now
-                WHERE id = ({NextCandidateSql}{db.Dialect.SkipLockedSuffix})
-                RETURNING {ClaimedColumns}
-                """,
-                new { channel, until, claimant, now = n });
-        }
-        for (var tries = 0; tries < 5; tries++)
-        {
-            var id = await c.ExecuteScalarAsync<long?>(NextCandidateSql, new { channel, now = n });
-            if (id is null)
-            {
-                return null;
-            }
-            var row = await c.QuerySingleOrDefaultAsync<OutboxRow>(
-                $"""
-                UPDATE outbox SET claimed_until = @until, claimed_by = @claimant, attempts = attempts + 1, updated_at = @now
-                WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now
-                  AND (claimed_until IS NULL OR claimed_until <= @now)
-                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = outbox.channel AND p.recipient = outbox.recipient
-                                  AND p.status = 'pending' AND p.id < outbox.id)
-                RETURNING {ClaimedColumns}
-                """,
-                new { id, until, claimant, now = n });
-            if (row is not null)
-            {
-                return row;
-            }
-            // Another sender took it between our read and our update: look again.
-        }
-        return null;
+        var rows = (await s.Connection.QueryAsync<OutboxRow>(
+            $"""
+            UPDATE outbox SET claimed_until = @until, claimed_by = @claimant, attempts = attempts + 1, updated_at = @now
+            WHERE id IN ({NextCandidatesSql}{s.Dialect.SkipLockedSuffix})
+            RETURNING id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
+                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment, format, priority, claimed_until,
+                      (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
+            """,
+            new { channel, until = (now + lease).ToUnixTimeMilliseconds(), claimant, now = n, limit },
+            s.Transaction)).AsList();
+        // RETURNING gives no order: put them back in the order they were chosen.
+        rows.Sort((x, y) => x.Priority != y.Priority ? x.Priority.CompareTo(y.Priority) : x.Id.CompareTo(y.Id));
+        return rows;
     }
 
     /// <summary>
@@ -224,13 +196,19 @@ internal static class OutboxStore
             new { known = known.ToArray(), now = now.ToUnixTimeMilliseconds() });
     }
 
-    /// <summary>Gives one claim back unsent (stopping before its send began).</summary>
-    public static async Task ReleaseClaimAsync(IDatabase db, long id, CancellationToken ct)
+    /// <summary>Gives claims back unsent (stopping before their sends began): not an attempt.</summary>
+    public static async Task ReleaseClaimsAsync(IDatabase db, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
+        if (ids.Count == 0)
+        {
+            return;
+        }
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(
-            "UPDATE outbox SET claimed_until = NULL, claimed_by = NULL, attempts = attempts - 1 WHERE id = @id AND status = 'pending'",
-            new { id });
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await c.ExecuteAsync(
+                $"UPDATE outbox SET claimed_until = NULL, claimed_by = NULL, attempts = attempts - 1 WHERE status = 'pending' AND id IN ({string.Join(",", chunk)})");
+        }
     }
 
     /// <summary>
@@ -245,29 +223,22 @@ internal static class OutboxStore
             new { id = row.Id, mine = row.ClaimedUntil, until = until.ToUnixTimeMilliseconds() }) == 1;
     }
 
-    public static async Task MarkSentAsync(IDatabase db, long id, string? providerMessageId, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(
+    // The marks run inside the dispatcher's unit of work in a group-commit batch: many sends, one commit.
+
+    public static Task MarkSentAsync(DbSession s, long id, string? providerMessageId, DateTimeOffset now) =>
+        s.Connection.ExecuteAsync(
             "UPDATE outbox SET status = 'sent', provider_message_id = @pid, sent_at = @now, claimed_until = NULL, claimed_by = NULL, last_error = NULL, updated_at = @now WHERE id = @id",
-            new { id, pid = providerMessageId, now = now.ToUnixTimeMilliseconds() });
-    }
+            new { id, pid = providerMessageId, now = now.ToUnixTimeMilliseconds() }, s.Transaction);
 
-    public static async Task MarkRetryAsync(IDatabase db, long id, string error, DateTimeOffset nextAttempt, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(
+    public static Task MarkRetryAsync(DbSession s, long id, string error, DateTimeOffset nextAttempt, DateTimeOffset now) =>
+        s.Connection.ExecuteAsync(
             "UPDATE outbox SET next_attempt_at = @next, claimed_until = NULL, claimed_by = NULL, last_error = @error, updated_at = @now WHERE id = @id",
-            new { id, error, next = nextAttempt.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds() });
-    }
+            new { id, error, next = nextAttempt.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds() }, s.Transaction);
 
-    public static async Task MarkDeadAsync(IDatabase db, long id, string error, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(
+    public static Task MarkDeadAsync(DbSession s, long id, string error, DateTimeOffset now) =>
+        s.Connection.ExecuteAsync(
             "UPDATE outbox SET status = 'dead', claimed_until = NULL, claimed_by = NULL, last_error = @error, updated_at = @now WHERE id = @id",
-            new { id, error, now = now.ToUnixTimeMilliseconds() });
-    }
+            new { id, error, now = now.ToUnixTimeMilliseconds() }, s.Transaction);
 
     /// <summary>Puts a dead message back in the queue with fresh attempts (staff action).</summary>
     public static async Task<bool> RetryDeadAsync(IDatabase db, long id, DateTimeOffset now, CancellationToken ct)
@@ -278,12 +249,9 @@ internal static class OutboxStore
             new { id, now = now.ToUnixTimeMilliseconds() }) == 1;
     }
 
-    public static async Task MarkReporterUnreachableAsync(IDatabase db, long reporterId, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync("UPDATE reporters SET unreachable_at = @now WHERE id = @reporterId",
-            new { reporterId, now = now.ToUnixTimeMilliseconds() });
-    }
+    public static Task MarkReporterUnreachableAsync(DbSession s, long reporterId, DateTimeOffset now) =>
+        s.Connection.ExecuteAsync("UPDATE reporters SET unreachable_at = @now WHERE id = @reporterId",
+            new { reporterId, now = now.ToUnixTimeMilliseconds() }, s.Transaction);
 
     public static async Task<IReadOnlyList<OutboxRow>> ForRecipientAsync(DbConnection c, string channel, string recipient, long afterId) =>
         (await c.QueryAsync<OutboxRow>(

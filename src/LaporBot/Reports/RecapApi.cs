@@ -1,3 +1,4 @@
+using static LaporBot.Reports.ReportTexts;
 using System.Text;
 using Dapper;
 using LaporBot.Data;
@@ -30,29 +31,29 @@ internal static class RecapApi
             {
                 if (!RecapPeriod.TryParseKey(periode, out period))
                 {
-                    return BadRequest("Periode tidak dikenali. Gunakan 2026-11-24 (hari), 2026-11 (bulan), 2026-Q4 (triwulan), 2026-S2 (semester) atau 2026 (tahun).");
+                    return BadRequest(T("request.badPeriod"));
                 }
             }
             else if (RecapPeriod.TryParseDay(from, out var f) && RecapPeriod.TryParseDay(to, out var t))
             {
                 if (t < f)
                 {
-                    return BadRequest("Tanggal akhir lebih awal dari tanggal mulai.");
+                    return BadRequest(T("request.endBeforeStart"));
                 }
                 if (t.DayNumber - f.DayNumber + 1 > MaxDays)
                 {
-                    return BadRequest($"Rentang paling panjang {MaxDays} hari; untuk laporan tahunan pilih satu tahun.");
+                    return BadRequest(T("request.rangeTooLong", MaxDays));
                 }
                 period = RecapPeriod.Range(f, t);
             }
             else
             {
-                return BadRequest("Isi periode (mis. 2026-11) atau tanggal mulai dan tanggal akhir dengan format TTTT-BB-HH, mis. 2026-11-01.");
+                return BadRequest(T("request.noPeriod"));
             }
             var fmt = (format ?? RecapFormat.Xlsx).Trim().ToLowerInvariant();
             if (!RecapFormat.All.Contains(fmt))
             {
-                return BadRequest("Format harus xlsx, csv atau html.");
+                return BadRequest(T("request.badFormat"));
             }
             string? agency = null;
             if (!string.IsNullOrWhiteSpace(instansi))
@@ -61,7 +62,7 @@ internal static class RecapApi
                 agency = await c.ExecuteScalarAsync<string?>("SELECT code FROM agencies WHERE upper(code) = upper(@code)", new { code = instansi.Trim() });
                 if (agency is null)
                 {
-                    return BadRequest("Kode instansi tidak dikenal. Pilih instansi dari daftar di halaman Laporan.");
+                    return BadRequest(T("request.unknownAgency"));
                 }
             }
             IdentityRequest? identity = null;
@@ -69,12 +70,12 @@ internal static class RecapApi
             {
                 if (!http.User.IsOperator())
                 {
-                    return Results.Content(Page("Tidak diizinkan", "<h1>Tidak diizinkan</h1><p>Hanya operator yang dapat mengunduh laporan dengan identitas pelapor.</p>"),
+                    return Results.Content(Page(T("request.forbidden"), $"<h1>{E(T("request.forbidden"))}</h1><p>{E(T("request.identityOperatorsOnly"))}</p>"),
                         Html.ContentType, Encoding.UTF8, StatusCodes.Status403Forbidden);
                 }
                 if (string.IsNullOrWhiteSpace(alasan) || alasan.Trim().Length < 5)
                 {
-                    return BadRequest("Tuliskan alasan meminta identitas pelapor (paling sedikit 5 huruf); alasan dicetak pada laporan.");
+                    return BadRequest(T("request.identityReason"));
                 }
                 identity = new IdentityRequest(http.User.Identity?.Name ?? "operator", alasan.Trim());
             }
@@ -94,7 +95,7 @@ internal static class RecapApi
             NoStore(http);
             if (await stored.FindAsync(id, ct) is not { } found)
             {
-                return Results.Content(Page("Laporan tidak ditemukan", "<h1>Laporan tidak ditemukan</h1><p><a href=\"/status/rekap\">Kembali ke daftar laporan</a></p>"),
+                return Results.Content(Page(T("request.notFound"), $"<h1>{E(T("request.notFound"))}</h1><p><a href=\"/status/rekap\">{E(T("request.backToList"))}</a></p>"),
                     Html.ContentType, Encoding.UTF8, StatusCodes.Status404NotFound);
             }
             var type = RecapFormat.ContentType(found.Recap.Format);
@@ -127,6 +128,6 @@ internal static class RecapApi
     private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
     private static IResult BadRequest(string message) =>
-        Results.Content(Page("Permintaan laporan tidak valid", $"<h1>Permintaan laporan tidak valid</h1><p>{E(message)}</p><p><a href=\"/status/rekap\">Kembali</a></p>"),
+        Results.Content(Page(T("request.invalid"), $"<h1>{E(T("request.invalid"))}</h1><p>{E(message)}</p><p><a href=\"/status/rekap\">{E(T("request.back"))}</a></p>"),
             Html.ContentType, Encoding.UTF8, StatusCodes.Status400BadRequest);
 }

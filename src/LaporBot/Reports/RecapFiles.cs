@@ -26,6 +26,47 @@ internal sealed class RecapOptions
     public TimeSpan DivisionHeadTime { get; set; } = TimeSpan.FromHours(3);
 
     public TimeSpan PersonInChargeTime { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// Count the sign-off standards in office time when the working calendar is on (Calendar:Enabled):
+    /// the SOP's "3 jam" are three working hours and "2 hari" two working days, so a draft stored on
+    /// Friday afternoon is not late on Saturday. Off, or with the calendar off: calendar time.
+    /// </summary>
+    public bool SignOffInWorkingTime { get; set; } = true;
+
+    /// <summary>Who is reminded at each level: Telegram user ids of the people who initial or sign (empty: the triage desk).</summary>
+    public SignOffApprovers Approvers { get; set; } = new();
+}
+
+internal sealed class SignOffApprovers
+{
+    public string[] SectionHead { get; set; } = [];
+    public string[] DivisionHead { get; set; } = [];
+    public string[] PersonInCharge { get; set; } = [];
+
+    public IReadOnlyList<string> For(string level) => level switch
+    {
+        SignOffLevels.SectionHead => SectionHead,
+        SignOffLevels.DivisionHead => DivisionHead,
+        SignOffLevels.PersonInCharge => PersonInCharge,
+        _ => [],
+    };
+}
+
+/// <summary>When a sign-off level is due: its standard from <see cref="RecapOptions"/>, in working time where the calendar says so.</summary>
+internal sealed class SignOffStandards(IOptions<RecapOptions> options, LaporBot.Workflow.WorkingCalendar calendar)
+{
+    public TimeSpan Standard(string level) => level switch
+    {
+        SignOffLevels.SectionHead => options.Value.SectionHeadTime,
+        SignOffLevels.DivisionHead => options.Value.DivisionHeadTime,
+        SignOffLevels.PersonInCharge => options.Value.PersonInChargeTime,
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, null),
+    };
+
+    public DateTimeOffset Due(string level, DateTimeOffset start) =>
+        new LaporBot.Workflow.WorkflowClock(calendar).Due(start, Standard(level),
+            options.Value.SignOffInWorkingTime ? LaporBot.Workflow.TimeBasis.Working : LaporBot.Workflow.TimeBasis.Calendar);
 }
 
 internal static class RecapFormat
@@ -75,7 +116,7 @@ internal sealed record StoredRecap
 /// a second run for the same period finds the row and changes nothing.
 /// </summary>
 internal sealed class StoredRecaps(RecapService recaps, IDatabase db, IOptions<RecapOptions> options, IHostEnvironment env,
-    TimeProvider clock, ILogger<StoredRecaps> logger)
+    TimeProvider clock, SignOffStandards standards, ILogger<StoredRecaps> logger)
 {
     private const string Columns = "id, period, period_from, period_to, format, path, size_bytes, case_count, created_at, sha256";
     public const string System_ = "sistem:laporan";
@@ -143,7 +184,7 @@ internal sealed class StoredRecaps(RecapService recaps, IDatabase db, IOptions<R
             {
                 key = period.Key, kind = kind.ToString(), stage = signed ? SignOff.Stages.SectionHead : SignOff.Stages.None,
                 snapshot = report.ToJson(), now = now.ToUnixTimeMilliseconds(),
-                due = signed ? (now + options.Value.SectionHeadTime).ToUnixTimeMilliseconds() : (long?)null,
+                due = signed ? standards.Due(SignOffLevels.SectionHead, now).ToUnixTimeMilliseconds() : (long?)null,
             }, s.Transaction);
         if (inserted == 0)
         {

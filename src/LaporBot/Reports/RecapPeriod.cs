@@ -34,13 +34,19 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
             throw new ArgumentOutOfRangeException(nameof(quarter), quarter, "A quarter is 1 to 4.");
         }
         var from = new DateOnly(year, quarter * 3 - 2, 1);
-        return new(from, from.AddMonths(3).AddDays(-1), $"{year:D4}-Q{quarter}", $"Triwulan {Roman[quarter - 1]} {year}");
+        return new(from, from.AddMonths(3).AddDays(-1), $"{year:D4}-Q{quarter}", ReportTexts.T("period.quarter", Roman[quarter - 1], year));
     }
 
     private static readonly string[] Roman = ["I", "II", "III", "IV"];
 
-    internal static readonly string[] MonthNames =
-        ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
+    /// <summary>The month names printed on reports (report-texts.json "months", comma-separated).</summary>
+    internal static IReadOnlyList<string> MonthNames => Months.Value;
+
+    private static readonly Lazy<string[]> Months = new(() =>
+    {
+        var names = ReportTexts.T("months").Split(',', StringSplitOptions.TrimEntries);
+        return names.Length == 12 ? names : throw new InvalidOperationException("report-texts.json 'months' must list 12 month names");
+    });
 
     public static RecapPeriod Month(int year, int month)
     {
@@ -50,12 +56,12 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
 
     public static RecapPeriod Semester(int year, int half) => half switch
     {
-        1 => new(new DateOnly(year, 1, 1), new DateOnly(year, 6, 30), $"{year:D4}-S1", $"Semester I {year}"),
-        2 => new(new DateOnly(year, 7, 1), new DateOnly(year, 12, 31), $"{year:D4}-S2", $"Semester II {year}"),
+        1 => new(new DateOnly(year, 1, 1), new DateOnly(year, 6, 30), $"{year:D4}-S1", ReportTexts.T("period.semester", "I", year)),
+        2 => new(new DateOnly(year, 7, 1), new DateOnly(year, 12, 31), $"{year:D4}-S2", ReportTexts.T("period.semester", "II", year)),
         _ => throw new ArgumentOutOfRangeException(nameof(half), half, "A semester is 1 or 2."),
     };
 
-    public static RecapPeriod Year(int year) => new(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), $"{year:D4}", $"Tahun {year}");
+    public static RecapPeriod Year(int year) => new(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), $"{year:D4}", ReportTexts.T("period.year", year));
 
     /// <summary>Any range; named as a month, semester or year when it is exactly one.</summary>
     public static RecapPeriod Range(DateOnly from, DateOnly to)
@@ -156,7 +162,7 @@ internal sealed partial record RecapPeriod(DateOnly From, DateOnly To, string Ke
         (StartOf(From, zone), StartOf(To.AddDays(1), zone));
 
     /// <summary>"1 November 2026 s.d. 30 November 2026", or one day.</summary>
-    public string Dates => From == To ? FormatDay(From) : $"{FormatDay(From)} s.d. {FormatDay(To)}";
+    public string Dates => From == To ? FormatDay(From) : ReportTexts.T("period.dates", FormatDay(From), FormatDay(To));
 
     public static string FormatDay(DateOnly d) => $"{d.Day} {MonthNames[d.Month - 1]} {d.Year}";
 

@@ -55,6 +55,7 @@ internal static class RecapRegistration
         services.AddOptions<RecapOptions>().Bind(builder.Configuration.GetSection(RecapOptions.Section));
         services.AddSingleton<RecapService>();
         services.AddSingleton<StoredRecaps>();
+        services.AddSingleton<SignOffStandards>();
         services.AddSingleton<SignOff>();
         services.AddSingleton<DailyReport>();
 

@@ -59,6 +59,7 @@ internal static class RecapXlsx
             {
                 var part = workbook.AddNewPart<WorksheetPart>();
                 part.Worksheet = sheet.Build(report, context, selected: id == 1);
+                XlsxCharts.Add(part, name, sheet.Charts);
                 sheets.Append(new Sheet { Id = workbook.GetIdOfPart(part), SheetId = id, Name = name });
                 if (sheet.HeaderRow is { } h)
                 {
@@ -145,10 +146,25 @@ internal static class RecapXlsx
         return sheet;
     }
 
+    /// <summary>Rows the statistics sheet's charts take (about 8 cm at the default row height).</summary>
+    private const int ChartRows = 18;
+
     private static SheetBuilder StatsSheetContent(RecapReport report, ReportContext context)
     {
         var sheet = new SheetBuilder([28, 36, 11, 11, 13, 13, 12, 11], context.Institution);
         sheet.TitleBlock(report, null);
+        // Two charts side by side right under the title, where the eye lands first and where the sheet's
+        // first printed page holds them whole: cases per agency (columns A–B wide) and per status (C–H),
+        // drawn from the tables below.
+        var charted = report.Agencies.Count > 0 || report.Statuses.Count > 0;
+        var chartTop = (int)sheet.Next - 1;
+        if (charted)
+        {
+            for (var i = 0; i <= ChartRows; i++)
+            {
+                sheet.Skip();
+            }
+        }
         sheet.Section(T("stats.summary"));
         sheet.Add([Text(T("stats.total"), Boxed), Number(report.Total, Integer)]);
         sheet.Add([Text(T("stats.answered"), Boxed), Number(report.Answered, Integer)]);
@@ -159,6 +175,7 @@ internal static class RecapXlsx
         sheet.Skip();
         sheet.Section(T("stats.perAgency"));
         sheet.Add(AgencyHeaders.Select(h => Text(h, Header)));
+        var agencyRows = sheet.Next;
         foreach (var a in report.Agencies)
         {
             sheet.Add([Text(a.Code ?? T("empty"), Boxed), Text(a.Name, Wrap), Number(a.Received, Integer), Number(a.Answered, Integer),
@@ -167,6 +184,7 @@ internal static class RecapXlsx
         sheet.Skip();
         sheet.Section(T("stats.perStatus"));
         sheet.Add([Text(T("stats.status"), Header), Text(T("stats.count"), Header)]);
+        var statusRows = sheet.Next;
         foreach (var s in report.Statuses)
         {
             sheet.Add([Text(s.Label, Boxed), Number(s.Count, Integer)]);
@@ -184,6 +202,21 @@ internal static class RecapXlsx
         foreach (var t in report.Ratings)
         {
             sheet.Add([Text(t.Label, Boxed), Number(t.Count, Integer)]);
+        }
+        if (charted)
+        {
+            if (report.Agencies.Count > 0)
+            {
+                sheet.Charts.Add(new XlsxChart(T("chart.perAgency"), 1, 3, agencyRows, agencyRows + (uint)report.Agencies.Count - 1,
+                    report.Agencies.Select(a => a.Code ?? T("empty")).ToList(), report.Agencies.Select(a => (double)a.Received).ToList(),
+                    0, chartTop, 2, chartTop + ChartRows));
+            }
+            if (report.Statuses.Count > 0)
+            {
+                sheet.Charts.Add(new XlsxChart(T("chart.perStatus"), 1, 2, statusRows, statusRows + (uint)report.Statuses.Count - 1,
+                    report.Statuses.Select(x => x.Label).ToList(), report.Statuses.Select(x => (double)x.Count).ToList(),
+                    2, chartTop, 8, chartTop + ChartRows));
+            }
         }
         sheet.Signatures();
         return sheet;
@@ -244,6 +277,7 @@ internal static class RecapXlsx
         public uint? HeaderRow { get; set; }
         public uint? FreezeBelow { get; set; }
         public (uint From, uint To)? Filter { get; set; }
+        public List<XlsxChart> Charts { get; } = [];
 
         public void Add(IEnumerable<Cell?> cells)
         {
@@ -349,6 +383,7 @@ internal static class RecapXlsx
             ws.Append(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
             var footerLeft = $"{report.Title} · {report.Period.Label}".Replace("&", "&&", StringComparison.Ordinal);
             ws.Append(new HeaderFooter(new OddFooter($"&L&8{footerLeft}&R&8{T("page.footer")}")));
+
             return ws;
         }
 

@@ -50,7 +50,7 @@ internal enum SignOffOutcome { Done, NotFound, NotYourTurn, NoteRequired }
 /// signature writes them a last time and freezes them (archived). Late levels get one reminder per stage.
 /// </summary>
 internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService recaps, TimeProvider clock, OutboxSignal signal,
-    IOptions<RecapOptions> options, ILogger<SignOff> logger)
+    IOptions<RecapOptions> options, SignOffStandards standards, ILogger<SignOff> logger)
 {
     public static class Stages
     {
@@ -89,14 +89,6 @@ internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService rec
         s.Connection.ExecuteAsync("INSERT INTO report_events (period, at, actor, action, level, note) VALUES (@period, @at, @actor, @action, @level, @note)",
             new { period, at = at.ToUnixTimeMilliseconds(), actor, action, level, note }, s.Transaction);
 
-    private TimeSpan Standard(string stage) => stage switch
-    {
-        Stages.SectionHead => options.Value.SectionHeadTime,
-        Stages.DivisionHead => options.Value.DivisionHeadTime,
-        Stages.PersonInCharge => options.Value.PersonInChargeTime,
-        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, null),
-    };
-
     private static string Next(string level) => level switch
     {
         Stages.SectionHead => Stages.DivisionHead,
@@ -126,7 +118,7 @@ internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService rec
             new
             {
                 period, level, next, actor, now = now.ToUnixTimeMilliseconds(),
-                due = next == Stages.Archived ? (long?)null : (now + Standard(next)).ToUnixTimeMilliseconds(),
+                due = next == Stages.Archived ? (long?)null : standards.Due(next, now).ToUnixTimeMilliseconds(),
             }, s.Transaction);
         if (changed == 0)
         {
@@ -159,7 +151,7 @@ internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService rec
             new
             {
                 period, level, previous, now = now.ToUnixTimeMilliseconds(),
-                due = previous == Stages.Draft ? (long?)null : (now + Standard(previous)).ToUnixTimeMilliseconds(),
+                due = previous == Stages.Draft ? (long?)null : standards.Due(previous, now).ToUnixTimeMilliseconds(),
             }, s.Transaction);
         if (changed == 0)
         {
@@ -194,7 +186,7 @@ internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService rec
             new
             {
                 period, stage = Stages.SectionHead, snapshot = report.ToJson(), now = now.ToUnixTimeMilliseconds(),
-                due = (now + Standard(Stages.SectionHead)).ToUnixTimeMilliseconds(),
+                due = standards.Due(Stages.SectionHead, now).ToUnixTimeMilliseconds(),
             }, s.Transaction);
         if (changed == 0)
         {
@@ -220,7 +212,10 @@ internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService rec
 
     internal static bool TryParseStoredKey(string key, out RecapPeriod period) => RecapPeriod.TryParseKey(key, out period) || TryParseRange(key, out period);
 
-    /// <summary>One reminder per stage once its time standard has passed: a history row and a message to the triage desk.</summary>
+    /// <summary>
+    /// One reminder per stage once its time standard has passed: a history row and a Telegram message to
+    /// the people of that level (Recaps:Approvers), or to the triage desk when none are configured.
+    /// </summary>
     public async Task<int> RemindAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -229,7 +224,7 @@ internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService rec
         var late = (await s.Connection.QueryAsync<ReportState>(
             $"SELECT {Columns} FROM reports WHERE due_at <= @now AND reminded_at IS NULL AND stage IN ('section_head', 'division_head', 'person_in_charge')",
             new { now = now.ToUnixTimeMilliseconds() }, s.Transaction)).AsList();
-        var admins = late.Count == 0 ? [] : await AgencyStore.TriageAdminsAsync(s.Connection, s.Transaction);
+        var triage = late.Count == 0 ? [] : await AgencyStore.TriageAdminsAsync(s.Connection, s.Transaction);
         foreach (var r in late)
         {
             if (await s.Connection.ExecuteAsync("UPDATE reports SET reminded_at = @now WHERE period = @period AND reminded_at IS NULL AND stage = @stage",
@@ -241,9 +236,10 @@ internal sealed class SignOff(IDatabase db, StoredRecaps store, RecapService rec
             var label = SignOffTitle(r);
             var text = T("reminder.message", label, r.Period, T("stage." + r.Stage).ToLowerInvariant(),
                 recaps.Local(r.DueAt!.Value).ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture));
-            foreach (var admin in admins)
+            var approvers = options.Value.Approvers.For(r.Stage);
+            foreach (var person in approvers.Count > 0 ? approvers : triage)
             {
-                await ComplaintWorkflow.EnqueueStaffAsync(s, admin, null, text, [], "notify", now);
+                await ComplaintWorkflow.EnqueueStaffAsync(s, person, null, text, [], "notify", now);
             }
             sent++;
         }

@@ -54,6 +54,22 @@ public class ScriptedDialogTests
             {
                 now += ParseDuration(after);
             }
+            if (t.Workflow is { } happening)
+            {
+                // What the workflow does on its own between two citizen messages (the SLA watch's reminder
+                // and expiry of a returned case): the message it sends, rendered from the dialog file as
+                // ComplaintWorkflow.NotifyCitizenAsync renders it, and the case's new state.
+                var sent = effects.Happen(happening, dialog, script.Language ?? dialog.DefaultLanguage, where);
+                foreach (var expected in t.Bot ?? [])
+                {
+                    Assert.True(sent.Text.Contains(expected, StringComparison.Ordinal), $"{where}: the workflow's message should contain \"{expected}\" but was:\n{sent.Text}");
+                }
+                if (t.QuickReplies is { } wq)
+                {
+                    Assert.Equal(wq, sent.QuickReplies);
+                }
+                continue;
+            }
             var text = t.Citizen is null ? null : t.Citizen.Replace("{long}", new string('a', 10_000));
             var input = new DialogInput(
                 text,
@@ -194,6 +210,31 @@ public class ScriptedDialogTests
         private static StatusInfo Info(ExistingComplaint e) =>
             new(e.Number, DateTimeOffset.Parse(e.Created ?? "2026-11-20T10:00:00+07:00", CultureInfo.InvariantCulture), e.Status ?? "submitted", e.Agency);
 
+        /// <summary>"returned_reminder LPR-…" or "returned_expired LPR-…": the workflow's own step on a returned case.</summary>
+        public ComposedReply Happen(string happening, DialogDefinition dialog, string language, string where)
+        {
+            var parts = happening.Split(' ', 2, StringSplitOptions.TrimEntries);
+            var c = _mine.SingleOrDefault(e => parts.Length == 2 && e.Number == parts[1])
+                ?? throw new InvalidOperationException($"{where}: workflow: '{happening}' names no existing complaint");
+            Assert.True(c.Status == "returned", $"{where}: the workflow acts only on a returned case; {c.Number} is {c.Status}");
+            var args = new Dictionary<string, string> { ["tracking_number"] = c.Number };
+            IReadOnlyList<string> quick = [];
+            switch (parts[0])
+            {
+                case "returned_reminder":
+                    args["reason"] = c.ReturnReason ?? "";
+                    args["date"] = c.Due ?? "";
+                    quick = [dialog.RenderPlain("quick_case", language, args)];
+                    break;
+                case "returned_expired":
+                    c.Status = "closed";
+                    break;
+                default:
+                    throw new InvalidOperationException($"{where}: workflow: use returned_reminder or returned_expired, not '{parts[0]}'");
+            }
+            return new ComposedReply(Markup.ToPlain(dialog.Render(parts[0], language, args)), quick);
+        }
+
         public Task PerformAsync(CaseAction action, CancellationToken cancellationToken)
         {
             var c = _mine.Single(e => e.Number == action.TrackingNumber);
@@ -248,6 +289,8 @@ public class ScriptedDialogTests
         public bool Rated { get; set; }
         public bool Satisfied { get; set; }
         public string? ReturnReason { get; set; }
+        /// <summary>A returned case's time limit as the workflow prints it ("26/11/2026 09:00").</summary>
+        public string? Due { get; set; }
         public string? Name { get; set; }
         public string? Address { get; set; }
         public string? Location { get; set; }
@@ -287,6 +330,8 @@ public class ScriptedDialogTests
         public string? Language { get; set; }
         public Dictionary<string, string?>? Fields { get; set; }
         public Submission? Submitted { get; set; }
+        /// <summary>Instead of a citizen message, what the workflow does meanwhile: "returned_reminder LPR-…" or "returned_expired LPR-…".</summary>
+        public string? Workflow { get; set; }
         /// <summary>Exactly the case actions this turn performs ("rate LPR-… 4", "forward LPR-…: text"); none when absent.</summary>
         public List<string>? Actions { get; set; }
     }

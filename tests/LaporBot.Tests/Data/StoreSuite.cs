@@ -230,8 +230,24 @@ public abstract class StoreSuite : IAsyncLifetime
         return id;
     }
 
-    private Task<OutboxRow?> ClaimAsync(DateTimeOffset at, TimeSpan lease, string claimant = "i1") =>
-        OutboxStore.ClaimNextAsync(Database, "twilio", claimant, at, lease, default);
+    private Task<OutboxRow?> ClaimAsync(DateTimeOffset at, TimeSpan lease, string claimant = "i1") => ClaimOneAsync("twilio", at, lease, claimant);
+
+    /// <summary>Claims one message in a unit of work of its own (the dispatcher batches several claims in one).</summary>
+    private async Task<OutboxRow?> ClaimOneAsync(string channel, DateTimeOffset at, TimeSpan lease, string claimant)
+    {
+        await using var s = await Database.BeginAsync();
+        var rows = await OutboxStore.ClaimAsync(s, channel, claimant, at, lease, 1);
+        await s.CommitAsync();
+        return rows.SingleOrDefault();
+    }
+
+    /// <summary>Runs one of the outbox's marks in a unit of work of its own.</summary>
+    private async Task MarkAsync(Func<DbSession, Task> mark)
+    {
+        await using var s = await Database.BeginAsync();
+        await mark(s);
+        await s.CommitAsync();
+    }
 
     /// <summary>Claims until nothing is due; the ids in the order they were handed out.</summary>
     private async Task<List<long>> ClaimAllAsync(DateTimeOffset at, string claimant = "i1")
@@ -265,9 +281,9 @@ public abstract class StoreSuite : IAsyncLifetime
         Assert.Equal([b1, c1], await ClaimAllAsync(Now));
         Assert.Equal(Now.AddMinutes(1), await OutboxStore.NextDueAsync(Database, "twilio", default));
 
-        await OutboxStore.MarkSentAsync(Database, a1, "SMout1", Now, default);
+        await MarkAsync(s => OutboxStore.MarkSentAsync(s, a1, "SMout1", Now));
         Assert.Equal("a2", (await ClaimAsync(Now, TimeSpan.FromMinutes(1)))!.Body);
-        Assert.Null(await OutboxStore.ClaimNextAsync(Database, "telegram", "i1", Now, TimeSpan.FromMinutes(1), default)); // lanes are per channel
+        Assert.Null(await ClaimOneAsync("telegram", Now, TimeSpan.FromMinutes(1), "i1")); // lanes are per channel
     }
 
     [SkippableFact]
@@ -315,12 +331,12 @@ public abstract class StoreSuite : IAsyncLifetime
         var again = await ClaimAsync(Now.AddSeconds(31), TimeSpan.FromSeconds(30));
         Assert.Equal(2, again!.Attempts);
 
-        await OutboxStore.MarkRetryAsync(Database, id, "HTTP 503", Now.AddMinutes(5), Now.AddSeconds(31), default);
+        await MarkAsync(s => OutboxStore.MarkRetryAsync(s, id, "HTTP 503", Now.AddMinutes(5), Now.AddSeconds(31)));
         Assert.Equal(Now.AddMinutes(5), await OutboxStore.NextDueAsync(Database, "twilio", default));
         Assert.Null(await ClaimAsync(Now.AddMinutes(4), TimeSpan.FromSeconds(30)));
         Assert.NotNull(await ClaimAsync(Now.AddMinutes(5), TimeSpan.FromSeconds(30)));
 
-        await OutboxStore.MarkDeadAsync(Database, id, "HTTP 400", Now.AddMinutes(6), default);
+        await MarkAsync(s => OutboxStore.MarkDeadAsync(s, id, "HTTP 400", Now.AddMinutes(6)));
         Assert.Null(await OutboxStore.NextDueAsync(Database, "twilio", default));
         await using (var c = await Database.OpenAsync())
         {
@@ -349,7 +365,7 @@ public abstract class StoreSuite : IAsyncLifetime
     public async Task Delivery_receipts_never_move_a_message_back()
     {
         var id = await EnqueueAsync("a", "a1");
-        await OutboxStore.MarkSentAsync(Database, id, "SMx1", Now, default);
+        await MarkAsync(s => OutboxStore.MarkSentAsync(s, id, "SMx1", Now));
 
         Assert.True(await OutboxDelivery.UpdateAsync(Database, "twilio", "SMx1", "read", null, Now, default));
         Assert.True(await OutboxDelivery.UpdateAsync(Database, "twilio", "SMx1", "delivered", null, Now, default));

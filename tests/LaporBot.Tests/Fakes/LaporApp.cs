@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using LaporBot.Outbox;
+using Quartz;
 
 namespace LaporBot.Tests.Fakes;
 
@@ -83,6 +86,39 @@ internal sealed class LaporApp : WebApplicationFactory<Program>
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Starts the host and waits until it is running, not merely listening: start-up goes on after
+    /// <c>CreateClient</c> returns (the scheduler starts once the host has started, the dispatcher
+    /// releases the previous process's claims before its lanes run). A test that then waits for
+    /// the app's work counts from the moment the work can happen, not from the restart; on a loaded
+    /// machine start-up alone can take longer than a test's wait for a message.
+    /// </summary>
+    public async Task<HttpClient> StartAsync()
+    {
+        var http = CreateClient();
+        var lifetime = Services.GetRequiredService<IHostApplicationLifetime>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task;
+        }
+        if (Services.GetServices<IHostedService>().OfType<OutboxDispatcher>().Any())
+        {
+            await Services.GetRequiredService<OutboxDispatcher>().Running;
+        }
+        if (Services.GetService<ISchedulerFactory>() is { } factory)
+        {
+            // Quartz's hosted service starts the scheduler once the host has started. The limit only
+            // stops a start-up that hangs; it is not a latency expectation.
+            var scheduler = await factory.GetScheduler();
+            await Db.EventuallyAsync(() => Task.FromResult(scheduler.Status != SchedulerStatus.Created), "the scheduler has started", StartupHangGuardMs);
+        }
+        return http;
+    }
+
+    /// <summary>Start-up that has not finished after this long is hung (the same limit as a child process's readiness).</summary>
+    public const int StartupHangGuardMs = 120_000;
 
     /// <summary>
     /// The exception that stops start-up with these settings. Under load WebApplicationFactory

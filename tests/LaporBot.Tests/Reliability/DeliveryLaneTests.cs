@@ -125,7 +125,7 @@ public abstract class DeliveryLaneTests(ITestOutputHelper output)
         await kit.StopAppAsync();
 
         var watch = Stopwatch.StartNew();
-        kit.StartApp(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "node-a" });
+        await kit.StartAppAsync(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "node-a" });
         await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("sendMessage").Count >= 1), "the held reply is sent after the restart", 60_000);
         output.WriteLine($"held reply sent {watch.ElapsedMilliseconds} ms after the restart began (lease: 2 min)");
 
@@ -169,7 +169,7 @@ public class DeliveryLanePlanTests(ITestOutputHelper output)
         await using var c = new SqliteConnection($"Data Source={app.DatabasePath}");
         await c.OpenAsync();
         var plan = (await c.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(
-            "EXPLAIN QUERY PLAN " + OutboxStore.NextCandidateSql, new { channel = "telegram", now = 0L })).Select(p => p.Detail).ToList();
+            "EXPLAIN QUERY PLAN " + OutboxStore.NextCandidatesSql, new { channel = "telegram", now = 0L, limit = 64 })).Select(p => p.Detail).ToList();
         output.WriteLine(string.Join("\n", plan));
 
         Assert.Contains(plan, d => d.Contains("ix_outbox_lane", StringComparison.Ordinal));

@@ -92,6 +92,16 @@ public sealed partial class PrintTests(ReportKit kit) : IClassFixture<ReportKit>
         Assert.Contains("Kepala Seksi", text[casePages[^1]]);
         Assert.Contains("Penanggung jawab", text[casePages[^1]]);
         File.Copy(pdf, Path.Combine(Path.GetTempPath(), "laporbot-rekap-2026-11.pdf"), overwrite: true);
+        // The statistics sheet's charts are drawn on its pages (their titles are text in the PDF).
+        var statsPages = string.Join(' ', text.Skip(casePages.Count));
+        Assert.Contains("Aduan per instansi", statsPages);
+        Assert.Contains("Aduan per status", statsPages);
+        // Both on the first page of the statistics sheet, under its title block, whole (a chart cut by a page
+        // break would print its title on one page and the rest on the next).
+        var chartPage = Assert.Single(text, t => t.Contains("Aduan per instansi", StringComparison.Ordinal));
+        Assert.Equal(casePages.Count, text.IndexOf(chartPage));
+        Assert.Contains("Aduan per status", chartPage);
+        Assert.Contains("Rekapitulasi Bulanan", chartPage);
     }
 
     private static string Flat(string s) => MultiSpace().Replace(s, " ");

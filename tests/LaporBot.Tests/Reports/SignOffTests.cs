@@ -109,6 +109,83 @@ public abstract class SignOffTests(ReportKit kit)
         Assert.Equal(HttpStatusCode.OK, (await kit.Http.SendAsync(kit.Get("/status/rekap/unduh?periode=2025-Q4&format=csv", "penanggung_jawab"))).StatusCode);
     }
 
+    /// <summary>A client of its own (cookies: the antiforgery cookie) signed in with <paramref name="role"/>, or anonymous.</summary>
+    private HttpClient As(string? role)
+    {
+        var http = kit.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        if (role is not null)
+        {
+            http.DefaultRequestHeaders.Add(TestStaffAuth.Header, role);
+        }
+        return http;
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http) =>
+        LaporBot.Tests.StatusPage.StaffClient.Token(await (await http.GetAsync("/status/rekap")).Content.ReadAsStringAsync());
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string handler, string period, string level, string? token, string? note = null)
+    {
+        var form = new Dictionary<string, string> { ["period"] = period, ["level"] = level };
+        if (note is not null)
+        {
+            form["note"] = note;
+        }
+        if (token is not null)
+        {
+            form["__RequestVerificationToken"] = token;
+        }
+        return http.PostAsync($"/status/rekap?handler={handler}", new FormUrlEncodedContent(form));
+    }
+
+    [SkippableFact]
+    public async Task Sign_off_posts_refuse_anonymous_users_other_roles_and_forms_without_the_antiforgery_token()
+    {
+        kit.SkipIfUnavailable();
+        var store = kit.App.Service<StoredRecaps>();
+        var signOff = kit.App.Service<SignOff>();
+        const string period = "2026-Q3";
+        await store.ProduceAsync(RecapPeriod.Quarter(2026, 3));
+        async Task<string> Stage() => (await signOff.FindAsync(period))!.Stage;
+        Assert.Equal(SignOff.Stages.SectionHead, await Stage());
+
+        // Anonymous: challenged, nothing changes.
+        var anonymous = As(null);
+        var r = await PostAsync(anonymous, "Approve", period, SignOffLevels.SectionHead, null);
+        Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+
+        // Other roles, each with a valid token of their own session: forbidden, for approving and for returning.
+        foreach (var role in new[] { "viewer", "operator", "kepala_bidang", "penanggung_jawab" })
+        {
+            var http = As(role);
+            var token = await TokenAsync(http);
+            Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(http, "Approve", period, SignOffLevels.SectionHead, token)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(http, "Return", period, SignOffLevels.SectionHead, token, "bukan wewenang")).StatusCode);
+        }
+        // A role may not act at a level it does not hold by naming that level.
+        var kabid = As("kepala_bidang");
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(kabid, "Approve", period, SignOffLevels.SectionHead, await TokenAsync(kabid))).StatusCode);
+        // Only operators rebuild a returned draft.
+        var kasiForRebuild = As("kepala_seksi");
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(kasiForRebuild, "Rebuild", period, "", await TokenAsync(kasiForRebuild))).StatusCode);
+        Assert.Equal(SignOff.Stages.SectionHead, await Stage());
+
+        // The right role without the token (a forged cross-site form), or with another session's token: refused.
+        var kasi = As("kepala_seksi");
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(kasi, "Approve", period, SignOffLevels.SectionHead, null)).StatusCode);
+        var other = As("kepala_seksi");
+        var foreignToken = await TokenAsync(other);
+        await kasi.GetAsync("/status/rekap"); // kasi's own antiforgery cookie
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(kasi, "Approve", period, SignOffLevels.SectionHead, foreignToken)).StatusCode);
+        Assert.Equal(SignOff.Stages.SectionHead, await Stage());
+        Assert.DoesNotContain(await signOff.HistoryAsync(period), h => h.Action is "approved" or "returned");
+
+        // The section head with the form of their own page: initialled, and it shows on the next page.
+        var ok = await PostAsync(kasi, "Approve", period, SignOffLevels.SectionHead, await TokenAsync(kasi));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        Assert.Equal(SignOff.Stages.DivisionHead, await Stage());
+        Assert.Contains("Laporan diparaf.", await (await kasi.GetAsync("/status/rekap")).Content.ReadAsStringAsync());
+    }
+
     [SkippableFact]
     public async Task The_daily_report_goes_to_the_triage_desk_once_per_working_day_and_covers_the_weekend_on_monday()
     {

@@ -235,17 +235,14 @@ internal sealed class RoutingKit : IAsyncDisposable
 
     // ---- WhatsApp citizens (Twilio) next to Telegram staff ----------------------------------
 
-    /// <summary>Settings that turn on the Twilio channel against a fake Twilio API on loopback.</summary>
-    /// <summary>A fake Twilio Messages API on loopback that accepts every send with a fresh MessageSid.</summary>
-    public static Task<FakeProviderServer> StartAcceptingTwilioAsync()
+    /// <summary>A fake Twilio Messages API on loopback that checks each send as Twilio does and accepts the valid ones.</summary>
+    public static Task<FakeProviderServer> StartAcceptingTwilioAsync(FakeTwilioApi? api = null)
     {
-        var sid = 0;
-        return FakeProviderServer.StartAsync(r =>
-            r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
-                ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref sid):D32}\",\"status\":\"queued\"}}")
-                : new(404, "{\"code\":20404}"));
+        api ??= new FakeTwilioApi();
+        return FakeProviderServer.StartAsync(r => api.Answer(r) ?? new(404, "{\"code\":20404}"));
     }
 
+    /// <summary>Settings that turn on the Twilio channel against a fake Twilio API on loopback.</summary>
     public static Dictionary<string, string?> TwilioSettings(string apiBaseUrl, string? templateContentSid = null)
     {
         var s = new Dictionary<string, string?>

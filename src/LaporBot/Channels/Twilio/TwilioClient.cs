@@ -19,6 +19,16 @@ internal sealed class TwilioClient(HttpClient http, IOptions<TwilioOptions> opti
     // Twilio rejects a Body over 1,600 characters (Messages resource, Content API twilio/text).
     public const int MaxBodyLength = 1600;
 
+    // Content API twilio/quick-reply: a body of at most 1,024 characters; in a WhatsApp conversation
+    // (no template approval) at most 3 buttons; WhatsApp shows a button title of at most 20 characters.
+    public const int MaxQuickReplyBody = 1024;
+    public const int MaxQuickReplies = 3;
+    public const int MaxQuickReplyTitle = 20;
+
+    /// <summary>A Content SID as Twilio issues it: HX and 32 hex digits (error 21655 otherwise).</summary>
+    public static bool IsContentSid(string? sid) =>
+        sid is { Length: 34 } && sid.StartsWith("HX", StringComparison.Ordinal) && sid.Skip(2).All(char.IsAsciiHexDigit);
+
     /// <summary>
     /// Free-form text, split into several messages over 1,600 characters. Only allowed inside the
     /// 24-hour window, otherwise <see cref="TemplateRequired"/>.
@@ -42,6 +52,20 @@ internal sealed class TwilioClient(HttpClient http, IOptions<TwilioOptions> opti
         if (variables is { Count: > 0 })
             form.Add(new("ContentVariables", JsonSerializer.Serialize(variables)));
         return CreateMessageAsync(form, cancellationToken);
+    }
+
+    /// <summary>
+    /// A twilio/quick-reply template whose body is <c>{{1}}</c> and whose buttons' title and id are
+    /// <c>{{2}}</c>, <c>{{3}}</c>, … : the text and the choices go in as ContentVariables, so one template per
+    /// number of buttons serves every question. A tap comes back with the title as Body/ButtonText and the
+    /// id (the same words) as ButtonPayload.
+    /// </summary>
+    public Task<SendResult> SendQuickReplyAsync(string to, string contentSid, string body, IReadOnlyList<string> choices, CancellationToken cancellationToken)
+    {
+        var variables = new Dictionary<string, string> { ["1"] = body };
+        for (var i = 0; i < choices.Count; i++)
+            variables[(i + 2).ToString(System.Globalization.CultureInfo.InvariantCulture)] = choices[i];
+        return SendTemplateAsync(to, contentSid, variables, cancellationToken);
     }
 
     /// <summary>

@@ -29,6 +29,12 @@ internal sealed class TwilioOptions
     // "HX…" Content API template used when the 24-hour window is closed (error 63016).
     public string TemplateContentSid { get; set; } = "";
 
+    // Content API twilio/quick-reply templates by number of buttons (1–3), e.g. QuickReplyContentSids:3 = "HX…".
+    // Each has body "{{1}}" and buttons whose title and id are "{{2}}", "{{3}}", "{{4}}" (docs/whatsapp-twilio.md).
+    // A message whose choices fit a configured template goes out with tappable buttons; otherwise the
+    // choices are listed under the text as words to reply.
+    public Dictionary<int, string> QuickReplyContentSids { get; set; } = [];
+
     // Twilio's WhatsApp senders start at 80 messages per second (Twilio raises it on request).
     public double MessagesPerSecond { get; set; } = 80;
 

@@ -47,6 +47,21 @@ internal sealed class TwilioOptionsValidator(IHostEnvironment env) : IValidateOp
         {
             errors.Add($"Twilio:WebhookUrl '{o.WebhookUrl}' is not an absolute URL; use the public URL Twilio calls, e.g. https://lapor.example.go.id/webhooks/twilio.");
         }
+        if (!string.IsNullOrEmpty(o.TemplateContentSid) && !TwilioClient.IsContentSid(o.TemplateContentSid))
+        {
+            errors.Add($"Twilio:TemplateContentSid '{o.TemplateContentSid}' is not a Content SID; copy the HX… SID (34 characters) of the approved template from the Twilio console.");
+        }
+        foreach (var (buttons, sid) in o.QuickReplyContentSids)
+        {
+            if (buttons is < 1 or > TwilioClient.MaxQuickReplies)
+            {
+                errors.Add($"Twilio:QuickReplyContentSids:{buttons} names a template with {buttons} buttons; WhatsApp takes 1–{TwilioClient.MaxQuickReplies} quick replies in a conversation, so use the keys 1, 2 and 3.");
+            }
+            if (!TwilioClient.IsContentSid(sid))
+            {
+                errors.Add($"Twilio:QuickReplyContentSids:{buttons} '{sid}' is not a Content SID; copy the HX… SID (34 characters) of the twilio/quick-reply template from the Twilio console.");
+            }
+        }
         if (o.MessagesPerSecond is <= 0 or > 10_000)
         {
             errors.Add($"Twilio:MessagesPerSecond is {o.MessagesPerSecond}; use a value above 0 and at most 10000 (WhatsApp senders start at 80; Twilio raises it on request).");

@@ -69,10 +69,10 @@ public sealed class RekapModel : StaffPageModel
     }
 
     public Task<IActionResult> OnPostApproveAsync(string period, string level, CancellationToken ct) =>
-        ActAsync(level, s => s.ApproveAsync(period, Actor, level, ct), level == SignOffLevels.PersonInCharge ? "Laporan ditandatangani dan diarsipkan." : "Laporan diparaf.");
+        ActAsync(level, s => s.ApproveAsync(period, Actor, level, ct), ReportTexts.T(level == SignOffLevels.PersonInCharge ? "flash.signed" : "flash.initialled"));
 
     public Task<IActionResult> OnPostReturnAsync(string period, string level, string? note, CancellationToken ct) =>
-        ActAsync(level, s => s.ReturnAsync(period, Actor, level, note, ct), "Laporan dikembalikan ke tahap sebelumnya.");
+        ActAsync(level, s => s.ReturnAsync(period, Actor, level, note, ct), ReportTexts.T("flash.returned"));
 
     public async Task<IActionResult> OnPostRebuildAsync(string period, CancellationToken ct)
     {
@@ -81,7 +81,7 @@ public sealed class RekapModel : StaffPageModel
             return forbidden;
         }
         var result = await HttpContext.RequestServices.GetRequiredService<SignOff>().RebuildAsync(period, Actor, ct);
-        return Done(result, "Konsep disusun ulang dan dilaporkan ke Kepala Seksi.");
+        return Done(result, ReportTexts.T("flash.rebuilt"));
     }
 
     private async Task<IActionResult> ActAsync(string level, Func<SignOff, Task<SignOffOutcome>> act, string ok)
@@ -101,13 +101,13 @@ public sealed class RekapModel : StaffPageModel
                 Flash = ok;
                 break;
             case SignOffOutcome.NoteRequired:
-                FlashError = "Tuliskan catatan alasan pengembalian.";
+                FlashError = ReportTexts.T("flash.noteRequired");
                 break;
             case SignOffOutcome.NotFound:
-                FlashError = "Laporan tidak ditemukan.";
+                FlashError = ReportTexts.T("flash.notFound");
                 break;
             default:
-                FlashError = "Laporan tidak sedang menunggu tindakan Anda (mungkin sudah ditindaklanjuti orang lain).";
+                FlashError = ReportTexts.T("flash.notYourTurn");
                 break;
         }
         return RedirectToPage();

@@ -92,17 +92,15 @@ public class TelegramOptionsTests
     [Fact]
     public async Task The_app_refuses_to_start_with_Telegram_enabled_and_no_token()
     {
-        await using var app = new LaporApp(environment: "Production", settings: new Dictionary<string, string?>
+        var e = await LaporApp.StartupFailureAsync(new Dictionary<string, string?>
         {
             ["Telegram:Enabled"] = "true",
             ["Telegram:WebhookSecret"] = "s3cret",
-        });
+        }, "Production");
 
-        var e = Assert.ThrowsAny<Exception>(() => app.CreateClient());
         var messages = string.Join("\n", Flatten(e));
         Assert.Contains("Telegram:BotToken", messages);
         Assert.Contains("@BotFather", messages);
-        SqliteConnection.ClearAllPools();
     }
 
     [Theory]
@@ -120,20 +118,18 @@ public class TelegramOptionsTests
     public async Task The_app_refuses_to_start_with_an_api_base_url_that_has_a_path()
     {
         // Telegram.Bot would drop "/telegram-proxy" and call http://127.0.0.1:9/bot…/ instead: refuse rather than misroute.
-        await using var app = new LaporApp(environment: "Production", settings: new Dictionary<string, string?>
+        var e = await LaporApp.StartupFailureAsync(new Dictionary<string, string?>
         {
             ["Telegram:Enabled"] = "true",
             ["Telegram:BotToken"] = FakeTelegramServer.Token,
             ["Telegram:WebhookSecret"] = "s3cret",
             ["Telegram:ApiBaseUrl"] = "http://127.0.0.1:9/telegram-proxy",
-        });
+        }, "Production");
 
-        var e = Assert.ThrowsAny<Exception>(() => app.CreateClient());
         var messages = string.Join("\n", Flatten(e));
         Assert.Contains("Telegram:ApiBaseUrl 'http://127.0.0.1:9/telegram-proxy' has a path", messages);
         Assert.Contains("scheme, host and port", messages);
         Assert.DoesNotContain("TEST-token-abc", messages);
-        SqliteConnection.ClearAllPools();
     }
 
     private static IEnumerable<string> Flatten(Exception e)

@@ -41,7 +41,7 @@ public class TelegramPollingTests
         await kit.StopAppAsync();
         var callsBefore = kit.Fake.Calls.Count;
         kit.Fake.AddUpdate(TelegramTestKit.TextUpdate(734120021, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah"));
-        kit.StartApp(Polling);
+        await kit.StartAppAsync(Polling);
 
         await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120022", "the new update handled after the restart");
         var polls = kit.Fake.Calls.Skip(callsBefore).Where(c => c.Method == "getUpdates").ToList();

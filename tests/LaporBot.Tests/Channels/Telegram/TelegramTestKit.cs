@@ -36,7 +36,7 @@ internal sealed class TelegramTestKit : IAsyncDisposable
         var database = backend == Backend.Postgres ? await TestDatabase.CreateAsync(backend) : null;
         var kit = new TelegramTestKit(await FakeTelegramServer.StartAsync(), TestPaths.NewTempDir()) { _database = database };
         arrange?.Invoke(kit.Fake); // before the app starts, so start-up calls (setWebhook, getUpdates) see it
-        kit.StartApp(settings, environment, clock);
+        await kit.StartAppAsync(settings, environment, clock);
         return kit;
     }
 
@@ -60,14 +60,15 @@ internal sealed class TelegramTestKit : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts (or, after <see cref="StopAppAsync"/>, restarts) the app on the same database file;
-    /// <paramref name="clock"/> replaces the app's TimeProvider (Quartz keeps the system clock).
+    /// Starts (or, after <see cref="StopAppAsync"/>, restarts) the app on the same database file and
+    /// returns once it is running (<see cref="LaporApp.StartAsync"/>): what a test waits for afterwards
+    /// is counted from then, not from the restart. <paramref name="clock"/> replaces the app's TimeProvider.
     /// </summary>
-    public void StartApp(IDictionary<string, string?>? settings = null, string environment = "Development", TimeProvider? clock = null)
+    public async Task StartAppAsync(IDictionary<string, string?>? settings = null, string environment = "Development", TimeProvider? clock = null)
     {
         App = new LaporApp(DatabasePath, environment, Settings(settings), clock);
-        Http = App.CreateClient(); // starts the host, and with it polling / setWebhook
         _running = true;
+        Http = await App.StartAsync(); // starts the host, and with it polling / setWebhook
     }
 
     private bool _running;
@@ -79,7 +80,7 @@ internal sealed class TelegramTestKit : IAsyncDisposable
             return;
         }
         _running = false;
-        Http.Dispose();
+        Http?.Dispose(); // null when start-up failed
         await App.DisposeAsync();
         SqliteConnection.ClearAllPools();
     }

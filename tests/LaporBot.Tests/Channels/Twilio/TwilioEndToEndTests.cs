@@ -120,3 +120,99 @@ public class TwilioEndToEndTests
         Assert.StartsWith("63016", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT delivery_error FROM outbox"));
     }
 }
+
+/// <summary>Quick replies as Content API twilio/quick-reply templates where configured, words to reply otherwise.</summary>
+public class TwilioQuickReplyTests
+{
+    private static Dictionary<string, string?> QuickReplySettings() => new()
+    {
+        ["Twilio:QuickReplyContentSids:2"] = FakeTwilioApi.QuickReply2,
+        ["Twilio:QuickReplyContentSids:3"] = FakeTwilioApi.QuickReply3,
+    };
+
+    [Fact]
+    public async Task Choices_go_out_as_quick_reply_buttons_through_the_configured_template_and_a_tap_answers_the_question()
+    {
+        await using var h = await TwilioHarness.StartAsync(QuickReplySettings());
+        foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "sama", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await h.SayAsync(text)).StatusCode);
+        }
+        await Db.EventuallyAsync(() => Task.FromResult(h.Twilio.Delivered.Count == 5), "five replies accepted by Twilio");
+
+        // The summary offers Ya / Tidak / Ubah: the three-button template, the text as {{1}}, the choices as {{2}}–{{4}}.
+        var summaryRequest = h.Sent[4].Form;
+        Assert.Equal(FakeTwilioApi.QuickReply3, summaryRequest["ContentSid"]);
+        Assert.False(summaryRequest.ContainsKey("Body"), "a Content API send leaves Body out");
+        var variables = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(summaryRequest["ContentVariables"])!;
+        Assert.Equal(["1", "2", "3", "4"], variables.Keys.Order().ToArray());
+        var summary = h.Twilio.Delivered.ToArray()[4];
+        Assert.Equal(["Ya", "Tidak", "Ubah"], summary.Buttons);
+        Assert.Equal(["Ya", "Tidak", "Ubah"], summary.ButtonIds);
+        Assert.Contains("*Nama:* Budi Santoso", summary.Body);
+        Assert.Contains("Kirim sekarang?", summary.Body);
+        Assert.DoesNotContain("• Ya", summary.Body); // the buttons replace the list of words
+        // A message without choices is plain text.
+        Assert.Contains(h.Sent, r => r.Form.ContainsKey("Body") && !r.Form.ContainsKey("ContentSid"));
+
+        // The citizen taps "Ya": Twilio posts the button's title and id.
+        var tap = new List<KeyValuePair<string, string>>
+        {
+            new("MessageSid", "SMtap0000000000000000000000000001"), new("AccountSid", TwilioHarness.AccountSid),
+            new("From", TwilioHarness.Citizen), new("To", TwilioHarness.Sender), new("Body", "Ya"), new("NumMedia", "0"),
+            new("MessageType", "interactive"), new("ButtonText", "Ya"), new("ButtonPayload", "Ya"),
+        };
+        Assert.Equal(HttpStatusCode.OK, (await h.PostAsync("/webhooks/twilio", tap)).StatusCode);
+        await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM complaints") == 1, "the tap submits the complaint");
+        var number = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT tracking_number FROM complaints");
+        await Db.EventuallyAsync(() => Task.FromResult(h.Twilio.Delivered.Any(d => d.Body.Contains(number))), "the tracking number sent");
+    }
+
+    [Fact]
+    public async Task Without_a_template_for_that_many_choices_they_are_listed_as_words_to_reply()
+    {
+        // Only a two-button template: the three-choice summary falls back to text.
+        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Twilio:QuickReplyContentSids:2"] = FakeTwilioApi.QuickReply2 });
+        foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "sama", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap" })
+        {
+            await h.SayAsync(text);
+        }
+        await Db.EventuallyAsync(() => Task.FromResult(h.Twilio.Delivered.Count == 5), "five replies accepted by Twilio");
+        var summary = h.Twilio.Delivered.ToArray()[4];
+        Assert.Null(summary.ContentSid);
+        Assert.Empty(summary.Buttons);
+        Assert.EndsWith("\n\n• Ya\n• Tidak\n• Ubah", summary.Body);
+    }
+
+    [Theory]
+    [InlineData(new[] { "Puas", "Tidak puas", "Aduan baru" }, "Apakah jawaban ini membantu?", true)]
+    [InlineData(new[] { "Tanggapan untuk LPR-2611-00001", "Aduan baru" }, "Pilih", false)]  // a title over 20 characters
+    [InlineData(new[] { "Ya", "Ya" }, "Pilih", false)]                                         // duplicate titles
+    [InlineData(new[] { "A", "B", "C", "D" }, "Pilih", false)]                                // more than WhatsApp takes in a conversation
+    [InlineData(new string[0], "Halo", false)]
+    public void The_template_is_used_only_for_choices_whatsapp_takes_as_buttons(string[] choices, string text, bool buttons)
+    {
+        var o = new LaporBot.Channels.Twilio.TwilioOptions
+        {
+            QuickReplyContentSids = new() { [1] = FakeTwilioApi.QuickReply1, [2] = FakeTwilioApi.QuickReply2, [3] = FakeTwilioApi.QuickReply3 },
+        };
+        var message = new LaporBot.Channels.OutboundMessage(1, "twilio", TwilioHarness.Citizen, text, choices, null, 1);
+        Assert.Equal(buttons, LaporBot.Channels.Twilio.TwilioChannel.QuickReplyTemplate(message, o) is not null);
+        var longBody = message with { Text = new string('x', 1025), QuickReplies = ["Ya"] };
+        Assert.Null(LaporBot.Channels.Twilio.TwilioChannel.QuickReplyTemplate(longBody, o));
+    }
+
+    [Fact]
+    public void A_malformed_content_sid_stops_start_up_with_the_key_named()
+    {
+        var v = new LaporBot.Channels.Twilio.TwilioOptionsValidator(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Development" });
+        var o = new LaporBot.Channels.Twilio.TwilioOptions
+        {
+            Enabled = true, AccountSid = TwilioHarness.AccountSid, WhatsAppNumber = TwilioHarness.Sender,
+            QuickReplyContentSids = new() { [3] = "HX123", [4] = FakeTwilioApi.QuickReply3 },
+        };
+        var failures = string.Join("\n", v.Validate(null, o).Failures ?? []);
+        Assert.Contains("Twilio:QuickReplyContentSids:3 'HX123' is not a Content SID", failures);
+        Assert.Contains("Twilio:QuickReplyContentSids:4", failures);
+    }
+}

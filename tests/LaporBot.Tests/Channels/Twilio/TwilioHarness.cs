@@ -16,8 +16,6 @@ internal sealed class TwilioHarness : IAsyncDisposable
     public const string PublicBase = "https://lapor.example.go.id";
     public const string Citizen = "whatsapp:+6281234567890";
 
-    private int _sid;
-
     public FakeProviderServer Api { get; }
     public LaporApp App { get; }
     private HttpClient? _http;
@@ -61,12 +59,14 @@ internal sealed class TwilioHarness : IAsyncDisposable
         return h;
     }
 
+    /// <summary>The Messages API as Twilio checks and renders it (templates, quick replies).</summary>
+    public FakeTwilioApi Twilio { get; } = new();
+
     public FakeProviderServer.Reply DefaultReply(FakeProviderServer.Recorded r)
     {
-        if (r.Method == "POST" && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal))
+        if (Twilio.Answer(r) is { } reply)
         {
-            var sid = $"SM{Interlocked.Increment(ref _sid):D32}";
-            return new(201, $"{{\"sid\":\"{sid}\",\"status\":\"queued\"}}");
+            return reply;
         }
         if (r.Method == "GET" && r.Path.Contains("/Media/", StringComparison.Ordinal))
         {
