@@ -43,12 +43,16 @@ public abstract class SignOffTests(ReportKit kit)
         Assert.Equal(SignOffOutcome.Done, await signOff.RebuildAsync(period, Actor("admin")));
 
         // The section head's time standard (3 h) passes: one reminder, to the triage desk, however often the job runs.
+        // Counted for this period: the class's other tests leave sign-offs of their own periods pending on the shared kit.
+        Task<List<string>> RemindersAsync() => Db.QueryAsync<string>(kit.App.DatabasePath,
+            "SELECT body FROM outbox WHERE recipient LIKE '%700001%' AND body LIKE 'Pengingat pengesahan%' AND body LIKE @p", new { p = $"%{period}%" });
         kit.Clock.Advance(TimeSpan.FromHours(2));
-        Assert.Equal(0, await signOff.RemindAsync());
+        await signOff.RemindAsync();
+        Assert.Empty(await RemindersAsync());
         kit.Clock.Advance(TimeSpan.FromHours(1.5));
-        Assert.Equal(1, await signOff.RemindAsync());
-        Assert.Equal(0, await signOff.RemindAsync());
-        var reminders = await Db.QueryAsync<string>(kit.App.DatabasePath, "SELECT body FROM outbox WHERE recipient LIKE '%700001%' AND body LIKE 'Pengingat pengesahan%'");
+        Assert.True(await signOff.RemindAsync() >= 1);
+        await signOff.RemindAsync();
+        var reminders = await RemindersAsync();
         Assert.Single(reminders);
         Assert.Contains("2026-10", reminders[0]);
 
