@@ -141,7 +141,7 @@ public abstract class StoreSuite : IAsyncLifetime
     [SkippableFact]
     public async Task Tracking_numbers_are_unique_and_gapless_under_concurrent_submissions()
     {
-        var numbers = new TrackingNumbers(Options.Create(new ComplaintOptions()));
+        var numbers = new TrackingNumbers(Options.Create(new ComplaintOptions()), LocalZone.Jakarta);
         var issued = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
         {
             await using var s = await Database.BeginAsync();
