@@ -6,7 +6,8 @@ namespace LaporBot.Tests.Fakes;
 /// <summary>
 /// The real service as a child process (<c>dotnet LaporBot.dll</c>) on real Kestrel, on a temporary
 /// SQLite file, configured through environment variables: for drills that need a real socket
-/// (truncated bodies) or a real crash (<see cref="Kill"/> is SIGKILL, i.e. kill -9).
+/// (truncated bodies) or a real crash (<see cref="Kill"/> is SIGKILL, i.e. kill -9). The database is a
+/// target as <see cref="TestDatabase"/> names it: a SQLite file, or a PostgreSQL connection string.
 /// </summary>
 internal sealed partial class ChildApp : IAsyncDisposable
 {
@@ -14,15 +15,19 @@ internal sealed partial class ChildApp : IAsyncDisposable
     private Process? _process;
     private readonly List<string> _output = [];
 
-    public ChildApp(string databasePath, IDictionary<string, string> settings)
+    /// <param name="databasePath">The database target: a SQLite file, or a PostgreSQL connection string.</param>
+    /// <param name="filesDir">Where the app keeps attachments; by default the SQLite file's folder (required for PostgreSQL).</param>
+    public ChildApp(string databasePath, IDictionary<string, string> settings, string? filesDir = null)
     {
         DatabasePath = databasePath;
+        filesDir ??= TestDatabase.IsPostgres(databasePath)
+            ? throw new ArgumentException("a PostgreSQL target needs a folder for the app's files", nameof(filesDir))
+            : Path.GetDirectoryName(databasePath)!;
         _env = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DOTNET_ENVIRONMENT"] = "Development",
-            ["ConnectionStrings__LaporBot"] = $"Data Source={databasePath}",
-            ["Attachments__Directory"] = Path.Combine(Path.GetDirectoryName(databasePath)!, "attachments"),
+            ["Attachments__Directory"] = Path.Combine(filesDir, "attachments"),
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
             ["Logging__Console__FormatterName"] = "simple",
@@ -31,12 +36,17 @@ internal sealed partial class ChildApp : IAsyncDisposable
             // Tests bring their own directory; the Development demo one is tested on its own.
             ["Demo__Enabled"] = "false",
         };
+        foreach (var (k, v) in TestDatabase.AppSettings(databasePath))
+        {
+            _env[k.Replace(":", "__")] = v!;
+        }
         foreach (var (k, v) in settings)
         {
             _env[k.Replace(":", "__")] = v;
         }
     }
 
+    /// <summary>The database target (see <see cref="TestDatabase.Target"/>).</summary>
     public string DatabasePath { get; }
     public Uri BaseAddress { get; private set; } = null!;
     public string Output { get { lock (_output) { return string.Join('\n', _output); } } }

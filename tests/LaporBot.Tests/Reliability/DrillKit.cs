@@ -10,7 +10,8 @@ namespace LaporBot.Tests.Reliability;
 /// <summary>
 /// The service as a real child process with every provider enabled against fakes on loopback, and
 /// helpers that speak each provider's wire format. Drill sizes scale with LAPORBOT_DRILL_SCALE
-/// (1 in CI; the long runs in docs/reliability.md use more).
+/// (1 in CI; the long runs in docs/reliability.md use more). The database is a SQLite file or a
+/// database of its own on the test run's PostgreSQL server (<see cref="Backend"/>).
 /// </summary>
 internal sealed class DrillKit : IAsyncDisposable
 {
@@ -24,16 +25,17 @@ internal sealed class DrillKit : IAsyncDisposable
 
     public static int Scale { get; } = int.TryParse(Environment.GetEnvironmentVariable("LAPORBOT_DRILL_SCALE"), out var s) && s > 0 ? s : 1;
 
-    private DrillKit(string dir, FakeProviderServer twilio, FakeTelegramServer telegram, FakeProviderServer meta, ChildApp app)
+    private DrillKit(TestDatabase database, FakeProviderServer twilio, FakeTelegramServer telegram, FakeProviderServer meta, ChildApp app)
     {
-        Dir = dir;
+        Database = database;
         Twilio = twilio;
         Telegram = telegram;
         Meta = meta;
         App = app;
     }
 
-    public string Dir { get; }
+    public TestDatabase Database { get; }
+    public Backend Backend => Database.Backend;
     public FakeProviderServer Twilio { get; }
     public FakeTelegramServer Telegram { get; }
     public FakeProviderServer Meta { get; }
@@ -49,9 +51,10 @@ internal sealed class DrillKit : IAsyncDisposable
             ? new(201, $"{{\"sid\":\"SM{Interlocked.Increment(ref _sid):D32}\",\"status\":\"queued\"}}")
             : new(404, "{}");
 
-    public static async Task<DrillKit> StartAsync(IDictionary<string, string>? extra = null)
+    /// <summary>Starts the fakes and the app; a PostgreSQL kit skips the test when the server is not installed (never under CI=true).</summary>
+    public static async Task<DrillKit> StartAsync(IDictionary<string, string>? extra = null, Backend backend = Backend.Sqlite)
     {
-        var dir = TestPaths.NewTempDir();
+        var database = await TestDatabase.CreateAsync(backend);
         DrillKit? kit = null;
         var twilio = await FakeProviderServer.StartAsync(r => kit!.TwilioReply(r));
         var telegram = await FakeTelegramServer.StartAsync();
@@ -83,11 +86,20 @@ internal sealed class DrillKit : IAsyncDisposable
         {
             settings[k] = v;
         }
-        var app = new ChildApp(Path.Combine(dir, "laporbot.db"), settings);
-        kit = new DrillKit(dir, twilio, telegram, meta, app) { _settings = settings };
-        await app.StartAsync();
-        kit.Http = app.Client();
-        await app.WaitReadyAsync();
+        var app = new ChildApp(database.Target, settings, database.Dir);
+        kit = new DrillKit(database, twilio, telegram, meta, app) { _settings = settings, Http = app.Client() };
+        try
+        {
+            await app.StartAsync();
+            kit.Http.Dispose();
+            kit.Http = app.Client();
+            await app.WaitReadyAsync();
+        }
+        catch
+        {
+            await kit.DisposeAsync(); // the PostgreSQL database too
+            throw;
+        }
         return kit;
     }
 
@@ -96,7 +108,7 @@ internal sealed class DrillKit : IAsyncDisposable
     {
         await App.DisposeAsync();
         Http.Dispose();
-        App = new ChildApp(DatabasePath, _settings);
+        App = new ChildApp(DatabasePath, _settings, Database.Dir);
         await App.StartAsync();
         Http = App.Client();
     }
@@ -153,12 +165,6 @@ internal sealed class DrillKit : IAsyncDisposable
         await Twilio.DisposeAsync();
         await Telegram.DisposeAsync();
         await Meta.DisposeAsync();
-        try
-        {
-            Directory.Delete(Dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await Database.DisposeAsync();
     }
 }

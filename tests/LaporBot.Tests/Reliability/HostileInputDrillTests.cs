@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using LaporBot.Tests.Fakes;
 using Xunit.Abstractions;
 
 namespace LaporBot.Tests.Reliability;
@@ -8,10 +9,23 @@ namespace LaporBot.Tests.Reliability;
 /// <summary>
 /// Hostile input against every public endpoint of the real service on real Kestrel (defect 1 of
 /// issue 9): malformed, truncated, oversized, forged and out-of-range requests. Every answer must
-/// be the sender's 4xx (or a 2xx "ignored"), never a 5xx.
+/// be the sender's 4xx (or a 2xx "ignored"), never a 5xx. On SQLite and on PostgreSQL: what the
+/// corpus gets stored (clamped dates, oversized fields) must fit either store.
 /// </summary>
-public class HostileInputDrillTests(ITestOutputHelper output)
+public abstract class HostileInputDrillTests(ITestOutputHelper output)
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite(ITestOutputHelper output) : HostileInputDrillTests(output)
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres(ITestOutputHelper output) : HostileInputDrillTests(output)
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private static readonly string[] PostPaths =
         ["/webhooks/telegram", "/webhooks/twilio", "/webhooks/twilio/status", "/webhooks/whatsapp", "/dev/chat/api/messages", "/status/masuk"];
 
@@ -164,10 +178,10 @@ public class HostileInputDrillTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Hundreds_of_hostile_requests_across_every_public_endpoint_get_no_5xx()
     {
-        await using var kit = await DrillKit.StartAsync();
+        await using var kit = await DrillKit.StartAsync(backend: Backend);
         var results = new List<(string What, int Status)>();
         foreach (var make in Corpus())
         {
@@ -193,7 +207,7 @@ public class HostileInputDrillTests(ITestOutputHelper output)
         output.WriteLine(string.Join("\n", results.TakeLast(raw.Count).Select(r => $"{r.Status} {r.What}")));
 
         var fivexx = results.Where(r => r.Status >= 500).ToList();
-        output.WriteLine($"{results.Count} hostile requests; 5xx: {fivexx.Count}; by status: " +
+        output.WriteLine($"[{Backend}] {results.Count} hostile requests; 5xx: {fivexx.Count}; by status: " +
             string.Join(", ", results.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}")));
         Assert.True(results.Count >= 200, $"only {results.Count} requests");
         Assert.True(fivexx.Count == 0, "5xx answers:\n" + string.Join("\n", fivexx.Select(f => $"{f.Status} {f.What}")));

@@ -10,22 +10,36 @@ using Xunit.Abstractions;
 namespace LaporBot.Tests.Reliability;
 
 /// <summary>
-/// Drills under load (quick sizes here; LAPORBOT_DRILL_SCALE for long runs). They assert
+/// Drills under load (quick sizes here; LAPORBOT_DRILL_SCALE for long runs), on SQLite and on
+/// PostgreSQL: every one of them stores and claims through the database under test. They assert
 /// correctness — nothing lost, nothing sent twice, no 5xx — and print the figures recorded in
-/// docs/reliability.md; timings are not asserted.
+/// docs/reliability.md; timings are asserted only as orderings or generous bounds that the
+/// original defects break.
 /// </summary>
-public class LoadDrillTests(ITestOutputHelper output)
+public abstract class LoadDrillTests(ITestOutputHelper output)
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite(ITestOutputHelper output) : LoadDrillTests(output)
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres(ITestOutputHelper output) : LoadDrillTests(output)
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    [Fact]
+    [SkippableFact]
     public async Task A_provider_outage_delays_replies_but_delivers_each_exactly_once_afterwards()
     {
         await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?>
         {
             ["Outbox:InitialBackoff"] = "00:00:01",
             ["Outbox:MaxBackoff"] = "00:00:04",
-        });
+        }, backend: Backend);
         var down = true;
         h.Api.Handle(r => down && r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
             ? new(503, "{\"code\":20503,\"message\":\"Service Unavailable\"}")
@@ -44,27 +58,31 @@ public class LoadDrillTests(ITestOutputHelper output)
         await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(h.App.DatabasePath,
             "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == citizens, "all delivered after the outage", 60_000);
         var attempts = await Db.QueryAsync<long>(h.App.DatabasePath, "SELECT attempts FROM outbox");
-        output.WriteLine($"outage: {citizens} replies, attempts per message avg {attempts.Average():0.0}, max {attempts.Max()}; " +
+        output.WriteLine($"[{Backend}] outage: {citizens} replies, attempts per message avg {attempts.Average():0.0}, max {attempts.Max()}; " +
             $"all delivered {watch.Elapsed.TotalSeconds:0.0} s after the provider recovered (backoff 1 s doubling to 4 s)");
         Assert.Equal(0, await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE status = 'dead'"));
         // Exactly one successful send per citizen: the 503s were never counted as sent, and nothing was sent twice.
         Assert.Equal(citizens, await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(DISTINCT provider_message_id) FROM outbox"));
     }
 
-    /// <summary>A burst of WhatsApp turns, then a Telegram citizen writes: the reply time is the figure.</summary>
-    [Fact]
+    /// <summary>
+    /// A burst of WhatsApp turns, then a Telegram citizen writes: the reply time is the figure. The
+    /// WhatsApp provider takes 10 a second, so the backlog needs many seconds to drain: the Telegram
+    /// reply must go out while WhatsApp replies are still queued (the defect sent it after them).
+    /// </summary>
+    [SkippableFact]
     public async Task A_Telegram_reply_goes_out_during_a_WhatsApp_burst_and_the_burst_is_delivered_once()
     {
         await using var telegram = await FakeTelegramServer.StartAsync();
         await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?>
         {
-            ["Twilio:MessagesPerSecond"] = "20", // a provider that cannot keep up with the burst
+            ["Twilio:MessagesPerSecond"] = "10", // a provider that cannot keep up with the burst
             ["Telegram:Enabled"] = "true",
             ["Telegram:BotToken"] = FakeTelegramServer.Token,
             ["Telegram:ApiBaseUrl"] = telegram.BaseUrl,
             ["Telegram:WebhookSecret"] = TelegramTestKit.Secret,
             ["Telegram:PerChatInterval"] = "00:00:00",
-        });
+        }, backend: Backend);
         var burst = 150 * DrillKit.Scale;
         var next = 0;
         var posters = Enumerable.Range(0, 8).Select(async _ =>
@@ -87,7 +105,7 @@ public class LoadDrillTests(ITestOutputHelper output)
         await Db.EventuallyAsync(() => Task.FromResult(telegram.CallsTo("sendMessage").Count == 1), "the Telegram reply", 120_000);
         var telegramReply = watch.Elapsed;
         var whatsappLeft = await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE channel = 'twilio' AND status = 'pending'");
-        output.WriteLine($"burst of {burst} WhatsApp turns ({backlog} replies still queued when the Telegram citizen wrote): Telegram reply after " +
+        output.WriteLine($"[{Backend}] burst of {burst} WhatsApp turns ({backlog} replies still queued when the Telegram citizen wrote): Telegram reply after " +
             $"{telegramReply.TotalMilliseconds:0} ms, with {whatsappLeft} WhatsApp replies still queued");
 
         await Db.EventuallyAsync(async () => await Db.ScalarAsync<long>(h.App.DatabasePath,
@@ -95,21 +113,30 @@ public class LoadDrillTests(ITestOutputHelper output)
         var perCitizen = h.Sent.GroupBy(r => r.Form["To"]).Select(g => g.Count()).ToList();
         Assert.Equal(burst, perCitizen.Count);
         Assert.All(perCitizen, n => Assert.Equal(1, n));
-        // Generous: the defect was a Telegram reply stuck behind the whole WhatsApp backlog.
-        Assert.True(telegramReply < TimeSpan.FromSeconds(60), $"the Telegram reply took {telegramReply}");
+        // The defect: the Telegram reply stood in line behind the whole WhatsApp backlog.
+        Assert.True(whatsappLeft > 0, $"the Telegram reply ({telegramReply}) went out only after all {backlog} queued WhatsApp replies");
     }
 
     /// <summary>64 concurrent anonymous logins while citizens write: every webhook is stored (no 503), p99 is the figure.</summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData("20")]     // the default per-client limit: the flood is mostly refused with 429 before any hash
     [InlineData("100000")] // as if the 64 came from 64 addresses: only the hashing cap protects the webhooks
     public async Task Webhooks_stay_fast_under_64_concurrent_logins(string perClient)
     {
-        await using var kit = StatusPageKit.Start(extra: new Dictionary<string, string?>
+        await using var database = await TestDatabase.CreateAsync(Backend);
+        var settings = new Dictionary<string, string?>
         {
             ["Staff:LoginAttemptsPerMinutePerClient"] = perClient,
             ["Staff:LoginAttemptsPerMinutePerUser"] = "100000",
-        });
+        };
+        if (Backend == Backend.Postgres)
+        {
+            foreach (var (k, v) in TestDatabase.AppSettings(database.Target))
+            {
+                settings[k] = v;
+            }
+        }
+        await using var kit = StatusPageKit.Start(extra: settings);
         var staff = kit.Staff();
         var token = StaffClient.Token(await staff.HtmlAsync("/status/masuk"));
         var citizens = kit.App.CreateClient();
@@ -142,7 +169,7 @@ public class LoadDrillTests(ITestOutputHelper output)
         await Task.WhenAll(logins);
 
         latencies.Sort();
-        output.WriteLine($"per-client limit {perClient}: {latencies.Count} webhooks under 64 concurrent logins: p50 {Percentile(latencies, 0.5):0} ms, " +
+        output.WriteLine($"[{Backend}] per-client limit {perClient}: {latencies.Count} webhooks under 64 concurrent logins: p50 {Percentile(latencies, 0.5):0} ms, " +
             $"p99 {Percentile(latencies, 0.99):0} ms, max {latencies[^1]:0} ms; logins answered: " +
             string.Join(", ", loginStatuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}")));
         Assert.All(statuses, s => Assert.True((int)s < 300, $"webhook answered {(int)s}"));
