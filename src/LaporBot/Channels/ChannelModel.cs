@@ -17,6 +17,28 @@ internal sealed record InboundMessage(
     bool Unsupported = false)
 {
     public static IReadOnlyList<InboundAttachment> NoAttachments { get; } = [];
+
+    // What a provider sends is stored as it arrives, except NUL (U+0000), which PostgreSQL refuses
+    // in text: a NUL in a signed, well-formed update is dropped, never the reason the update is refused.
+    public string ProviderMessageId { get; init; } = StorableText.Clean(ProviderMessageId);
+    public string ChatAddress { get; init; } = StorableText.Clean(ChatAddress);
+    public string? ProfileName { get; init; } = StorableText.Clean(ProfileName);
+    public string? Text { get; init; } = StorableText.Clean(Text);
+    public GeoPoint? Location { get; init; } = Location is { Label: { } label } ? Location with { Label = StorableText.Clean(label) } : Location;
+    public IReadOnlyList<InboundAttachment> Attachments { get; init; } =
+        Attachments.Any(a => StorableText.HasNul(a.SourceUrl) || StorableText.HasNul(a.ContentType) || StorableText.HasNul(a.LocalPath))
+            ? Attachments.Select(a => new InboundAttachment(StorableText.Clean(a.SourceUrl), StorableText.Clean(a.ContentType), StorableText.Clean(a.LocalPath))).ToList()
+            : Attachments;
+    public string? QuickReplyPayload { get; init; } = StorableText.Clean(QuickReplyPayload);
+}
+
+/// <summary>Text every store can keep: PostgreSQL refuses NUL (U+0000) in text columns and parameters.</summary>
+internal static class StorableText
+{
+    public static bool HasNul(string? s) => s is not null && s.Contains('\0');
+
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(s))]
+    public static string? Clean(string? s) => HasNul(s) ? s!.Replace("\0", "", StringComparison.Ordinal) : s;
 }
 
 internal sealed record GeoPoint(double Latitude, double Longitude, string? Label = null);

@@ -45,6 +45,11 @@ internal static class ErrorHandling
     private static bool ClientGone(HttpContext context, Exception? error) =>
         error is OperationCanceledException && context.RequestAborted.IsCancellationRequested;
 
+    private static bool Unstorable(Exception? error) => error is Npgsql.PostgresException
+    {
+        SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire or Npgsql.PostgresErrorCodes.UntranslatableCharacter,
+    };
+
     private static (int? Status, string Title) Classify(HttpContext context, Exception? error) => error switch
     {
         _ when ClientGone(context, error) => (null, ""),
@@ -55,6 +60,8 @@ internal static class ErrorHandling
             StatusCodes.Status415UnsupportedMediaType => "The request body has an unsupported content type.",
             _ => "The request is malformed or incomplete.",
         }),
+        // Text PostgreSQL cannot keep (a NUL in a query or a form): the sender's mistake, not a storage fault.
+        _ when Unstorable(error) || Unstorable(error?.InnerException) => (StatusCodes.Status400BadRequest, "The request contains a character that cannot be stored (NUL)."),
         DbException or TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Storage is unavailable; the request was not processed. Retry later."),
         { InnerException: DbException } => (StatusCodes.Status503ServiceUnavailable, "Storage is unavailable; the request was not processed. Retry later."),
         _ => (StatusCodes.Status500InternalServerError, "Unexpected error; the request was not processed."),

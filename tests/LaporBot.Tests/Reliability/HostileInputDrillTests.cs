@@ -83,6 +83,9 @@ public abstract class HostileInputDrillTests(ITestOutputHelper output)
             "{\"update_id\":11,\"callback_query\":{\"id\":\"q\",\"from\":{\"id\":1},\"data\":\"" + new string('z', 5000) + "\"}}",
             "{\"update_id\":12,\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":5,\"type\":\"private\"},\"text\":\"\\ud800\"}}",
             new string('[', 10_000),
+            // A NUL character: valid JSON, but PostgreSQL cannot store or compare it in text.
+            "{\"update_id\":13,\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":6,\"type\":\"private\"},\"from\":{\"id\":6,\"first_name\":\"Si\\u0000ti\"},\"text\":\"ha\\u0000lo\"}}",
+            "{\"update_id\":14,\"callback_query\":{\"id\":\"q\\u0000\",\"from\":{\"id\":6,\"first_name\":\"\\u0000\"},\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":6,\"type\":\"private\"}},\"data\":\"\\u0000\"}}",
         };
         foreach (var body in telegramBodies)
         {
@@ -104,6 +107,7 @@ public abstract class HostileInputDrillTests(ITestOutputHelper output)
             [new("MessageSid", "SMu"), new("From", "whatsapp:+6281"), new("Body", new string('b', 70_000))],
             [new("MessageSid", "SMt"), new("MessageStatus", "delivered")],
             [new("MessageSid", new string('S', 5000)), new("MessageStatus", "read"), new("ErrorCode", "abc")],
+            [new("MessageSid", "SMnul\0"), new("From", "whatsapp:+6281\0"), new("Body", "ha\0lo"), new("ProfileName", "\0"), new("MessageStatus", "fail\0ed")],
         ];
         foreach (var form in twilioForms)
         {
@@ -124,6 +128,7 @@ public abstract class HostileInputDrillTests(ITestOutputHelper output)
             "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"field\":\"messages\",\"value\":{\"messages\":[{\"from\":\"\",\"id\":\"\",\"type\":\"image\",\"image\":{}}]}}]}]}",
             "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"field\":\"messages\",\"value\":{\"messages\":[{\"from\":\"62812\",\"id\":\"wamid.h3\",\"timestamp\":\"1\",\"type\":\"location\",\"location\":{\"latitude\":\"x\"}}]}}]}]}",
             "{\"object\":\"page\"}",
+            "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"field\":\"messages\",\"value\":{\"contacts\":[{\"wa_id\":\"62813\",\"profile\":{\"name\":\"\\u0000\"}}],\"messages\":[{\"from\":\"62813\",\"id\":\"wamid.h4\\u0000\",\"timestamp\":\"1\",\"type\":\"text\",\"text\":{\"body\":\"ha\\u0000lo\"}}],\"statuses\":[{\"id\":\"wamid.\\u0000\",\"status\":\"read\",\"timestamp\":\"1\"}]}}]}]}",
         };
         foreach (var body in metaBodies)
         {
@@ -137,7 +142,7 @@ public abstract class HostileInputDrillTests(ITestOutputHelper output)
         }
 
         foreach (var query in new[] { "from=0001-01-01&to=9999-12-31", "from=0001-01-01", "to=9999-12-31", "from=2025-13-45", "from=x&to=y",
-                     "page=-1", "page=99999999999", "page=abc", "status=%00", "agency=" + new string('a', 3000), "from=2025-07-31&to=2025-07-01" })
+                     "page=-1", "page=99999999999", "page=abc", "status=%00", "agency=%00", "status=baru%00", "agency=" + new string('a', 3000), "from=2025-07-31&to=2025-07-01" })
         {
             foreach (var path in new[] { "/api/v1/cases", "/api/v1/stats" })
             {
@@ -161,11 +166,11 @@ public abstract class HostileInputDrillTests(ITestOutputHelper output)
             yield return () => new HttpRequestMessage(HttpMethod.Get, "/status/rekap/unduh?" + query);
         }
         foreach (var body in new[] { "", "{", "{\"citizen\":\"\"}", "{\"citizen\":\"w\",\"text\":null}", "{\"citizen\":\"" + new string('w', 100) + "\"}",
-                     "{\"citizen\":\"w\",\"latitude\":1e999}", "{\"citizen\":\"w\",\"text\":\"" + new string('t', 50_000) + "\"}" })
+                     "{\"citizen\":\"w\",\"latitude\":1e999}", "{\"citizen\":\"w\\u0000\",\"text\":\"ha\\u0000lo\"}", "{\"citizen\":\"w\",\"text\":\"" + new string('t', 50_000) + "\"}" })
         {
             yield return () => Json(HttpMethod.Post, "/dev/chat/api/messages", body);
         }
-        foreach (var form in new[] { "", "username=admin", "username=admin&password=x", "username=" + new string('u', 5000) + "&password=x", "%%%" })
+        foreach (var form in new[] { "", "username=admin", "username=admin&password=x", "username=ad%00min&password=x", "username=" + new string('u', 5000) + "&password=x", "%%%" })
         {
             yield return () => Json(HttpMethod.Post, "/status/masuk", form, "application/x-www-form-urlencoded");
         }

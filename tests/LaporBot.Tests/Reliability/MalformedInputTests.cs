@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using LaporBot.Tests.Channels.Meta;
 using LaporBot.Tests.Channels.Telegram;
+using LaporBot.Tests.Fakes;
 using LaporBot.Tests.Reports;
 using LaporBot.Tests.StatusPage;
 
@@ -75,5 +76,49 @@ public class MalformedInputTests(RecapKit recaps) : IClassFixture<RecapKit>
         Assert.True(body.Contains("yyyy-MM-dd", StringComparison.Ordinal) || body.Contains("Periode", StringComparison.Ordinal)
             || body.Contains("TTTT-BB-HH", StringComparison.Ordinal), body);
         Assert.DoesNotContain("Exception", body);
+    }
+}
+
+/// <summary>
+/// Found by the hostile-input drill on PostgreSQL: a NUL character (U+0000) is valid JSON and form
+/// data, SQLite stores it, PostgreSQL refuses it in text. Every webhook carrying one was answered
+/// 503, so the provider retried it forever and the citizen never got an answer. Now a NUL in a
+/// citizen's message is dropped and the message stored, on either store; a NUL that reaches
+/// PostgreSQL anyway (a query parameter) is the sender's 400, not a storage fault.
+/// </summary>
+public abstract class NulCharacterTests
+{
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : NulCharacterTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : NulCharacterTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
+    [SkippableFact]
+    public async Task A_NUL_in_a_citizens_message_is_dropped_and_the_message_stored()
+    {
+        const string apiKey = "nul-drill-api-key";
+        await using var kit = await TelegramTestKit.StartAsync(
+            new Dictionary<string, string?> { ["Outbox:DispatcherEnabled"] = "false", ["Api:Keys:0"] = apiKey }, backend: Backend);
+
+        var r = await kit.PostAsync(TelegramTestKit.TextUpdate(701, "ha\0lo", firstName: "Si\0ti"));
+
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("halo", await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT text FROM inbound_messages"));
+        Assert.Equal(1, await kit.CountAsync("SELECT COUNT(*) FROM outbox")); // the citizen gets the greeting
+
+        foreach (var query in new[] { "status=%00", "agency=%00", "status=baru%00" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/cases?" + query);
+            request.Headers.Add("X-Api-Key", apiKey);
+            var answer = await kit.Http.SendAsync(request);
+            Assert.True((int)answer.StatusCode < 500, $"{query}: {(int)answer.StatusCode}");
+        }
     }
 }
