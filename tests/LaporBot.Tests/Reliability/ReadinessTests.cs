@@ -13,7 +13,9 @@ namespace LaporBot.Tests.Reliability;
 /// <summary>
 /// Defect 2 of issue 9: /healthz said healthy while nothing could be stored. /healthz is now
 /// liveness only; /readyz proves the database commits a write, the migrations are applied and the
-/// scheduler runs, and names the check that failed.
+/// scheduler runs, and names the check that failed. The unwritable-database drill runs on both
+/// stores (an immutable SQLite file; a read-only PostgreSQL database); the other two checks read
+/// only the app's own state and the migration table, the same on either.
 /// </summary>
 public class ReadinessTests
 {
@@ -115,6 +117,66 @@ public class ReadinessTests
         Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(kit.Http)).Status);
         Assert.Equal(HttpStatusCode.OK, (await kit.PostAsync(TelegramTestKit.TextUpdate(2, "Siti Rahayu"))).StatusCode); // the provider's retry
         Assert.Equal(2, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
+    }
+
+    /// <summary>
+    /// The same drill on PostgreSQL, where the database is not a file: the database is made
+    /// read-only (<c>default_transaction_read_only</c>) and the app's sessions are ended so its new
+    /// ones see it. Webhooks 503 with Retry-After, readiness 503 naming the write check, liveness
+    /// 200; once writable again the group-commit writer and the readiness probe reconnect on their
+    /// own and the provider's retry is stored.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_read_only_PostgreSQL_database_makes_readyz_and_webhooks_503_and_they_recover()
+    {
+        await using var kit = await TelegramTestKit.StartAsync(backend: Backend.Postgres);
+        var server = await PostgresServer.RequireAsync();
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(kit.DatabasePath).Database!;
+        await Db.EventuallyAsync(async () => (await ReadyAsync(kit.Http)).Status == HttpStatusCode.OK, "the instance is ready");
+        Assert.Equal(HttpStatusCode.OK, (await kit.PostAsync(TelegramTestKit.TextUpdate(1, "halo"))).StatusCode);
+
+        await SetReadOnlyAsync(server, database, true);
+        try
+        {
+            await Db.EventuallyAsync(async () => (await ReadyAsync(kit.Http)).Status == HttpStatusCode.ServiceUnavailable,
+                "readiness notices the read-only database", 60_000);
+            var (_, json) = await ReadyAsync(kit.Http);
+            Assert.False(Check(json, "database-write").GetProperty("ready").GetBoolean());
+            Assert.Equal(HttpStatusCode.OK, (await kit.Http.GetAsync("/healthz")).StatusCode);
+
+            // The first request after the sessions were ended may meet a dead pooled connection:
+            // that is a 503 as well. Every answer must be 503 with Retry-After while read-only.
+            for (var i = 0; i < 3; i++)
+            {
+                var webhook = await kit.PostAsync(TelegramTestKit.TextUpdate(2, "Siti Rahayu"));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, webhook.StatusCode);
+                Assert.NotNull(webhook.Headers.RetryAfter);
+            }
+        }
+        finally
+        {
+            await SetReadOnlyAsync(server, database, false);
+        }
+        await Db.EventuallyAsync(async () => (await ReadyAsync(kit.Http)).Status == HttpStatusCode.OK, "the instance is ready again", 60_000);
+        HttpStatusCode retried = 0;
+        await Db.EventuallyAsync(async () => (retried = (await kit.PostAsync(TelegramTestKit.TextUpdate(2, "Siti Rahayu"))).StatusCode) != HttpStatusCode.ServiceUnavailable,
+            "the provider's retry is answered", 60_000);
+        Assert.Equal(HttpStatusCode.OK, retried);
+        Assert.Equal(2, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
+    }
+
+    private static async Task SetReadOnlyAsync(PostgresServer server, string database, bool readOnly)
+    {
+        await using var c = new Npgsql.NpgsqlConnection(server.AdminConnectionString);
+        await c.OpenAsync();
+        await using (var alter = new Npgsql.NpgsqlCommand($"ALTER DATABASE \"{database}\" SET default_transaction_read_only = {(readOnly ? "on" : "off")}", c))
+        {
+            await alter.ExecuteNonQueryAsync();
+        }
+        // A session keeps the setting it started with: end the app's sessions so its next ones see the change.
+        await using var end = new Npgsql.NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @database AND pid <> pg_backend_pid()", c);
+        end.Parameters.AddWithValue("database", database);
+        await end.ExecuteNonQueryAsync();
     }
 }
 
