@@ -96,13 +96,13 @@ public class TelegramPollingTests
     {
         await using var kit = await TelegramTestKit.StartAsync(Polling);
         await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("getUpdates").Count > 0), "polling started");
-        await Db.ExecuteAsync(kit.DatabasePath, "CREATE TRIGGER no_inbound BEFORE INSERT ON inbound_messages BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+        await Db.FailInsertsAsync(kit.DatabasePath, "inbound_messages");
 
         kit.Fake.AddUpdate(TelegramTestKit.TextUpdate(734120060, "halo"));
         await Db.EventuallyAsync(() => Task.FromResult(kit.App.Logs.Lines.Any(l => l.Contains("734120060 could not be stored"))), "the failure logged");
         Assert.Null(await OffsetAsync(kit));
 
-        await Db.ExecuteAsync(kit.DatabasePath, "DROP TRIGGER no_inbound");
+        await Db.StopFailingInsertsAsync(kit.DatabasePath, "inbound_messages");
         await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120061", "stored on a later poll");
         Assert.Equal(1, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
         Assert.Equal(1, await kit.CountAsync("SELECT COUNT(*) FROM outbox"));
