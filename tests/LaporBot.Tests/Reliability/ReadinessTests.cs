@@ -177,6 +177,8 @@ public class ReadinessTests
         await using var end = new Npgsql.NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @database AND pid <> pg_backend_pid()", c);
         end.Parameters.AddWithValue("database", database);
         await end.ExecuteNonQueryAsync();
+        // The test's own reads (Db) pool connections too: drop the ended ones.
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 }
 
