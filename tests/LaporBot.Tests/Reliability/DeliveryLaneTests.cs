@@ -71,7 +71,7 @@ public abstract class DeliveryLaneTests(ITestOutputHelper output)
             Assert.True((await h.Http.SendAsync(request)).IsSuccessStatusCode);
         }
         await Db.EventuallyAsync(() => Task.FromResult(telegram.CallsTo("sendMessage").Count == 1), "the Telegram citizen got the reply", 60_000);
-        output.WriteLine($"Telegram reply {watch.ElapsedMilliseconds} ms after the update, during a stalled WhatsApp backlog of {citizens}");
+        output.WriteLine($"[{Backend}] Telegram reply {watch.ElapsedMilliseconds} ms after the update, during a stalled WhatsApp backlog of {citizens}");
         Assert.Equal(0, await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE channel = 'twilio' AND status = 'sent'"));
 
         gate.SetResult();
@@ -127,7 +127,7 @@ public abstract class DeliveryLaneTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
         await kit.StartAppAsync(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "node-a" });
         await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("sendMessage").Count >= 1), "the held reply is sent after the restart", 60_000);
-        output.WriteLine($"held reply sent {watch.ElapsedMilliseconds} ms after the restart began (lease: 2 min)");
+        output.WriteLine($"[{Backend}] held reply sent {watch.ElapsedMilliseconds} ms after the restart began (lease: 2 min)");
 
         var sent = Assert.Single(kit.Fake.CallsTo("sendMessage"));
         Assert.Equal(501, sent.Json.GetProperty("chat_id").GetInt64());
@@ -147,7 +147,7 @@ public abstract class DeliveryLaneTests(ITestOutputHelper output)
         await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("sendMessage").Count == 2), "the retry went out", 60_000);
         var calls = kit.Fake.CallsTo("sendMessage");
         var gap = calls[1].At - calls[0].At;
-        output.WriteLine($"retry after {gap.TotalMilliseconds:0} ms (Retry-After 1 s, sweep 5 min)");
+        output.WriteLine($"[{Backend}] retry after {gap.TotalMilliseconds:0} ms (Retry-After 1 s, sweep 5 min)");
         Assert.True(gap >= TimeSpan.FromSeconds(0.9), $"the retry waited {gap}");
         await Db.EventuallyAsync(async () => await Db.ScalarAsync<string>(kit.DatabasePath, "SELECT status FROM outbox") == "sent", "recorded as sent");
     }
