@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace LaporBot.Data;
@@ -34,7 +35,10 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// <summary>Most units in one transaction: bounds how long a batch holds the write lock and how much one failed commit affects.</summary>
     internal const int MaxBatch = 256;
 
-    private const string Savepoint = "unit";
+    // The unit's savepoint, run as plain statements so the writer's connection keeps them compiled.
+    private const string SaveSql = "SAVEPOINT unit";
+    private const string RollbackSql = "ROLLBACK TO SAVEPOINT unit";
+    private const string ReleaseSql = "RELEASE SAVEPOINT unit";
 
     private readonly IDatabase _db;
     private readonly ILogger<GroupCommit> _logger;
@@ -115,12 +119,56 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
     }
 
+    // The writer's own connection, open across batches so the statements it has compiled are reused
+    // (SQLite: StatementCachingConnection; PostgreSQL: Npgsql's automatic preparation). Only the
+    // write loop touches it; after a failed begin, commit or rollback it is closed and opened afresh.
+    private DbConnection? _connection;
+
+    private async Task<DbSession> BeginBatchAsync()
+    {
+        _connection ??= await _db.OpenWriterAsync();
+        try
+        {
+            return await _db.BeginOnAsync(_connection);
+        }
+        catch
+        {
+            await DropConnectionAsync();
+            throw;
+        }
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is { } c)
+        {
+            _connection = null;
+            try
+            {
+                await c.DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Group commit: closing the writer's connection failed");
+            }
+        }
+    }
+
+    private static async Task ExecAsync(DbSession session, string sql)
+    {
+        await using var cmd = session.Connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = session.Transaction;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     private async Task RunBatchAsync(List<Unit> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         DbSession session;
         try
         {
-            session = await _db.BeginAsync();
+            session = await BeginBatchAsync();
         }
         catch (Exception e)
         {
@@ -130,28 +178,30 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
             return;
         }
+        var begun = Stopwatch.GetTimestamp();
         var done = new List<Unit>(batch.Count);
-        await using (session)
+        long worked;
+        var ok = false; // anything but a commit (a failed unit's rollback, the commit, something unexpected) gets a fresh connection
+        try
         {
-            var tx = session.Transaction;
             for (var i = 0; i < batch.Count; i++)
             {
                 var unit = batch[i];
                 var scope = new WriteScope(session);
-                await tx.SaveAsync(Savepoint);
+                await ExecAsync(session, SaveSql);
                 try
                 {
                     await unit.RunAsync(scope);
                     if (scope.Discarded)
                     {
-                        await tx.RollbackAsync(Savepoint);
+                        await ExecAsync(session, RollbackSql);
                     }
-                    await tx.ReleaseAsync(Savepoint);
+                    await ExecAsync(session, ReleaseSql);
                     done.Add(unit);
                 }
                 catch (Exception e)
                 {
-                    if (!await TryRollBackUnitAsync(tx))
+                    if (!await TryRollBackUnitAsync(session))
                     {
                         // The database ended the whole transaction (I/O error, disk full): nothing of the
                         // batch is stored. This unit gets its own error, the others the same one.
@@ -165,9 +215,11 @@ internal sealed class GroupCommit : IAsyncDisposable
                     unit.Fail(e);
                 }
             }
+            worked = Stopwatch.GetTimestamp();
             try
             {
                 await session.CommitAsync();
+                ok = true;
             }
             catch (Exception e)
             {
@@ -178,20 +230,44 @@ internal sealed class GroupCommit : IAsyncDisposable
                 return;
             }
         }
+        finally
+        {
+            await DisposeQuietlyAsync(session);
+            if (!ok)
+            {
+                await DropConnectionAsync();
+            }
+        }
+        var committed = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _units, done.Count);
+        Interlocked.Add(ref _beginTicks, begun - started);
+        Interlocked.Add(ref _workTicks, worked - begun);
+        Interlocked.Add(ref _commitTicks, committed - worked);
         foreach (var unit in done)
         {
             unit.Complete();
         }
     }
 
-    private static async Task<bool> TryRollBackUnitAsync(DbTransaction tx)
+    private static async Task DisposeQuietlyAsync(DbSession session)
     {
         try
         {
-            await tx.RollbackAsync(Savepoint);
-            await tx.ReleaseAsync(Savepoint);
+            await session.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // the connection is dropped next anyway
+        }
+    }
+
+    private static async Task<bool> TryRollBackUnitAsync(DbSession session)
+    {
+        try
+        {
+            await ExecAsync(session, RollbackSql);
+            await ExecAsync(session, ReleaseSql);
             return true;
         }
         catch (Exception)
@@ -200,11 +276,22 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
     }
 
+    /// <summary>Seconds the writer spent beginning batches (waiting for the write lock), running units, and committing (the fsync), since start.</summary>
+    public (double Begin, double Work, double Commit) Seconds =>
+        (Interlocked.Read(ref _beginTicks) / (double)Stopwatch.Frequency,
+         Interlocked.Read(ref _workTicks) / (double)Stopwatch.Frequency,
+         Interlocked.Read(ref _commitTicks) / (double)Stopwatch.Frequency);
+
+    private long _beginTicks;
+    private long _workTicks;
+    private long _commitTicks;
+
     /// <summary>Stops taking work, finishes what is queued, and waits for the writer.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _writer;
+        await DropConnectionAsync();
     }
 
     private abstract class Unit(CancellationToken cancellationToken)

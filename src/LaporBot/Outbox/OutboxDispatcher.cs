@@ -300,7 +300,7 @@ internal sealed class OutboxDispatcher(
             await OutboxStore.ReleaseClaimsAsync(db, [row.Id], CancellationToken.None);
             throw;
         }
-        if (!await OutboxStore.RenewClaimAsync(db, row, clock.GetUtcNow() + o.Lease, CancellationToken.None))
+        if (!StillHeld(row, o) && !await OutboxStore.RenewClaimAsync(db, row, clock.GetUtcNow() + o.Lease, CancellationToken.None))
         {
             // The lease ran out while the message waited for the provider's rate and another sender
             // (possibly another instance) claimed it: it is theirs to send now.
@@ -353,6 +353,15 @@ internal sealed class OutboxDispatcher(
     }
 
     private const int MarkAttempts = 5;
+
+    /// <summary>
+    /// Whether the claim certainly lasts through the send: more than half the lease is left. Nobody
+    /// claims a row before its lease ends, so the database need not be asked; only a message that
+    /// waited long for the provider's rate has its claim renewed (a write of its own, which on SQLite
+    /// would queue for the write lock beside the group commit, once per send).
+    /// </summary>
+    private bool StillHeld(OutboxRow row, OutboxOptions o) =>
+        row.ClaimedUntil is { } until && until - clock.GetUtcNow().ToUnixTimeMilliseconds() > o.Lease.TotalMilliseconds / 2;
 
     private async Task RecordAsync(DbSession s, OutboxRow row, SendResult result, DateTimeOffset now)
     {
