@@ -72,8 +72,8 @@ internal sealed class RoutingKit : IAsyncDisposable
         new(await TelegramTestKit.StartAsync(AgencySettings(extra), clock: clock, backend: backend));
 
     /// <summary>The kit with exactly these settings (no agencies or staff but the ones given).</summary>
-    public static async Task<RoutingKit> StartWithAsync(IDictionary<string, string?> settings, TimeProvider? clock = null) =>
-        new(await TelegramTestKit.StartAsync(settings, clock: clock));
+    public static async Task<RoutingKit> StartWithAsync(IDictionary<string, string?> settings, TimeProvider? clock = null, Backend backend = Backend.Sqlite) =>
+        new(await TelegramTestKit.StartAsync(settings, clock: clock, backend: backend));
 
     public async Task SayAsync(long from, string text, long? replyTo = null, string firstName = "Siti")
     {

@@ -71,14 +71,13 @@ public class TwilioWebhookTableTests
     {
         await using var h = await TwilioHarness.StartAsync();
         await h.SayAsync("halo"); // creates the schema's first rows
-        await Db.ExecuteAsync(h.App.DatabasePath,
-            "CREATE TRIGGER no_space BEFORE INSERT ON inbound_messages BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+        await Db.FailInsertsAsync(h.App.DatabasePath, "inbound_messages");
 
         var r = await h.SayAsync("Budi Santoso", messageSid: "SMretry503000000000000000000000001");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
         Assert.True(r.Headers.RetryAfter is not null);
-        await Db.ExecuteAsync(h.App.DatabasePath, "DROP TRIGGER no_space");
+        await Db.StopFailingInsertsAsync(h.App.DatabasePath, "inbound_messages");
         var retry = await h.SayAsync("Budi Santoso", messageSid: "SMretry503000000000000000000000001");
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Equal(2, await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM inbound_messages"));
