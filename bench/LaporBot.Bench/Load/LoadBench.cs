@@ -17,6 +17,7 @@ internal sealed record LoadSettings
     public int Active { get; init; } = 200;             // open loop: citizens talking at once
     public string Synchronous { get; init; } = "Full";
     public double MessagesPerSecond { get; init; } = 10_000; // provider pace during the bench (raised: see README)
+    public int Senders { get; init; } = 16;             // Outbox:SendersPerChannel, raised with the pace (README: "Outbound pace")
     public TimeSpan DrainLimit { get; init; } = TimeSpan.FromSeconds(120);
     public string Output { get; init; } = "";
     public bool Floor { get; init; } = true;
@@ -38,6 +39,7 @@ internal sealed record LoadSettings
                 "--active" => s with { Active = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--sync" => s with { Synchronous = v },
                 "--mps" => s with { MessagesPerSecond = double.Parse(v, CultureInfo.InvariantCulture) },
+                "--senders" => s with { Senders = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--out" => s with { Output = v },
                 "--floor" => s with { Floor = v != "off" },
                 "--keep" => s with { Keep = v == "on" },
@@ -206,6 +208,7 @@ internal static class LoadBench
             ["Telegram__WebhookSecret"] = Secret,
             ["Telegram__MessagesPerSecond"] = s.MessagesPerSecond.ToString(CultureInfo.InvariantCulture),
             ["Telegram__PerChatInterval"] = "00:00:00",
+            ["Outbox__SendersPerChannel"] = s.Senders.ToString(CultureInfo.InvariantCulture),
             ["Triage__AdminTelegramIds__0"] = TriageAdmin.ToString(CultureInfo.InvariantCulture),
             ["Routing__AutoAssign"] = "true",
             ["Staff__BootstrapPassword"] = "bench-Operator-Pass-2026",
@@ -369,7 +372,7 @@ internal sealed class Report(LoadSettings s)
     {
         var b = new StringBuilder();
         b.AppendLine(CultureInfo.InvariantCulture, $"# LaporBot load bench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average at the end {load}");
-        b.AppendLine(CultureInfo.InvariantCulture, $"# {(s.Postgres ? "PostgreSQL 15 (fsync on)" : $"SQLite synchronous={s.Synchronous}")}, {s.Citizens} conversations closed loop on {s.Connections} connections, open loop {s.Rate}/s for {s.OpenSeconds} s, provider pace {s.MessagesPerSecond}/s");
+        b.AppendLine(CultureInfo.InvariantCulture, $"# {(s.Postgres ? "PostgreSQL 15 (fsync on)" : $"SQLite synchronous={s.Synchronous}")}, {s.Citizens} conversations closed loop on {s.Connections} connections, open loop {s.Rate}/s for {s.OpenSeconds} s, provider pace {s.MessagesPerSecond}/s, {s.Senders} senders per channel");
         b.AppendLine("| run | msg/s | ack p50 | p95 | p99 | max | failures |");
         b.AppendLine("|---|---|---|---|---|---|---|");
         void Row(LoadResult? r)

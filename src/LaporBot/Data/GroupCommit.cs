@@ -45,12 +45,23 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public GroupCommit(IDatabase db, ILogger<GroupCommit> logger)
+    /// <param name="idleClose">How long the writer keeps its connection without work (default <see cref="IdleClose"/>).</param>
+    public GroupCommit(IDatabase db, ILogger<GroupCommit> logger, TimeSpan? idleClose = null)
     {
         _db = db;
         _logger = logger;
+        _idleClose = idleClose ?? IdleClose;
         _writer = Task.Run(WriteLoopAsync);
     }
+
+    private readonly TimeSpan _idleClose;
+
+    /// <summary>Whether the writer holds its connection open right now, and how many it has opened (for tests).</summary>
+    internal bool HoldsConnection => Volatile.Read(ref _connection) is not null;
+
+    internal int ConnectionsOpened => Volatile.Read(ref _opened);
+
+    private int _opened;
 
     /// <summary>Batches committed and units run so far (for the bench and the logs).</summary>
     public long Batches => Interlocked.Read(ref _batches);
@@ -87,7 +98,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         var batch = new List<Unit>(MaxBatch);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        while (await WaitForWorkAsync(reader))
         {
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var unit))
@@ -126,7 +137,11 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private async Task<DbSession> BeginBatchAsync()
     {
-        _connection ??= await _db.OpenWriterAsync();
+        if (_connection is null)
+        {
+            _connection = await _db.OpenWriterAsync();
+            Interlocked.Increment(ref _opened);
+        }
         try
         {
             return await _db.BeginOnAsync(_connection);
@@ -160,6 +175,35 @@ internal sealed class GroupCommit : IAsyncDisposable
         cmd.CommandText = sql;
         cmd.Transaction = session.Transaction;
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// How long the writer keeps its connection once the queue is empty: by default not at all. Under
+    /// load the next units are already queued when a batch commits, so the connection and its compiled
+    /// statements stay; an instance that is not busy holds no write handle on the file between
+    /// batches, so a fault such as the file turning read-only is seen by the next write (and by
+    /// /readyz) instead of hiding behind a handle opened before it.
+    /// </summary>
+    internal static readonly TimeSpan IdleClose = TimeSpan.Zero;
+
+    private async ValueTask<bool> WaitForWorkAsync(ChannelReader<Unit> reader)
+    {
+        var more = reader.WaitToReadAsync();
+        if (more.IsCompleted || _connection is null)
+        {
+            return await more;
+        }
+        if (_idleClose <= TimeSpan.Zero)
+        {
+            await DropConnectionAsync();
+            return await more;
+        }
+        var waiting = more.AsTask();
+        if (await Task.WhenAny(waiting, Task.Delay(_idleClose)) != waiting)
+        {
+            await DropConnectionAsync();
+        }
+        return await waiting;
     }
 
     private async Task RunBatchAsync(List<Unit> batch)
