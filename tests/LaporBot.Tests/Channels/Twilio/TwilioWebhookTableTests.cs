@@ -5,7 +5,8 @@ using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Twilio;
 
-/// <summary>Recorded Twilio webhooks (testdata/twilio) against the real endpoint: accept, ignore or reject.</summary>
+/// <summary>Recorded Twilio webhooks (testdata/twilio) against the real endpoint: accept, ignore or reject.
+/// SQLite only: the wire format at the endpoint; the store path behind it runs on both in TwilioEndToEndTests.</summary>
 public class TwilioWebhookTableTests
 {
     public static TheoryData<string, string, string, string, int, int> Cases() => new()
