@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace LaporBot.Bench.Load;
 
@@ -15,10 +17,12 @@ internal sealed record LoadSettings
     public int Active { get; init; } = 200;             // open loop: citizens talking at once
     public string Synchronous { get; init; } = "Full";
     public double MessagesPerSecond { get; init; } = 10_000; // provider pace during the bench (raised: see README)
+    public int Senders { get; init; } = 16;             // Outbox:SendersPerChannel, raised with the pace (README: "Outbound pace")
     public TimeSpan DrainLimit { get; init; } = TimeSpan.FromSeconds(120);
     public string Output { get; init; } = "";
     public bool Floor { get; init; } = true;
     public bool Keep { get; init; }
+    public bool Postgres { get; init; }                 // --db postgres: LaporBot on a throwaway PostgreSQL 15 cluster
 
     public static LoadSettings Parse(string[] args)
     {
@@ -35,9 +39,11 @@ internal sealed record LoadSettings
                 "--active" => s with { Active = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--sync" => s with { Synchronous = v },
                 "--mps" => s with { MessagesPerSecond = double.Parse(v, CultureInfo.InvariantCulture) },
+                "--senders" => s with { Senders = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--out" => s with { Output = v },
                 "--floor" => s with { Floor = v != "off" },
                 "--keep" => s with { Keep = v == "on" },
+                "--db" => s with { Postgres = v.Equals("postgres", StringComparison.OrdinalIgnoreCase) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -63,22 +69,30 @@ internal static class LoadBench
     {
         var dir = Path.Combine(Path.GetTempPath(), "laporbot-load-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
-        Console.WriteLine($"LaporBot load bench: {Environment.ProcessorCount} cores, {Environment.OSVersion}, load average {LoadAverage()}, synchronous={s.Synchronous}, files in {dir}");
+        Console.WriteLine($"LaporBot load bench: {Environment.ProcessorCount} cores, {Environment.OSVersion}, load average {LoadAverage()}, " +
+            $"{(s.Postgres ? "PostgreSQL 15 (fsync on, synchronous_commit on)" : $"SQLite synchronous={s.Synchronous}")}, files in {dir}");
         var report = new Report(s);
+        await using var pg = s.Postgres ? await BenchPostgres.StartAsync() : null;
         try
         {
             await using var fake = await FakeProviders.StartAsync(AgencyAdmins.Append(TriageAdmin));
 
             // 1. LaporBot, closed loop: as fast as 64 connections go.
-            await using (var app = await StartAppAsync(dir, "closed", s, fake))
+            var closedDb = await DatabaseAsync(dir, "closed", pg);
+            await using (var app = await StartAppAsync(dir, "closed", s, fake, Settings(closedDb)))
             {
-                var db = Path.Combine(dir, "closed.db");
+                var db = closedDb;
                 var mark = await WarmUpAsync(app, fake, db);
                 app.Mark();
+                var pgCpu = pg?.CpuSeconds() ?? 0;
+                var writer = await WriterProfile.ReadAsync(app.BaseUrl);
                 var conv = new Conversations(app.BaseUrl, AuthToken, Secret, "C" + Conversations.RunId());
                 var r = await LoadDriver.ClosedLoopAsync($"LaporBot closed loop ({s.Connections} conn)", conv.Request, 0, s.Citizens, s.Connections);
                 var cpu = app.CpuSecondsSinceMark();
+                report.ClosedWriter = (await WriterProfile.ReadAsync(app.BaseUrl)) - writer;
+                report.ClosedDbCpuMsPerMessage = pg is null ? 0 : (pg.CpuSeconds() - pgCpu) * 1000 / r.Requests;
                 Console.WriteLine(r);
+                Console.WriteLine($"  writer: {report.ClosedWriter.Describe(r.Seconds)}");
                 report.Closed = r;
                 report.ClosedCpuMsPerMessage = cpu * 1000 / r.Requests;
                 report.ClosedCores = app.CoresSinceMark();
@@ -89,16 +103,20 @@ internal static class LoadBench
             }
 
             // 2. LaporBot, open loop at the chosen rate.
-            await using (var app = await StartAppAsync(dir, "open", s, fake))
+            var openDb = await DatabaseAsync(dir, "open", pg);
+            await using (var app = await StartAppAsync(dir, "open", s, fake, Settings(openDb)))
             {
-                var db = Path.Combine(dir, "open.db");
+                var db = openDb;
                 var mark = await WarmUpAsync(app, fake, db);
                 app.Mark();
+                var writer = await WriterProfile.ReadAsync(app.BaseUrl);
                 var conv = new Conversations(app.BaseUrl, AuthToken, Secret, "O" + Conversations.RunId());
                 var citizens = (int)(s.Rate * s.OpenSeconds / Conversations.Turns);
                 var r = await LoadDriver.OpenLoopAsync($"LaporBot open loop at {s.Rate:0}/s", conv.Request, 0, citizens, s.Rate, s.Active);
                 var cpu = app.CpuSecondsSinceMark();
+                report.OpenWriter = (await WriterProfile.ReadAsync(app.BaseUrl)) - writer;
                 Console.WriteLine(r);
+                Console.WriteLine($"  writer: {report.OpenWriter.Describe(r.Seconds)}");
                 report.Open = r;
                 report.OpenCpuMsPerMessage = cpu * 1000 / r.Requests;
                 report.OpenCores = app.CoresSinceMark();
@@ -146,6 +164,16 @@ internal static class LoadBench
         }
     }
 
+    /// <summary>Where one run's LaporBot stores its data: a SQLite file, or a fresh database on the bench's PostgreSQL cluster.</summary>
+    private static async Task<string> DatabaseAsync(string dir, string name, BenchPostgres? pg) =>
+        pg is null ? Path.Combine(dir, name + ".db") : await pg.CreateDatabaseAsync($"bench_{name}_{Guid.NewGuid():N}"[..24]);
+
+    private static bool IsPostgres(string db) => db.StartsWith("Host=", StringComparison.Ordinal);
+
+    private static Dictionary<string, string> Settings(string db) => IsPostgres(db)
+        ? new() { ["Database__Provider"] = "Postgres", ["ConnectionStrings__LaporBot"] = db }
+        : new() { ["ConnectionStrings__LaporBot"] = $"Data Source={db}" };
+
     internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     internal static Task<ChildProcess> StartAppAsync(string dir, string name, LoadSettings s, FakeProviders fake, IDictionary<string, string>? extra = null)
@@ -180,6 +208,7 @@ internal static class LoadBench
             ["Telegram__WebhookSecret"] = Secret,
             ["Telegram__MessagesPerSecond"] = s.MessagesPerSecond.ToString(CultureInfo.InvariantCulture),
             ["Telegram__PerChatInterval"] = "00:00:00",
+            ["Outbox__SendersPerChannel"] = s.Senders.ToString(CultureInfo.InvariantCulture),
             ["Triage__AdminTelegramIds__0"] = TriageAdmin.ToString(CultureInfo.InvariantCulture),
             ["Routing__AutoAssign"] = "true",
             ["Staff__BootstrapPassword"] = "bench-Operator-Pass-2026",
@@ -229,9 +258,9 @@ internal static class LoadBench
         return await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(id), 0) FROM outbox");
     }
 
-    private static async Task<SqliteConnection> OpenAsync(string db)
+    private static async Task<DbConnection> OpenAsync(string db)
     {
-        var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=false");
+        DbConnection c = IsPostgres(db) ? new NpgsqlConnection(db) : new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=false");
         await c.OpenAsync();
         return c;
     }
@@ -331,6 +360,11 @@ internal sealed class Report(LoadSettings s)
     public double OpenRssMb { get; set; }
     public Notify? OpenNotify { get; set; }
     public Dictionary<string, (LoadResult Closed, LoadResult Open, double RssMb)> Floors { get; } = [];
+    public WriterProfile ClosedWriter { get; set; } = new(0, 0, 0, 0, 0);
+    public WriterProfile OpenWriter { get; set; } = new(0, 0, 0, 0, 0);
+    public double ClosedDbCpuMsPerMessage { get; set; }
+
+    private string Store => s.Postgres ? "PostgreSQL" : $"SQLite {s.Synchronous.ToUpperInvariant()}";
 
     public void Print(string load) => Console.WriteLine(Text(load));
 
@@ -338,7 +372,7 @@ internal sealed class Report(LoadSettings s)
     {
         var b = new StringBuilder();
         b.AppendLine(CultureInfo.InvariantCulture, $"# LaporBot load bench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average at the end {load}");
-        b.AppendLine(CultureInfo.InvariantCulture, $"# synchronous={s.Synchronous}, {s.Citizens} conversations closed loop on {s.Connections} connections, open loop {s.Rate}/s for {s.OpenSeconds} s, provider pace {s.MessagesPerSecond}/s");
+        b.AppendLine(CultureInfo.InvariantCulture, $"# {(s.Postgres ? "PostgreSQL 15 (fsync on)" : $"SQLite synchronous={s.Synchronous}")}, {s.Citizens} conversations closed loop on {s.Connections} connections, open loop {s.Rate}/s for {s.OpenSeconds} s, provider pace {s.MessagesPerSecond}/s, {s.Senders} senders per channel");
         b.AppendLine("| run | msg/s | ack p50 | p95 | p99 | max | failures |");
         b.AppendLine("|---|---|---|---|---|---|---|");
         void Row(LoadResult? r)
@@ -367,6 +401,18 @@ internal sealed class Report(LoadSettings s)
         b.AppendLine(CultureInfo.InvariantCulture, $"outbound, open loop: {OpenOutbound}");
         b.AppendLine(CultureInfo.InvariantCulture, $"submission → agency notification, closed loop: {ClosedNotify}");
         b.AppendLine(CultureInfo.InvariantCulture, $"submission → agency notification, open loop: {OpenNotify}");
+        if (Closed is not null)
+        {
+            b.AppendLine(CultureInfo.InvariantCulture, $"writer, closed loop: {ClosedWriter.Describe(Closed.Seconds)}");
+        }
+        if (Open is not null)
+        {
+            b.AppendLine(CultureInfo.InvariantCulture, $"writer, open loop: {OpenWriter.Describe(Open.Seconds)}");
+        }
+        if (s.Postgres)
+        {
+            b.AppendLine(CultureInfo.InvariantCulture, $"PostgreSQL server processes, closed loop: {ClosedDbCpuMsPerMessage:0.00} ms CPU per inbound message (on top of the app's)");
+        }
         b.AppendLine(CultureInfo.InvariantCulture, $"app process: closed loop {ClosedCores:0.00} cores ({ClosedCpuMsPerMessage:0.00} ms CPU per inbound message), peak RSS {ClosedRssMb:0} MB; open loop {OpenCores:0.00} cores ({OpenCpuMsPerMessage:0.00} ms CPU per message), peak RSS {OpenRssMb:0} MB");
         return b.ToString();
     }
@@ -377,7 +423,7 @@ internal sealed class Report(LoadSettings s)
         var bars = new List<(string Label, double Msgs, double P99)>();
         if (Closed is not null && Open is not null)
         {
-            bars.Add(($"LaporBot ({s.Synchronous.ToUpperInvariant()})", Closed.Throughput, Open.P(.99)));
+            bars.Add(($"LaporBot ({Store})", Closed.Throughput, Open.P(.99)));
         }
         foreach (var (sync, f) in Floors)
         {
@@ -406,8 +452,43 @@ internal sealed class Report(LoadSettings s)
             sb.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"{y + 18}\">{label}</text><rect x=\"{left}\" y=\"{y}\" width=\"{Math.Max(1, w):0}\" height=\"{barH}\" fill=\"{(label.StartsWith("LaporBot", StringComparison.Ordinal) ? "#1f6feb" : "#8b949e")}\"/><text x=\"{left + w + 6:0}\" y=\"{y + 18}\">{p99:0.0}</text>");
             y += barH + 8;
         }
-        sb.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"{H - 10}\" font-size=\"11\" fill=\"#555\">{Environment.ProcessorCount} cores, SQLite synchronous={s.Synchronous}, load generator and fake providers on the same machine, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC</text>");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"{H - 10}\" font-size=\"11\" fill=\"#555\">{Environment.ProcessorCount} cores, LaporBot on {Store}, floors on SQLite, load generator and fake providers on the same machine, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC</text>");
         sb.AppendLine("</svg>");
         return sb.ToString();
+    }
+}
+
+/// <summary>
+/// What the single writer (group commit) did, from the app's own counters at /metrics
+/// (laporbot_write_*): batches, units, and the seconds spent beginning (waiting for the write lock),
+/// running the units, and committing. The difference of two readings covers one loop.
+/// </summary>
+internal sealed record WriterProfile(double Batches, double Units, double Begin, double Work, double Commit)
+{
+    public static async Task<WriterProfile> ReadAsync(string baseUrl)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await http.GetStringAsync(baseUrl + "/metrics");
+        double Value(string series) => text.Split('\n')
+            .Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(series.Length + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
+        return new(Value("laporbot_write_batches_total"), Value("laporbot_write_units_total"),
+            Value("laporbot_write_seconds_total{phase=\"begin\"}"), Value("laporbot_write_seconds_total{phase=\"work\"}"),
+            Value("laporbot_write_seconds_total{phase=\"commit\"}"));
+    }
+
+    public static WriterProfile operator -(WriterProfile a, WriterProfile b) =>
+        new(a.Batches - b.Batches, a.Units - b.Units, a.Begin - b.Begin, a.Work - b.Work, a.Commit - b.Commit);
+
+    public string Describe(double seconds)
+    {
+        if (Batches <= 0)
+        {
+            return "no batches";
+        }
+        var busy = (Begin + Work + Commit) / seconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Batches:0} batches, {Units / Batches:0.0} units per batch; per batch: begin {Begin / Batches * 1000:0.00} ms, " +
+            $"work {Work / Batches * 1000:0.00} ms ({Work / Units * 1e6:0} µs per unit), commit {Commit / Batches * 1000:0.00} ms; writer busy {busy:P0} of the loop");
     }
 }

@@ -48,6 +48,16 @@ internal interface IDatabase
     Task<DbSession> BeginAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The same write transaction as <see cref="BeginAsync"/> on a connection the caller keeps open
+    /// (the group-commit writer's own connection, whose prepared statements outlive one batch).
+    /// Disposing the session ends the transaction but leaves the connection open.
+    /// </summary>
+    Task<DbSession> BeginOnAsync(DbConnection connection, CancellationToken cancellationToken = default);
+
+    /// <summary>A connection for the group-commit writer, kept open across its batches (see <see cref="BeginOnAsync"/>).</summary>
+    Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Runs <paramref name="work"/> while holding a database-wide lock named by <paramref name="key"/>
     /// (PostgreSQL: a session advisory lock, so several instances starting at once wait for each other;
     /// SQLite: nothing to take, BEGIN IMMEDIATE already serializes writers on the one file).
@@ -56,7 +66,7 @@ internal interface IDatabase
 }
 
 /// <summary>One connection and one transaction: a unit of work.</summary>
-internal sealed class DbSession(DbConnection connection, DbTransaction transaction, SqlDialect dialect) : IAsyncDisposable
+internal sealed class DbSession(DbConnection connection, DbTransaction transaction, SqlDialect dialect, bool ownsConnection = true) : IAsyncDisposable
 {
     public DbConnection Connection { get; } = connection;
     public DbTransaction Transaction { get; } = transaction;
@@ -67,7 +77,10 @@ internal sealed class DbSession(DbConnection connection, DbTransaction transacti
     public async ValueTask DisposeAsync()
     {
         await Transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+        if (ownsConnection)
+        {
+            await Connection.DisposeAsync();
+        }
     }
 }
 
@@ -113,6 +126,10 @@ internal sealed class SqliteDatabase : IDatabase
 
     public SqlDialect Dialect => SqlDialect.Sqlite;
 
+    /// <summary>The group-commit writer's own connection: it keeps the statements it has compiled (<see cref="StatementCachingConnection"/>).</summary>
+    public async Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken = default) =>
+        new StatementCachingConnection((SqliteConnection)await OpenAsync(cancellationToken));
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -130,9 +147,7 @@ internal sealed class SqliteDatabase : IDatabase
         var connection = await OpenAsync(cancellationToken);
         try
         {
-            // Microsoft.Data.Sqlite issues BEGIN IMMEDIATE unless asked for a deferred transaction.
-            var tx = (DbTransaction)((SqliteConnection)connection).BeginTransaction(deferred: false);
-            return new DbSession(connection, tx, Dialect);
+            return new DbSession(connection, Begin(connection), Dialect);
         }
         catch
         {
@@ -140,6 +155,13 @@ internal sealed class SqliteDatabase : IDatabase
             throw;
         }
     }
+
+    public Task<DbSession> BeginOnAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new DbSession(connection, Begin(connection), Dialect, ownsConnection: false));
+
+    // Microsoft.Data.Sqlite issues BEGIN IMMEDIATE unless asked for a deferred transaction.
+    private static DbTransaction Begin(DbConnection connection) =>
+        (connection is StatementCachingConnection cached ? cached.Inner : (SqliteConnection)connection).BeginTransaction(deferred: false);
 
     public Task<T> WithExclusiveLockAsync<T>(long key, Func<Task<T>> work, CancellationToken cancellationToken = default) => work();
 }
@@ -163,6 +185,13 @@ internal sealed class PostgresDatabase : IDatabase, IAsyncDisposable
         {
             builder.ApplicationName = "LaporBot";
         }
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // The webhook path runs the same few statements thousands of times a minute: let Npgsql keep
+            // them prepared on each connection (the group-commit writer's above all) instead of parsing
+            // and planning them on the server every time. A connection string may set its own value.
+            builder.MaxAutoPrepare = 100;
+        }
         ConnectionString = builder.ConnectionString;
         _source = NpgsqlDataSource.Create(builder);
     }
@@ -174,22 +203,38 @@ internal sealed class PostgresDatabase : IDatabase, IAsyncDisposable
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await _source.OpenConnectionAsync(cancellationToken);
 
+    public Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken = default) => OpenAsync(cancellationToken);
+
     public async Task<DbSession> BeginAsync(CancellationToken cancellationToken = default)
     {
         var connection = await _source.OpenConnectionAsync(cancellationToken);
         try
         {
-            var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
-            await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", connection, tx))
-            {
-                cmd.Parameters.AddWithValue("k", WriteLockKey);
-                await cmd.ExecuteNonQueryAsync(cancellationToken);
-            }
-            return new DbSession(connection, tx, Dialect);
+            return new DbSession(connection, await BeginAsync(connection, cancellationToken), Dialect);
         }
         catch
         {
             await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<DbSession> BeginOnAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        new(connection, await BeginAsync((NpgsqlConnection)connection, cancellationToken), Dialect, ownsConnection: false);
+
+    private static async Task<DbTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", connection, tx);
+            cmd.Parameters.AddWithValue("k", WriteLockKey);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            return tx;
+        }
+        catch
+        {
+            await tx.DisposeAsync();
             throw;
         }
     }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace LaporBot.Data;
@@ -34,19 +35,33 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// <summary>Most units in one transaction: bounds how long a batch holds the write lock and how much one failed commit affects.</summary>
     internal const int MaxBatch = 256;
 
-    private const string Savepoint = "unit";
+    // The unit's savepoint, run as plain statements so the writer's connection keeps them compiled.
+    private const string SaveSql = "SAVEPOINT unit";
+    private const string RollbackSql = "ROLLBACK TO SAVEPOINT unit";
+    private const string ReleaseSql = "RELEASE SAVEPOINT unit";
 
     private readonly IDatabase _db;
     private readonly ILogger<GroupCommit> _logger;
     private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public GroupCommit(IDatabase db, ILogger<GroupCommit> logger)
+    /// <param name="idleClose">How long the writer keeps its connection without work (default <see cref="IdleClose"/>).</param>
+    public GroupCommit(IDatabase db, ILogger<GroupCommit> logger, TimeSpan? idleClose = null)
     {
         _db = db;
         _logger = logger;
+        _idleClose = idleClose ?? IdleClose;
         _writer = Task.Run(WriteLoopAsync);
     }
+
+    private readonly TimeSpan _idleClose;
+
+    /// <summary>Whether the writer holds its connection open right now, and how many it has opened (for tests).</summary>
+    internal bool HoldsConnection => Volatile.Read(ref _connection) is not null;
+
+    internal int ConnectionsOpened => Volatile.Read(ref _opened);
+
+    private int _opened;
 
     /// <summary>Batches committed and units run so far (for the bench and the logs).</summary>
     public long Batches => Interlocked.Read(ref _batches);
@@ -83,7 +98,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         var batch = new List<Unit>(MaxBatch);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        while (await WaitForWorkAsync(reader))
         {
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var unit))
@@ -115,12 +130,89 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
     }
 
+    // The writer's own connection, open across batches so the statements it has compiled are reused
+    // (SQLite: StatementCachingConnection; PostgreSQL: Npgsql's automatic preparation). Only the
+    // write loop touches it; after a failed begin, commit or rollback it is closed and opened afresh.
+    private DbConnection? _connection;
+
+    private async Task<DbSession> BeginBatchAsync()
+    {
+        if (_connection is null)
+        {
+            _connection = await _db.OpenWriterAsync();
+            Interlocked.Increment(ref _opened);
+        }
+        try
+        {
+            return await _db.BeginOnAsync(_connection);
+        }
+        catch
+        {
+            await DropConnectionAsync();
+            throw;
+        }
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is { } c)
+        {
+            _connection = null;
+            try
+            {
+                await c.DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Group commit: closing the writer's connection failed");
+            }
+        }
+    }
+
+    private static async Task ExecAsync(DbSession session, string sql)
+    {
+        await using var cmd = session.Connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = session.Transaction;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// How long the writer keeps its connection once the queue is empty: by default not at all. Under
+    /// load the next units are already queued when a batch commits, so the connection and its compiled
+    /// statements stay; an instance that is not busy holds no write handle on the file between
+    /// batches, so a fault such as the file turning read-only is seen by the next write (and by
+    /// /readyz) instead of hiding behind a handle opened before it.
+    /// </summary>
+    internal static readonly TimeSpan IdleClose = TimeSpan.Zero;
+
+    private async ValueTask<bool> WaitForWorkAsync(ChannelReader<Unit> reader)
+    {
+        var more = reader.WaitToReadAsync();
+        if (more.IsCompleted || _connection is null)
+        {
+            return await more;
+        }
+        if (_idleClose <= TimeSpan.Zero)
+        {
+            await DropConnectionAsync();
+            return await more;
+        }
+        var waiting = more.AsTask();
+        if (await Task.WhenAny(waiting, Task.Delay(_idleClose)) != waiting)
+        {
+            await DropConnectionAsync();
+        }
+        return await waiting;
+    }
+
     private async Task RunBatchAsync(List<Unit> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         DbSession session;
         try
         {
-            session = await _db.BeginAsync();
+            session = await BeginBatchAsync();
         }
         catch (Exception e)
         {
@@ -130,28 +222,30 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
             return;
         }
+        var begun = Stopwatch.GetTimestamp();
         var done = new List<Unit>(batch.Count);
-        await using (session)
+        long worked;
+        var ok = false; // anything but a commit (a failed unit's rollback, the commit, something unexpected) gets a fresh connection
+        try
         {
-            var tx = session.Transaction;
             for (var i = 0; i < batch.Count; i++)
             {
                 var unit = batch[i];
                 var scope = new WriteScope(session);
-                await tx.SaveAsync(Savepoint);
+                await ExecAsync(session, SaveSql);
                 try
                 {
                     await unit.RunAsync(scope);
                     if (scope.Discarded)
                     {
-                        await tx.RollbackAsync(Savepoint);
+                        await ExecAsync(session, RollbackSql);
                     }
-                    await tx.ReleaseAsync(Savepoint);
+                    await ExecAsync(session, ReleaseSql);
                     done.Add(unit);
                 }
                 catch (Exception e)
                 {
-                    if (!await TryRollBackUnitAsync(tx))
+                    if (!await TryRollBackUnitAsync(session))
                     {
                         // The database ended the whole transaction (I/O error, disk full): nothing of the
                         // batch is stored. This unit gets its own error, the others the same one.
@@ -165,9 +259,11 @@ internal sealed class GroupCommit : IAsyncDisposable
                     unit.Fail(e);
                 }
             }
+            worked = Stopwatch.GetTimestamp();
             try
             {
                 await session.CommitAsync();
+                ok = true;
             }
             catch (Exception e)
             {
@@ -178,20 +274,44 @@ internal sealed class GroupCommit : IAsyncDisposable
                 return;
             }
         }
+        finally
+        {
+            await DisposeQuietlyAsync(session);
+            if (!ok)
+            {
+                await DropConnectionAsync();
+            }
+        }
+        var committed = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _units, done.Count);
+        Interlocked.Add(ref _beginTicks, begun - started);
+        Interlocked.Add(ref _workTicks, worked - begun);
+        Interlocked.Add(ref _commitTicks, committed - worked);
         foreach (var unit in done)
         {
             unit.Complete();
         }
     }
 
-    private static async Task<bool> TryRollBackUnitAsync(DbTransaction tx)
+    private static async Task DisposeQuietlyAsync(DbSession session)
     {
         try
         {
-            await tx.RollbackAsync(Savepoint);
-            await tx.ReleaseAsync(Savepoint);
+            await session.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // the connection is dropped next anyway
+        }
+    }
+
+    private static async Task<bool> TryRollBackUnitAsync(DbSession session)
+    {
+        try
+        {
+            await ExecAsync(session, RollbackSql);
+            await ExecAsync(session, ReleaseSql);
             return true;
         }
         catch (Exception)
@@ -200,11 +320,22 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
     }
 
+    /// <summary>Seconds the writer spent beginning batches (waiting for the write lock), running units, and committing (the fsync), since start.</summary>
+    public (double Begin, double Work, double Commit) Seconds =>
+        (Interlocked.Read(ref _beginTicks) / (double)Stopwatch.Frequency,
+         Interlocked.Read(ref _workTicks) / (double)Stopwatch.Frequency,
+         Interlocked.Read(ref _commitTicks) / (double)Stopwatch.Frequency);
+
+    private long _beginTicks;
+    private long _workTicks;
+    private long _commitTicks;
+
     /// <summary>Stops taking work, finishes what is queued, and waits for the writer.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _writer;
+        await DropConnectionAsync();
     }
 
     private abstract class Unit(CancellationToken cancellationToken)

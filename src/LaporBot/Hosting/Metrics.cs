@@ -32,13 +32,24 @@ internal sealed class LaporMetrics
     private readonly Gauge _outboxDead;
     private readonly Gauge _cases;
     private readonly Gauge _overdue;
+    private readonly Counter _writeBatches;
+    private readonly Counter _writeUnits;
+    private readonly Counter _writeSeconds;
     private readonly IDatabase _db;
     private readonly TimeProvider _clock;
+    private readonly GroupCommit? _writes;
 
-    public LaporMetrics(IDatabase db, TimeProvider clock)
+    public LaporMetrics(IDatabase db, TimeProvider clock, GroupCommit? writes = null)
     {
-        (_db, _clock) = (db, clock);
+        (_db, _clock, _writes) = (db, clock, writes);
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
+        _writeBatches = f.CreateCounter("laporbot_write_batches_total",
+            "Group-commit batches committed (one transaction, one fsync under synchronous=FULL, each).");
+        _writeUnits = f.CreateCounter("laporbot_write_units_total",
+            "Units of write work (webhook turns, routings, outbox claims and marks) committed in those batches.");
+        _writeSeconds = f.CreateCounter("laporbot_write_seconds_total",
+            "Time the single writer spent, by phase: begin (waiting for the write lock), work (running the units), commit.",
+            new CounterConfiguration { LabelNames = ["phase"] });
         _webhook = f.CreateHistogram("laporbot_webhook_duration_seconds",
             "Time to answer a provider's webhook (store the message, run the turn), by route and HTTP status.",
             new HistogramConfiguration
@@ -98,6 +109,15 @@ internal sealed class LaporMetrics
     /// <summary>Reads the database-wide gauges; a scrape during a database outage shows the last values (and /readyz says why).</summary>
     private async Task RefreshAsync(CancellationToken ct)
     {
+        if (_writes is not null)
+        {
+            _writeBatches.IncTo(_writes.Batches);
+            _writeUnits.IncTo(_writes.Units);
+            var (begin, work, commit) = _writes.Seconds;
+            _writeSeconds.WithLabels("begin").IncTo(begin);
+            _writeSeconds.WithLabels("work").IncTo(work);
+            _writeSeconds.WithLabels("commit").IncTo(commit);
+        }
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         try
         {

@@ -12,8 +12,9 @@ namespace LaporBot.Outbox;
 /// A lane claims a small batch of chat heads at once (about a tenth of a second of sends at the
 /// provider's pace) and its senders take from it; claims and the senders' outcome marks run in the
 /// instance's group commit (<see cref="GroupCommit"/>), so many sends share one commit. A sender
-/// waits until its mark is durable before taking the next message, so at most one message per
-/// sender is ever sent but not yet recorded. Lanes wake on <see cref="OutboxSignal"/> after each
+/// sends its next message while the previous outcome commits, and waits for that before a third
+/// (<see cref="MarksInFlight"/>), so at most two messages per sender are ever sent but not yet
+/// recorded. Lanes wake on <see cref="OutboxSignal"/> after each
 /// commit and on a timer set for the lane's next due row (a retry fires when it is due), with a
 /// periodic sweep as a safety net. At-least-once: a crash between the provider accepting a message
 /// and our "sent" mark re-sends that message; what the dead process held is released at once when
@@ -209,6 +210,34 @@ internal sealed class OutboxDispatcher(
     {
         await Task.Yield();
         var channel = lane.Channel;
+        // Outcome marks still being committed: the sender sends its next message meanwhile, and waits
+        // for the older mark before a third (MarksInFlight), so a crash re-sends at most two per sender.
+        var marks = new Queue<Task>(MarksInFlight);
+        try
+        {
+            await RunSenderLoopAsync(lane, channel, marks, ct);
+        }
+        finally
+        {
+            while (marks.TryDequeue(out var mark))
+            {
+                try
+                {
+                    await mark;
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Outbox lane {Channel}: recording a send's outcome failed; the message may go out again", channel);
+                }
+            }
+        }
+    }
+
+    /// <summary>Most outcome marks one sender has in flight (sent, not yet durable) while it sends on.</summary>
+    internal const int MarksInFlight = 2;
+
+    private async Task RunSenderLoopAsync(Lane lane, string channel, Queue<Task> marks, CancellationToken ct)
+    {
         while (!ct.IsCancellationRequested)
         {
             var wake = signal.Next; // taken before looking, so a commit while we look is not missed
@@ -217,8 +246,20 @@ internal sealed class OutboxDispatcher(
             {
                 if (await NextAsync(lane, ct) is { } row)
                 {
-                    await SendOneAsync(row, ct);
+                    if (await SendOneAsync(row, ct) is { } mark)
+                    {
+                        marks.Enqueue(mark);
+                    }
+                    while (marks.Count >= MarksInFlight)
+                    {
+                        await marks.Dequeue();
+                    }
                     continue;
+                }
+                // Nothing claimable: the marks in flight may be what keeps a chat's next message from being its head.
+                while (marks.TryDequeue(out var mark))
+                {
+                    await mark;
                 }
                 if (await OutboxStore.NextDueAsync(db, channel, ct) is { } due)
                 {
@@ -259,7 +300,10 @@ internal sealed class OutboxDispatcher(
         {
             return false;
         }
-        await SendOneAsync(rows[0], ct);
+        if (await SendOneAsync(rows[0], ct) is { } mark)
+        {
+            await mark; // step by step: each outcome is durable before the call goes on
+        }
         return true;
     }
 
@@ -283,7 +327,11 @@ internal sealed class OutboxDispatcher(
         return handled;
     }
 
-    private async Task SendOneAsync(OutboxRow row, CancellationToken ct)
+    /// <summary>
+    /// Sends one claimed message and starts recording its outcome in the group commit; returns that
+    /// record (durable when it completes), or null when the message was not this sender's to send.
+    /// </summary>
+    private async Task<Task?> SendOneAsync(OutboxRow row, CancellationToken ct)
     {
         var o = options.Value;
         var channel = _channels[row.Channel];
@@ -300,13 +348,13 @@ internal sealed class OutboxDispatcher(
             await OutboxStore.ReleaseClaimsAsync(db, [row.Id], CancellationToken.None);
             throw;
         }
-        if (!await OutboxStore.RenewClaimAsync(db, row, clock.GetUtcNow() + o.Lease, CancellationToken.None))
+        if (!StillHeld(row, o) && !await OutboxStore.RenewClaimAsync(db, row, clock.GetUtcNow() + o.Lease, CancellationToken.None))
         {
             // The lease ran out while the message waited for the provider's rate and another sender
             // (possibly another instance) claimed it: it is theirs to send now.
             throttle.Completed(channel, row.Recipient);
             logger.LogInformation("Outbox {Id}: claim expired while waiting for the send rate and was taken over; not sent here", row.Id);
-            return;
+            return null;
         }
         try
         {
@@ -334,9 +382,16 @@ internal sealed class OutboxDispatcher(
             TemplateRequired t => t with { Error = Redact.All(t.Error) },
             _ => result,
         };
-        // The outcome joins the next group-commit batch; the sender goes on only once it is durable. A
-        // lost "sent" mark means the message goes out again, so a failed batch (the write lock not
-        // obtained in time on a busy machine) is retried: the marks only set values and may repeat.
+        return RecordWithRetriesAsync(row, result, now);
+    }
+
+    /// <summary>
+    /// The outcome joins the next group-commit batch. A lost "sent" mark means the message goes out
+    /// again, so a failed batch (the write lock not obtained in time on a busy machine) is retried:
+    /// the marks only set values and may repeat.
+    /// </summary>
+    private async Task RecordWithRetriesAsync(OutboxRow row, SendResult result, DateTimeOffset now)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -353,6 +408,15 @@ internal sealed class OutboxDispatcher(
     }
 
     private const int MarkAttempts = 5;
+
+    /// <summary>
+    /// Whether the claim certainly lasts through the send: more than half the lease is left. Nobody
+    /// claims a row before its lease ends, so the database need not be asked; only a message that
+    /// waited long for the provider's rate has its claim renewed (a write of its own, which on SQLite
+    /// would queue for the write lock beside the group commit, once per send).
+    /// </summary>
+    private bool StillHeld(OutboxRow row, OutboxOptions o) =>
+        row.ClaimedUntil is { } until && until - clock.GetUtcNow().ToUnixTimeMilliseconds() > o.Lease.TotalMilliseconds / 2;
 
     private async Task RecordAsync(DbSession s, OutboxRow row, SendResult result, DateTimeOffset now)
     {

@@ -2,7 +2,41 @@ using Quartz;
 
 namespace LaporBot.Routing;
 
-/// <summary>Routes one complaint right after it is submitted. Recovered after a crash; harmless if run twice.</summary>
+/// <summary>
+/// Routes a complaint the moment the turn that submitted it has committed: the routing joins the
+/// group commit's next batch, so the agency's notification is queued a batch later (milliseconds),
+/// not after a round trip through the scheduler's job store. The webhook's answer does not wait for
+/// it. A crash between the commit and the routing leaves the complaint "submitted"; the sweep in
+/// the clock's round (<see cref="Workflow.SlaWatchJob"/>) routes it then, once
+/// (<see cref="RoutingService"/>).
+/// </summary>
+internal sealed class ImmediateRouting(RoutingService routing, ILogger<ImmediateRouting> logger) : Conversations.IComplaintSubmittedHandler
+{
+    public Task OnSubmittedAsync(long complaintId, CancellationToken cancellationToken)
+    {
+        // Not the webhook's token: the routing goes on after the provider has its answer.
+        _ = RouteAsync(complaintId);
+        return Task.CompletedTask;
+    }
+
+    private async Task RouteAsync(long complaintId)
+    {
+        try
+        {
+            await routing.RouteAsync(complaintId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Complaint {ComplaintId}: immediate routing failed; the sweep routes it", complaintId);
+        }
+    }
+}
+
+/// <summary>
+/// The routing job earlier versions scheduled in Quartz for every submission. None are scheduled now
+/// (<see cref="ImmediateRouting"/>); one still stored in the job store of an upgraded installation
+/// runs once and routes its complaint like the sweep would (harmless if it was routed meanwhile).
+/// </summary>
 internal sealed class RouteComplaintJob(RoutingService routing) : IJob
 {
     public const string ComplaintIdKey = "complaintId";
@@ -12,30 +46,6 @@ internal sealed class RouteComplaintJob(RoutingService routing) : IJob
         if (long.TryParse(context.MergedJobDataMap.GetString(ComplaintIdKey), out var id))
         {
             await routing.RouteAsync(id, cancellationToken);
-        }
-    }
-}
-
-/// <summary>Schedules the routing job the moment a complaint is committed (not at the next polling round).</summary>
-internal sealed class RoutingScheduler(ISchedulerFactory schedulers, ILogger<RoutingScheduler> logger) : Conversations.IComplaintSubmittedHandler
-{
-    public async Task OnSubmittedAsync(long complaintId, CancellationToken cancellationToken)
-    {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var key = new JobKey($"route-{complaintId}", "routing");
-        var job = JobBuilder.Create<RouteComplaintJob>()
-            .WithIdentity(key)
-            .UsingJobData(RouteComplaintJob.ComplaintIdKey, complaintId.ToString())
-            .RequestRecovery()
-            .Build();
-        var trigger = TriggerBuilder.Create().WithIdentity($"route-{complaintId}", "routing").ForJob(key).StartNow().Build();
-        try
-        {
-            await scheduler.ScheduleJob(job, trigger, default, cancellationToken);
-        }
-        catch (ObjectAlreadyExistsException)
-        {
-            logger.LogInformation("Routing job for complaint {ComplaintId} already scheduled", complaintId);
         }
     }
 }

@@ -5,7 +5,11 @@ namespace LaporBot.Routing;
 
 internal static class RoutingRegistration
 {
-    /// <summary>Rule-based routing of submitted complaints (the scheduler that runs its jobs is the workflow's).</summary>
+    /// <summary>
+    /// Rule-based routing of submitted complaints: right after the submitting turn's commit, and by the
+    /// sweep in the workflow scheduler's round. With Scheduler:Enabled=false (tests that drive the clock
+    /// themselves) nothing routes on its own.
+    /// </summary>
     public static WebApplicationBuilder AddRouting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -16,7 +20,7 @@ internal static class RoutingRegistration
         var scheduler = config.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         if (scheduler.Enabled)
         {
-            services.AddSingleton<IComplaintSubmittedHandler, RoutingScheduler>();
+            services.AddSingleton<IComplaintSubmittedHandler, ImmediateRouting>();
         }
         return builder;
     }

@@ -32,7 +32,8 @@ public abstract class GroupCommitSuite : IAsyncLifetime
             CREATE TABLE gc_probe (unit INTEGER NOT NULL PRIMARY KEY);
             CREATE TABLE gc_child (parent INTEGER NOT NULL REFERENCES gc_probe (unit) DEFERRABLE INITIALLY DEFERRED);
             """);
-        _writes = new GroupCommit(Database, NullLogger<GroupCommit>.Instance);
+        // The writer keeps its connection while these tests run, however slow the machine.
+        _writes = new GroupCommit(Database, NullLogger<GroupCommit>.Instance, idleClose: TimeSpan.FromHours(1));
     }
 
     public virtual async Task DisposeAsync() => await _writes.DisposeAsync();
@@ -158,6 +159,56 @@ public abstract class GroupCommitSuite : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task The_writer_keeps_one_connection_and_its_compiled_statements_across_batches_and_replaces_it_after_a_failed_commit()
+    {
+        var connections = new List<DbConnection>();
+        for (var i = 1; i <= 5; i++)
+        {
+            var unit = i;
+            // One after another: five batches, the same statement text with new values each time.
+            await _writes.RunAsync(async w =>
+            {
+                connections.Add(w.Session.Connection);
+                await InsertAsync(w, unit);
+                return await w.Session.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM gc_probe WHERE unit <= @unit", new { unit }, w.Session.Transaction);
+            });
+        }
+        Assert.Single(connections.Distinct());
+        Assert.Equal([1, 2, 3, 4, 5], await StoredAsync()); // each batch bound its own values to the reused statements
+        if (connections[0] is StatementCachingConnection cached)
+        {
+            // SAVEPOINT, the insert, the count and RELEASE: compiled in the first batch only.
+            Assert.Equal(4, cached.Compiled);
+        }
+
+        // A refused commit drops the connection (its state is unknown); the next batch opens a fresh one.
+        await Assert.ThrowsAnyAsync<DbException>(() =>
+            _writes.RunAsync(w => w.Session.Connection.ExecuteAsync("INSERT INTO gc_child (parent) VALUES (999)", null, w.Session.Transaction)));
+        DbConnection? after = null;
+        await _writes.RunAsync(w =>
+        {
+            after = w.Session.Connection;
+            return InsertAsync(w, 6);
+        });
+        Assert.NotSame(connections[0], after);
+        Assert.Equal([1, 2, 3, 4, 5, 6], await StoredAsync());
+    }
+
+    [SkippableFact]
+    public async Task An_idle_writer_closes_its_connection_and_the_next_batch_opens_one()
+    {
+        await using var writes = new GroupCommit(Database, NullLogger<GroupCommit>.Instance, idleClose: TimeSpan.FromMilliseconds(50));
+        await writes.RunAsync(w => InsertAsync(w, 1));
+        Assert.Equal(1, writes.ConnectionsOpened);
+
+        // No handle on the file is left open by an idle writer (a fault such as a read-only file shows at the next write).
+        await Db.EventuallyAsync(() => Task.FromResult(!writes.HoldsConnection), "the idle writer has closed its connection");
+        await writes.RunAsync(w => InsertAsync(w, 2));
+        Assert.Equal(2, writes.ConnectionsOpened);
+        Assert.Equal([1, 2], await StoredAsync());
+    }
+
+    [SkippableFact]
     public async Task After_the_queue_stops_new_work_is_refused_as_a_storage_failure()
     {
         await _writes.DisposeAsync();
@@ -178,5 +229,30 @@ public sealed class GroupCommitSqliteTests : GroupCommitSuite
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, true);
+    }
+}
+
+/// <summary>The same promises on PostgreSQL (the write lock is the advisory lock; statements are auto-prepared).</summary>
+public sealed class GroupCommitPostgresTests : GroupCommitSuite
+{
+    private TestDatabase? _test;
+
+    internal override async Task<IDatabase> CreateDatabaseAsync()
+    {
+        _test = await TestDatabase.CreateAsync(Backend.Postgres);
+        return new PostgresDatabase(_test.Target);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Database is IAsyncDisposable d)
+        {
+            await d.DisposeAsync();
+        }
+        if (_test is not null)
+        {
+            await _test.DisposeAsync();
+        }
     }
 }

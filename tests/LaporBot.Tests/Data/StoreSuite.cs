@@ -439,6 +439,55 @@ public abstract class StoreSuite : IAsyncLifetime
         await using var c = await Database.OpenAsync();
         Assert.Equal(Now.ToUnixTimeMilliseconds() + 10, await c.ExecuteScalarAsync<long>("SELECT updated_at FROM complaints"));
     }
+
+    [SkippableFact]
+    public async Task Routing_claims_a_complaint_once_even_when_routers_race_without_the_write_lock()
+    {
+        var reporter = await ReporterAsync();
+        long id;
+        await using (var s = await Database.BeginAsync())
+        {
+            id = (await ComplaintStore.InsertAsync(s, "LPR-2611-00001", reporter, "twilio", Draft(), Now)).Id;
+            await s.CommitAsync();
+        }
+
+        // Eight routers at once, each in a plain transaction of its own (on PostgreSQL without the
+        // advisory lock that normally orders them): the guarded claim alone lets exactly one through.
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            await using var c = await Database.OpenAsync();
+            await using var tx = Database.Dialect == SqlDialect.Postgres
+                ? await c.BeginTransactionAsync()
+                : ((Microsoft.Data.Sqlite.SqliteConnection)c).BeginTransaction(deferred: false);
+            var won = await LaporBot.Routing.RoutingService.ClaimAsync(new DbSession(c, tx, Database.Dialect, ownsConnection: false), id, Now);
+            await tx.CommitAsync();
+            return won;
+        })));
+        Assert.Single(claims, won => won);
+
+        // Later tries (the sweep, a job left by an earlier version) find it routed.
+        await using (var s = await Database.BeginAsync())
+        {
+            Assert.False(await LaporBot.Routing.RoutingService.ClaimAsync(s, id, Now));
+        }
+
+        // A routing that fails gives the claim back with its transaction.
+        long second;
+        await using (var s = await Database.BeginAsync())
+        {
+            second = (await ComplaintStore.InsertAsync(s, "LPR-2611-00002", reporter, "twilio", Draft(), Now)).Id;
+            await s.CommitAsync();
+        }
+        await using (var s = await Database.BeginAsync())
+        {
+            Assert.True(await LaporBot.Routing.RoutingService.ClaimAsync(s, second, Now));
+            // disposed without commit: rolled back
+        }
+        await using (var s = await Database.BeginAsync())
+        {
+            Assert.True(await LaporBot.Routing.RoutingService.ClaimAsync(s, second, Now));
+        }
+    }
 }
 
 public sealed class SqliteStoreSuite : StoreSuite
