@@ -467,7 +467,7 @@ public class LifecycleTests
         await kit.SayAsync(newAdmin, $"/start {code}", firstName: "Rudi");
 
         var linked = Text(await kit.WaitForMessageAsync(newAdmin, "terhubung"));
-        Assert.Equal($"✅ Akun Telegram Anda terhubung sebagai admin DPUPR.\n\n{StaffTexts.Help}", linked);
+        Assert.Equal($"✅ Akun Telegram Anda terhubung sebagai Admin instansi (semua peran) DPUPR.\n\n{StaffTexts.Help}", linked);
         Assert.Equal("DPUPR", await Db.ScalarAsync<string>(kit.DatabasePath,
             "SELECT agency_code FROM staff_members WHERE telegram_user_id = '9101' AND role = 'agency' AND source = 'invite'"));
 
