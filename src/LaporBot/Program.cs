@@ -18,7 +18,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLaporOptionsValidation();
 builder.AddLocalZone();
 builder.AddDemoDirectory();
+builder.AddProxies();
 builder.AddHealth();
+builder.AddMetrics();
 builder.AddData();
 builder.AddConversations();
 builder.AddOutbox();
@@ -42,10 +44,13 @@ if (await Cli.TryRunAsync(app, args) is { } exitCode)
     return exitCode;
 }
 
+app.UseForwardedHeaders();
+app.UseLaporMetrics();
 app.UseLaporErrorHandling();
 app.UseRateLimiter();
 
 app.MapHealth();
+app.MapLaporMetrics();
 app.MapTwilioWebhooks();
 app.MapTelegramWebhooks();
 app.MapMetaWebhooks();

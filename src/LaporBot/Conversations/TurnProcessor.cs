@@ -45,23 +45,27 @@ internal sealed class TurnProcessor(
     ILogger<TurnProcessor> logger,
     ICaseFollowUp? followUp = null,
     IEnumerable<IComplaintSubmittedHandler>? submittedHandlers = null,
-    Privacy.PrivacyDesk? privacy = null)
+    Privacy.PrivacyDesk? privacy = null,
+    Hosting.LaporMetrics? metrics = null)
 {
     private readonly IComplaintSubmittedHandler[] submittedHandlers = submittedHandlers?.ToArray() ?? [];
 
     public async Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken = default)
     {
+        TurnOutcome outcome;
         try
         {
-            return await RunTurnAsync(message, cancellationToken);
+            outcome = await RunTurnAsync(message, cancellationToken);
         }
         catch (Exception e) when (e is not DbException and not OperationCanceledException)
         {
             // A bug in a dialog turn must not lose the message or make the provider retry it forever:
             // keep the message, apologise, and leave the conversation state as it was.
             logger.LogError(e, "Dialog turn failed for a {Channel} message; storing it with an apology", message.Channel);
-            return await StoreWithApologyAsync(message, cancellationToken);
+            outcome = await StoreWithApologyAsync(message, cancellationToken);
         }
+        metrics?.Received(message.Channel, outcome == TurnOutcome.Duplicate);
+        return outcome;
     }
 
     private async Task<TurnOutcome> StoreWithApologyAsync(InboundMessage message, CancellationToken cancellationToken)

@@ -1,13 +1,35 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace LaporBot.Data;
 
 /// <summary>The few SQL differences between the databases LaporBot runs on, kept out of callers.</summary>
+/// <param name="SkipLockedSuffix">
+/// Appended to a claiming SELECT: on PostgreSQL rows another instance is claiming right now are
+/// skipped instead of waited for; on SQLite (one writer at a time) there is nothing to add.
+/// </param>
 internal sealed record SqlDialect(string Name, string MigrationsFolder, string SkipLockedSuffix)
 {
     public static readonly SqlDialect Sqlite = new("sqlite", "sqlite", "");
+    public static readonly SqlDialect Postgres = new("postgres", "postgres", " FOR UPDATE SKIP LOCKED");
+
+    /// <summary>
+    /// Whether a claim can lock its candidate row and skip rows locked by others (PostgreSQL), so
+    /// finding and claiming queued work is one statement; SQLite has one writer and no row locks.
+    /// </summary>
+    public bool LocksRows => SkipLockedSuffix.Length > 0;
+
+    /// <summary>
+    /// "<paramref name="column"/> is one of the list parameter <paramref name="parameter"/>" (a non-empty
+    /// list). Dapper expands <c>IN @list</c> on SQLite; Npgsql takes the list as one array parameter.
+    /// </summary>
+    public string InList(string column, string parameter) =>
+        this == Postgres ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
+
+    /// <summary>The dialect of an open connection, for helpers that are handed a connection rather than the database.</summary>
+    public static SqlDialect Of(DbConnection connection) => connection is NpgsqlConnection ? Postgres : Sqlite;
 }
 
 /// <summary>Opens connections and units of work; one implementation per database engine.</summary>
@@ -17,8 +39,20 @@ internal interface IDatabase
 
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Starts a write transaction (on SQLite: BEGIN IMMEDIATE, so writers queue instead of deadlocking).</summary>
+    /// <summary>
+    /// Starts a write transaction. Units of work queue one after another, as on SQLite, so the
+    /// read-check-write steps inside them (a status check, then the update) never interleave:
+    /// on SQLite through BEGIN IMMEDIATE, on PostgreSQL through a transaction-scoped advisory lock
+    /// that every instance sharing the database takes.
+    /// </summary>
     Task<DbSession> BeginAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while holding a database-wide lock named by <paramref name="key"/>
+    /// (PostgreSQL: a session advisory lock, so several instances starting at once wait for each other;
+    /// SQLite: nothing to take, BEGIN IMMEDIATE already serializes writers on the one file).
+    /// </summary>
+    Task<T> WithExclusiveLockAsync<T>(long key, Func<Task<T>> work, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One connection and one transaction: a unit of work.</summary>
@@ -106,4 +140,79 @@ internal sealed class SqliteDatabase : IDatabase
             throw;
         }
     }
+
+    public Task<T> WithExclusiveLockAsync<T>(long key, Func<Task<T>> work, CancellationToken cancellationToken = default) => work();
+}
+
+/// <summary>
+/// PostgreSQL through Npgsql (<c>Database:Provider=Postgres</c>). Several LaporBot instances may share
+/// one database: units of work are serialized by a transaction-scoped advisory lock (the same
+/// guarantee SQLite's single writer gives), claims of queued work skip rows another instance holds.
+/// </summary>
+internal sealed class PostgresDatabase : IDatabase, IAsyncDisposable
+{
+    /// <summary>The advisory lock key every write unit of work takes ("LaporBot" in ASCII, truncated).</summary>
+    internal const long WriteLockKey = 0x4C61706F72426F;
+
+    private readonly NpgsqlDataSource _source;
+
+    public PostgresDatabase(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "LaporBot";
+        }
+        ConnectionString = builder.ConnectionString;
+        _source = NpgsqlDataSource.Create(builder);
+    }
+
+    public string ConnectionString { get; }
+
+    public SqlDialect Dialect => SqlDialect.Postgres;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await _source.OpenConnectionAsync(cancellationToken);
+
+    public async Task<DbSession> BeginAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _source.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+            await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", connection, tx))
+            {
+                cmd.Parameters.AddWithValue("k", WriteLockKey);
+                await cmd.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return new DbSession(connection, tx, Dialect);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<T> WithExclusiveLockAsync<T>(long key, Func<Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@k)", connection))
+        {
+            take.Parameters.AddWithValue("k", key);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", connection);
+            release.Parameters.AddWithValue("k", key);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
 }

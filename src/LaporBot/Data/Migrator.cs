@@ -39,8 +39,18 @@ internal sealed partial class Migrator(IDatabase database, ILogger<Migrator> log
         return list.OrderBy(s => s.Version).ToList();
     }
 
-    /// <summary>Brings the schema up to date; returns the versions applied by this call.</summary>
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default)
+    /// <summary>Advisory lock key for schema changes, apart from the write lock units of work take.</summary>
+    internal const long MigrationLockKey = 0x4C61706F724D6967;
+
+    /// <summary>
+    /// Brings the schema up to date; returns the versions applied by this call. Several instances
+    /// starting at once take turns (PostgreSQL advisory lock; SQLite's write lock), so each script
+    /// runs once and nobody starts on a half-migrated schema.
+    /// </summary>
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default) =>
+        database.WithExclusiveLockAsync(MigrationLockKey, () => MigrateLockedAsync(cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<int>> MigrateLockedAsync(CancellationToken cancellationToken)
     {
         await using (var conn = await database.OpenAsync(cancellationToken))
         {
@@ -74,5 +84,12 @@ internal sealed partial class Migrator(IDatabase database, ILogger<Migrator> log
             logger.LogInformation("Applied migration {Version:0000}_{Name}", script.Version, script.Name);
         }
         return applied;
+    }
+
+    /// <summary>The highest version recorded as applied (0 on an empty database).</summary>
+    public static async Task<int> CurrentVersionAsync(IDatabase database, CancellationToken cancellationToken = default)
+    {
+        await using var c = await database.OpenAsync(cancellationToken);
+        return (int)await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     }
 }

@@ -12,7 +12,8 @@ namespace LaporBot.Hosting;
 /// <summary>
 /// Command-line tasks for the IT team, run with the same configuration as the service:
 /// <c>dotnet run --project src/LaporBot -- invite DPUPR</c> (or <c>invite triage</c>), and
-/// <c>staff add &lt;username&gt; &lt;viewer|operator&gt;</c> for status page accounts.
+/// <c>staff add &lt;username&gt; &lt;viewer|operator&gt;</c> for status page accounts, and
+/// <c>backup &lt;file&gt;</c> for an online copy of the SQLite database.
 /// </summary>
 internal static class Cli
 {
@@ -27,6 +28,10 @@ internal static class Cli
             await app.Services.GetRequiredService<Migrator>().MigrateAsync();
             return await StaffCli.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error,
                 Environment.GetEnvironmentVariable, Console.IsInputRedirected);
+        }
+        if (args.Length > 0 && args[0] == "backup")
+        {
+            return await Backup.RunAsync(app.Services.GetRequiredService<IDatabase>(), args[1..], Console.Out, Console.Error);
         }
         if (args.Length > 0 && args[0] == "privacy")
         {

@@ -21,9 +21,10 @@ internal sealed partial class LaporOptionsValidator :
     public ValidateOptionsResult Validate(string? name, DatabaseOptions o)
     {
         var errors = new List<string>();
-        if (!o.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        if (!o.Provider.Equals(DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase)
+            && !o.Provider.Equals(DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add($"Database:Provider is '{o.Provider}'; this version supports 'Sqlite'. Remove the key or set it to Sqlite.");
+            errors.Add($"Database:Provider is '{o.Provider}'; use Sqlite (default, one server) or Postgres (ConnectionStrings:LaporBot is then an Npgsql connection string).");
         }
         if (o.SqliteSynchronous.ToUpperInvariant() is not ("FULL" or "NORMAL" or "EXTRA"))
         {
@@ -67,6 +68,10 @@ internal sealed partial class LaporOptionsValidator :
     public ValidateOptionsResult Validate(string? name, OutboxOptions o)
     {
         var errors = new List<string>();
+        if (o.Instances is < 1 or > 64)
+        {
+            errors.Add($"Outbox:Instances is {o.Instances}; set it to the number of LaporBot instances sharing the database (1–64).");
+        }
         if (o.MaxAttempts is < 1 or > 100)
         {
             errors.Add($"Outbox:MaxAttempts is {o.MaxAttempts}; use 1–100.");

@@ -21,10 +21,10 @@ internal static class ServiceRegistration
         builder.Services.Bind<DatabaseOptions>(builder.Configuration, DatabaseOptions.Section);
         builder.Services.AddSingleton<IDatabase>(sp =>
         {
-            var cs = builder.Configuration.GetConnectionString(ConnectionStringName);
-            return new SqliteDatabase(
-                SqliteDatabase.ResolveRelativePath(string.IsNullOrWhiteSpace(cs) ? DefaultConnectionString : cs, builder.Environment.ContentRootPath),
-                sp.GetRequiredService<IOptions<DatabaseOptions>>());
+            var (postgres, cs) = DatabaseOptions.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+            return postgres
+                ? new PostgresDatabase(cs)
+                : new SqliteDatabase(cs, sp.GetRequiredService<IOptions<DatabaseOptions>>());
         });
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton<Migrator>();

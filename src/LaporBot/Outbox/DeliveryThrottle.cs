@@ -1,4 +1,5 @@
 using LaporBot.Channels;
+using Microsoft.Extensions.Options;
 
 namespace LaporBot.Outbox;
 
@@ -15,9 +16,12 @@ internal interface IRateLimitedChannel
 /// <summary>
 /// Spaces sends so providers do not throttle us: a global slot per channel and a slot per chat.
 /// Uses the real clock on purpose — it paces real network calls, not business deadlines.
+/// With several instances each takes its share of the provider's rate (Outbox:Instances), so the
+/// provider sees at most its limit from all of them together.
 /// </summary>
-internal sealed class DeliveryThrottle
+internal sealed class DeliveryThrottle(IOptions<OutboxOptions> options)
 {
+    private readonly int _instances = Math.Max(1, options.Value.Instances);
     private readonly Dictionary<string, DateTimeOffset> _nextGlobal = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), DateTimeOffset> _nextChat = [];
     private readonly object _gate = new();
@@ -62,7 +66,7 @@ internal sealed class DeliveryThrottle
             {
                 at = c;
             }
-            _nextGlobal[channel.Name] = at + TimeSpan.FromSeconds(1 / limits.MessagesPerSecond);
+            _nextGlobal[channel.Name] = at + TimeSpan.FromSeconds(_instances / limits.MessagesPerSecond);
             if (limits.PerChatInterval > TimeSpan.Zero)
             {
                 _nextChat[(channel.Name, recipient)] = at + limits.PerChatInterval;

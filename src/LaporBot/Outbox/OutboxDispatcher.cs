@@ -27,6 +27,7 @@ internal sealed class OutboxDispatcher(
     TimeProvider clock,
     IOptions<OutboxOptions> options,
     DeliveryThrottle throttle,
+    Hosting.LaporMetrics metrics,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
@@ -299,6 +300,14 @@ internal sealed class OutboxDispatcher(
             await OutboxStore.ReleaseClaimsAsync(db, [row.Id], CancellationToken.None);
             throw;
         }
+        if (!await OutboxStore.RenewClaimAsync(db, row, clock.GetUtcNow() + o.Lease, CancellationToken.None))
+        {
+            // The lease ran out while the message waited for the provider's rate and another sender
+            // (possibly another instance) claimed it: it is theirs to send now.
+            throttle.Completed(channel, row.Recipient);
+            logger.LogInformation("Outbox {Id}: claim expired while waiting for the send rate and was taken over; not sent here", row.Id);
+            return;
+        }
         try
         {
             // Once begun, a send runs to its end (bounded by the channel's own HTTP timeout) and its
@@ -352,11 +361,13 @@ internal sealed class OutboxDispatcher(
         {
             case SendResult.Sent sent:
                 await OutboxStore.MarkSentAsync(s, row.Id, sent.ProviderMessageId, now);
+                metrics.Sent(row.Channel);
                 break;
             case TemplateRequired t:
                 // The channel found no approved template to fall back on outside WhatsApp's 24-hour window.
                 await OutboxStore.MarkDeadAsync(s, row.Id, $"outside the 24-hour window and no template is configured: {t.Error}", now);
                 logger.LogWarning("Outbox {Id} via {Channel}: needs a template, none configured; marked dead", row.Id, row.Channel);
+                metrics.SendFailed(row.Channel, dead: true);
                 break;
             case SendResult.Permanent p:
                 await OutboxStore.MarkDeadAsync(s, row.Id, p.Error, now);
@@ -365,16 +376,19 @@ internal sealed class OutboxDispatcher(
                     await OutboxStore.MarkReporterUnreachableAsync(s, rid, now);
                 }
                 logger.LogWarning("Outbox {Id} via {Channel} failed permanently: {Error}", row.Id, row.Channel, p.Error);
+                metrics.SendFailed(row.Channel, dead: true);
                 break;
             case SendResult.Retryable r when row.Attempts >= o.MaxAttempts:
                 await OutboxStore.MarkDeadAsync(s, row.Id, $"gave up after {row.Attempts} attempts: {r.Error}", now);
                 logger.LogWarning("Outbox {Id} via {Channel} is dead after {Attempts} attempts: {Error}", row.Id, row.Channel, row.Attempts, r.Error);
+                metrics.SendFailed(row.Channel, dead: true);
                 break;
             case SendResult.Retryable r:
                 var delay = r.RetryAfter ?? Backoff(row.Attempts, o);
                 await OutboxStore.MarkRetryAsync(s, row.Id, $"attempt {row.Attempts} of {o.MaxAttempts}: {r.Error}", now + delay, now);
                 logger.LogInformation("Outbox {Id} via {Channel}: attempt {Attempt} of {Max} failed ({Error}); next in {Delay}",
                     row.Id, row.Channel, row.Attempts, o.MaxAttempts, r.Error, delay);
+                metrics.SendFailed(row.Channel, dead: false);
                 break;
         }
     }

@@ -33,6 +33,19 @@ internal sealed class OutboxOptions
     public int BatchSize { get; set; } = 50;
 
     /// <summary>
+    /// Readiness (/readyz "outbox-backlog") fails when a due message no sender holds has waited longer
+    /// than this: the senders are stuck. Retries waiting for their time do not count.
+    /// </summary>
+    public TimeSpan ReadinessMaxWait { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How many instances send from this database (1 on SQLite). Each instance paces a provider at
+    /// its share of the provider's rate (rate / Instances), so together they stay within the limit
+    /// whatever the load; while one is down the others send at their share only (slower, never over).
+    /// </summary>
+    public int Instances { get; set; } = 1;
+
+    /// <summary>
     /// Concurrent senders per channel. Each channel drains on its own, so one channel's backlog never
     /// delays another; several senders keep one chat's per-chat gap from holding up other chats.
     /// The provider's overall rate is still paced by <see cref="DeliveryThrottle"/>.

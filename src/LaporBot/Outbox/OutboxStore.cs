@@ -50,6 +50,9 @@ internal sealed record OutboxRow
 
     public TextFormat TextFormat => Format == "markup" ? TextFormat.Markup : TextFormat.Plain;
 
+    /// <summary>The lease this claim set; whoever still finds it on the row owns the message.</summary>
+    public long? ClaimedUntil { get; init; }
+
     public IReadOnlyList<OutboundButton> ButtonList =>
         Buttons is null ? [] : JsonSerializer.Deserialize<List<OutboundButton>>(Buttons) ?? [];
 
@@ -123,7 +126,7 @@ internal static class OutboxStore
             UPDATE outbox SET claimed_until = @until, claimed_by = @claimant, attempts = attempts + 1, updated_at = @now
             WHERE id IN ({NextCandidatesSql}{s.Dialect.SkipLockedSuffix})
             RETURNING id, channel, recipient, reporter_id, complaint_id, body, quick_replies, status, attempts,
-                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment, format, priority,
+                      next_attempt_at, last_error, provider_message_id, created_at, sent_at, buttons, purpose, attachment, format, priority, claimed_until,
                       (SELECT r.last_inbound_at FROM reporters r WHERE r.id = outbox.reporter_id) AS last_inbound_at
             """,
             new { channel, until = (now + lease).ToUnixTimeMilliseconds(), claimant, now = n, limit },
@@ -151,6 +154,23 @@ internal static class OutboxStore
     }
 
     /// <summary>
+    /// When the oldest message that is due and that no sender holds became due; null when none waits.
+    /// Retries waiting for their time and messages being sent do not count: a value far in the past
+    /// means nobody is sending (see <see cref="OutboxBacklogCheck"/>).
+    /// </summary>
+    public static async Task<DateTimeOffset?> OldestWaitingAsync(IDatabase db, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var at = await c.ExecuteScalarAsync<long?>(
+            """
+            SELECT MIN(next_attempt_at) FROM outbox
+            WHERE status = 'pending' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)
+            """,
+            new { now = now.ToUnixTimeMilliseconds() });
+        return at is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    /// <summary>
     /// Makes the claims <paramref name="claimant"/> still holds due at once. Called when an instance
     /// starts (its previous process died mid-send) and when it stops: nothing of its own is in flight
     /// then, so the messages need not wait out their lease. The one that was being sent may go out twice.
@@ -168,12 +188,12 @@ internal static class OutboxStore
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteAsync(
-            """
+            $"""
             UPDATE outbox SET status = 'dead', claimed_until = NULL, claimed_by = NULL,
                               last_error = 'no channel ''' || channel || ''' is configured', updated_at = @now
-            WHERE status = 'pending' AND channel NOT IN @known
+            WHERE status = 'pending' AND NOT ({db.Dialect.InList("channel", "@known")})
             """,
-            new { known, now = now.ToUnixTimeMilliseconds() });
+            new { known = known.ToArray(), now = now.ToUnixTimeMilliseconds() });
     }
 
     /// <summary>Gives claims back unsent (stopping before their sends began): not an attempt.</summary>
@@ -189,6 +209,18 @@ internal static class OutboxStore
             await c.ExecuteAsync(
                 $"UPDATE outbox SET claimed_until = NULL, claimed_by = NULL, attempts = attempts - 1 WHERE status = 'pending' AND id IN ({string.Join(",", chunk)})");
         }
+    }
+
+    /// <summary>
+    /// Right before sending: extends the claim if it is still ours (the lease may have run out while
+    /// the message waited for the provider's rate, and another instance claimed it). False: leave it.
+    /// </summary>
+    public static async Task<bool> RenewClaimAsync(IDatabase db, OutboxRow row, DateTimeOffset until, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(
+            "UPDATE outbox SET claimed_until = @until WHERE id = @id AND status = 'pending' AND claimed_until = @mine",
+            new { id = row.Id, mine = row.ClaimedUntil, until = until.ToUnixTimeMilliseconds() }) == 1;
     }
 
     // The marks run inside the dispatcher's unit of work in a group-commit batch: many sends, one commit.

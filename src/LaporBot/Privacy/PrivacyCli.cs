@@ -126,7 +126,7 @@ internal static class PrivacyCli
         var rows = (await c.QueryAsync<(long Id, string What)>($"SELECT id, what FROM ({union}) x", new { start, end })).ToList();
         var byReporter = rows.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => string.Join(",", g.Select(x => x.What).Distinct().Order()));
         var reporters = byReporter.Count == 0 ? [] : (await c.QueryAsync<(long Id, string Channel, string Address, long? ErasedAt, long? UnreachableAt, long? StoppedAt)>(
-            "SELECT id, channel, address, erased_at, unreachable_at, stopped_at FROM reporters WHERE id IN @ids ORDER BY id",
+            $"SELECT id, channel, address, erased_at, unreachable_at, stopped_at FROM reporters WHERE {SqlDialect.Of(c).InList("id", "@ids")} ORDER BY id",
             new { ids = byReporter.Keys.ToList() })).AsList();
 
         await stdout.WriteLineAsync($"Reporters whose personal data ({data}) was held between {from:yyyy-MM-dd} and {to:yyyy-MM-dd} (local dates, inclusive):");

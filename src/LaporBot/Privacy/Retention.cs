@@ -102,8 +102,8 @@ internal sealed class RetentionService(
             await using var s = await db.BeginAsync(ct);
             var n = await s.Connection.ExecuteAsync(
                 """
-                DELETE FROM staff_updates WHERE rowid IN
-                    (SELECT rowid FROM staff_updates WHERE received_at <= @cutoff ORDER BY received_at LIMIT @batch)
+                DELETE FROM staff_updates WHERE (channel, provider_message_id) IN
+                    (SELECT channel, provider_message_id FROM staff_updates WHERE received_at <= @cutoff ORDER BY received_at LIMIT @batch)
                 """,
                 new { cutoff = Cutoff(r.StaffCommands), batch = r.BatchSize }, s.Transaction);
             await s.CommitAsync(ct);

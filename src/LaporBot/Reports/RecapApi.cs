@@ -115,9 +115,9 @@ internal static class RecapApi
         foreach (var chunk in numbers.Chunk(500))
         {
             await s.Connection.ExecuteAsync(
-                """
+                $"""
                 INSERT INTO personal_data_access (at, staff, via, complaint_id, reporter_id, purpose, detail)
-                SELECT @at, @staff, 'export', c.id, c.reporter_id, @reason, @detail FROM complaints c WHERE c.tracking_number IN @chunk
+                SELECT @at, @staff, 'export', c.id, c.reporter_id, @reason, @detail FROM complaints c WHERE {s.Dialect.InList("c.tracking_number", "@chunk")} ORDER BY c.id
                 """,
                 new { at = now.ToUnixTimeMilliseconds(), staff, reason = reason.Length > 500 ? reason[..500] : reason, detail = $"rekap {report.Period.Key}", chunk },
                 s.Transaction);

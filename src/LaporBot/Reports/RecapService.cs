@@ -154,7 +154,7 @@ internal sealed class RecapService(IDatabase db, LocalZone zone, TimeProvider cl
         var ids = rows.Select(r => r.ReporterId).Distinct().ToArray();
         return ids.Length == 0
             ? []
-            : (await c.QueryAsync<(long Id, string Address)>("SELECT id, address FROM reporters WHERE id IN @ids", new { ids }))
+            : (await c.QueryAsync<(long Id, string Address)>($"SELECT id, address FROM reporters WHERE {SqlDialect.Of(c).InList("id", "@ids")}", new { ids }))
                 .ToDictionary(x => x.Id, x => x.Address);
     }
 

@@ -299,15 +299,17 @@ internal sealed class StaffDesk(
     private async Task<string> ListAsync(DbSession s, CaseActor actor)
     {
         var agencies = actor.Grants.Where(g => g.AgencyCode is not null).Select(g => g.AgencyCode!).Distinct().ToList();
+        // Triage sees every open case; an agency admin their agencies' (an empty IN list is not portable SQL).
+        var scope = actor.IsTriage ? "" : agencies.Count == 0 ? "AND 1 = 0" : "AND " + s.Dialect.InList("agency_code", "@agencies");
         var rows = (await s.Connection.QueryAsync<ComplaintRow>(
             $"""
             SELECT {ComplaintStore.Columns} FROM {ComplaintStore.View}
             WHERE status IN ('triage', 'assigned', 'accepted', 'reopened', 'submitted')
-              AND (@triage = 1 OR agency_code IN @agencies)
+              {scope}
             ORDER BY CASE WHEN overdue_at IS NULL THEN 1 ELSE 0 END, COALESCE(due_at, created_at), id
             LIMIT 30
             """,
-            new { triage = actor.IsTriage ? 1 : 0, agencies }, s.Transaction)).AsList();
+            new { agencies }, s.Transaction)).AsList();
         if (rows.Count == 0)
         {
             return StaffTexts.T("list.empty");

@@ -703,7 +703,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
             UPDATE complaints SET status = @status, agency_code = @agency, step = @step, step_started_at = @start, due_at = @due,
                 remind_at = @remind, reminded_at = NULL, overdue_at = NULL, step_allowed_seconds = NULL, extension_reason = NULL,
                 updated_at = @now, total_due_at = COALESCE(total_due_at, @total){(extraSet is null ? "" : ", " + extraSet)}
-            WHERE id = @id AND status IN @from{(fromStep is null ? "" : " AND step = @fromStep")}
+            WHERE id = @id AND {s.Dialect.InList("status", "@from")}{(fromStep is null ? "" : " AND step = @fromStep")}
             """, p, s.Transaction);
         if (changed == 0)
         {

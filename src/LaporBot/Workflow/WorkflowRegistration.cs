@@ -2,7 +2,6 @@ using LaporBot.Complaints;
 using LaporBot.Conversations;
 using LaporBot.Data;
 using LaporBot.Routing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -53,7 +52,9 @@ internal static class WorkflowRegistration
             q.ConfigureScheduler(o =>
             {
                 o.InstanceName = "LaporBot";
-                o.InstanceId = "AUTO";
+                // Unique per process (host:pid:random): clustered Quartz tells instances apart by it
+                // ("AUTO" is taken literally by this configuration path).
+                o.InstanceId = Leases.Me;
             });
             // Quartz is the clock that wakes jobs; business time comes from the app's TimeProvider inside them.
             // On the default (unnamed) scheduler this registers the container's TimeProvider, i.e. the same
@@ -61,7 +62,7 @@ internal static class WorkflowRegistration
             q.UseTimeProvider(TimeProvider.System);
             q.UsePersistentStore(store =>
             {
-                store.UseSqlite(SqliteFactory.Instance, QuartzConnectionString(builder));
+                store.UseLaporDatabase(builder.Configuration, builder.Environment.ContentRootPath);
                 store.UseSerializer<Quartz.Impl.SystemTextJsonObjectSerializer>();
             });
             q.AddJob<SlaWatchJob>(j => j.WithIdentity(SlaWatchJob.Key).StoreDurably().RequestRecovery());
@@ -75,15 +76,6 @@ internal static class WorkflowRegistration
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
-    }
-
-    private static string QuartzConnectionString(WebApplicationBuilder builder)
-    {
-        var cs = builder.Configuration.GetConnectionString(Hosting.ServiceRegistration.ConnectionStringName);
-        var resolved = SqliteDatabase.ResolveRelativePath(string.IsNullOrWhiteSpace(cs) ? Hosting.ServiceRegistration.DefaultConnectionString : cs,
-            builder.Environment.ContentRootPath);
-        // Quartz opens its own connections to the same file: give them the same patience with the write lock.
-        return new SqliteConnectionStringBuilder(resolved) { DefaultTimeout = 30, ForeignKeys = true }.ToString();
     }
 }
 

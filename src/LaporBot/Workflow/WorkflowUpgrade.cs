@@ -15,7 +15,7 @@ internal static class WorkflowUpgrade
     public static async Task<int> MoveLegacyStepsAsync(DbSession s, WorkflowCatalog workflows)
     {
         var rows = (await s.Connection.QueryAsync<(long Id, string Status, string? AgencyCode, long Oversight, string Step)>(
-            "SELECT id, status, agency_code, oversight, step FROM complaints WHERE step IN ('assign', 'accept', 'answer') AND status IN @statuses",
+            $"SELECT id, status, agency_code, oversight, step FROM complaints WHERE step IN ('assign', 'accept', 'answer') AND {s.Dialect.InList("status", "@statuses")}",
             new { statuses = ComplaintWorkflow.AtStep }, s.Transaction)).AsList();
         foreach (var r in rows)
         {

@@ -3,14 +3,26 @@ using Microsoft.Data.Sqlite;
 
 namespace LaporBot.Tests.Conversations;
 
-public class RestartAndConcurrencyTests
+/// <summary>A conversation survives a restart, and concurrent submissions get unique numbers: on SQLite and on PostgreSQL.</summary>
+public abstract class RestartAndConcurrencyTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : RestartAndConcurrencyTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : RestartAndConcurrencyTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     [Fact]
     public async Task A_half_filled_form_survives_an_app_restart()
     {
-        var dir = TestPaths.NewTempDir();
-        var dbPath = Path.Combine(dir, "restart.db");
-        try
+        await using var db = await TestDatabase.CreateAsync(Backend);
+        var dbPath = db.Target;
         {
             await using (var first = new LaporApp(dbPath))
             {
@@ -33,17 +45,13 @@ public class RestartAndConcurrencyTests
             var name = await Db.ScalarAsync<string>(dbPath, "SELECT name FROM complaint_details");
             Assert.Equal("Siti Aminah", name);
         }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, true);
-        }
     }
 
     [Fact]
     public async Task Tracking_numbers_stay_unique_when_many_citizens_submit_at_the_same_time()
     {
-        await using var app = new LaporApp();
+        await using var db = await TestDatabase.CreateAsync(Backend);
+        await using var app = new LaporApp(db.Target);
         var http = app.CreateClient();
         const int citizens = 24;
         var tasks = Enumerable.Range(1, citizens).Select(async i =>
@@ -62,7 +70,6 @@ public class RestartAndConcurrencyTests
         Assert.Equal(citizens, numbers.Distinct().Count());
         // The sequence has no gaps: 00001 … 000NN.
         Assert.Equal(Enumerable.Range(1, citizens).Select(n => n.ToString("D5")), numbers.Select(n => n[^5..]));
-        SqliteConnection.ClearAllPools();
     }
 
     private static string ToWords(int i) => string.Concat(i.ToString().Select(d => "nol satu dua tiga empat lima enam tujuh delapan sembilan".Split(' ')[d - '0'] + " ")).Trim();

@@ -1,25 +1,41 @@
 using System.Net;
 using LaporBot.Tests.Fakes;
-using Microsoft.Data.Sqlite;
 
 namespace LaporBot.Tests.Conversations;
 
-/// <summary>The whole turn pipeline through the simulator channel: stored message → dialog → one transaction → outbox → delivery.</summary>
-public class TurnPipelineTests : IAsyncLifetime
+/// <summary>
+/// The whole turn pipeline through the simulator channel: stored message → dialog → one transaction → outbox → delivery.
+/// Runs on SQLite and on PostgreSQL.
+/// </summary>
+public abstract class TurnPipelineTests : IAsyncLifetime
 {
-    private readonly LaporApp _app = new();
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : TurnPipelineTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : TurnPipelineTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
+    private TestDatabase _db = null!;
+    private LaporApp _app = null!;
     private HttpClient _http = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        _db = await TestDatabase.CreateAsync(Backend);
+        _app = new LaporApp(_db.Target);
         _http = _app.CreateClient();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        await _db.DisposeAsync();
     }
 
     internal static async Task FileComplaintAsync(SimulatorCitizen c, string name = "Budi Santoso")
@@ -77,8 +93,9 @@ public class TurnPipelineTests : IAsyncLifetime
         await a.SayAsync("Ani Lestari");
         await b.SayAsync("Bambang Wijaya");
 
+        var name = Backend == Backend.Sqlite ? "json_extract(c.state, '$.values.name')" : "c.state::json #>> '{values,name}'";
         var names = await Db.QueryAsync<string>(_app.DatabasePath,
-            "SELECT json_extract(c.state, '$.values.name') FROM conversations c JOIN reporters r ON r.id = c.reporter_id ORDER BY r.address");
+            $"SELECT {name} FROM conversations c JOIN reporters r ON r.id = c.reporter_id ORDER BY r.address");
         Assert.Equal(["Ani Lestari", "Bambang Wijaya"], names);
     }
 
@@ -172,8 +189,13 @@ public class TurnPipelineTests : IAsyncLifetime
         await c.SayAsync("sama");
         await c.SayAsync("Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
         // Make the reply to the confirmation impossible to store: the whole turn must roll back.
-        await Db.ExecuteAsync(_app.DatabasePath,
-            "CREATE TRIGGER fail_submit BEFORE INSERT ON outbox WHEN NEW.body LIKE '%LPR-%' BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END");
+        await Db.ExecuteAsync(_app.DatabasePath, Backend == Backend.Sqlite
+            ? "CREATE TRIGGER fail_submit BEFORE INSERT ON outbox WHEN NEW.body LIKE '%LPR-%' BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"
+            : """
+              CREATE FUNCTION fail_submit() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN RAISE EXCEPTION 'disk full (simulated)' USING ERRCODE = 'disk_full'; END $$;
+              CREATE TRIGGER fail_submit BEFORE INSERT ON outbox FOR EACH ROW WHEN (NEW.body LIKE '%LPR-%') EXECUTE FUNCTION fail_submit();
+              """);
         var before = await Db.ScalarAsync<string>(_app.DatabasePath, "SELECT state FROM conversations");
 
         var response = await c.SendRawAsync(new { citizen = c.Citizen, text = "ya", messageId = "confirm-1" });
@@ -186,7 +208,7 @@ public class TurnPipelineTests : IAsyncLifetime
         Assert.Equal(before, await Db.ScalarAsync<string>(_app.DatabasePath, "SELECT state FROM conversations"));
 
         // The provider retries once storage works again: the same message now goes through once.
-        await Db.ExecuteAsync(_app.DatabasePath, "DROP TRIGGER fail_submit");
+        await Db.ExecuteAsync(_app.DatabasePath, Backend == Backend.Sqlite ? "DROP TRIGGER fail_submit" : "DROP TRIGGER fail_submit ON outbox");
         var retry = await c.SendRawAsync(new { citizen = c.Citizen, text = "ya", messageId = "confirm-1" });
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         Assert.Equal(1, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM complaints"));

@@ -1,28 +1,30 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace LaporBot.Tests.Fakes;
 
-/// <summary>Reads the app's SQLite file directly, to check what was really stored.</summary>
+/// <summary>
+/// Reads the app's database directly, to check what was really stored. <c>path</c> is a database
+/// target (<see cref="TestDatabase.Target"/>): a SQLite file, or a PostgreSQL connection string.
+/// </summary>
 internal static class Db
 {
     public static async Task<T> ScalarAsync<T>(string path, string sql, object? args = null)
     {
-        await using var c = new SqliteConnection($"Data Source={path}");
+        await using var c = TestDatabase.Connect(path);
         await c.OpenAsync();
         return (await c.ExecuteScalarAsync<T>(sql, args))!;
     }
 
     public static async Task<List<T>> QueryAsync<T>(string path, string sql, object? args = null)
     {
-        await using var c = new SqliteConnection($"Data Source={path}");
+        await using var c = TestDatabase.Connect(path);
         await c.OpenAsync();
         return (await c.QueryAsync<T>(sql, args)).AsList();
     }
 
     public static async Task ExecuteAsync(string path, string sql, object? args = null)
     {
-        await using var c = new SqliteConnection($"Data Source={path}");
+        await using var c = TestDatabase.Connect(path);
         await c.OpenAsync();
         await c.ExecuteAsync(sql, args);
     }

@@ -12,8 +12,9 @@ using Quartz;
 namespace LaporBot.Tests.Fakes;
 
 /// <summary>
-/// The real app on a fresh SQLite file per instance (WebApplicationFactory). Several instances may
-/// share one database path to simulate a restart.
+/// The real app on a fresh SQLite file per instance (WebApplicationFactory), or on the database
+/// target given (a SQLite file or a PostgreSQL connection string, see <see cref="TestDatabase"/>).
+/// Several instances may share one target to simulate a restart, or several instances.
 /// </summary>
 internal sealed class LaporApp : WebApplicationFactory<Program>
 {
@@ -30,20 +31,24 @@ internal sealed class LaporApp : WebApplicationFactory<Program>
     public LaporApp(string? databasePath = null, string environment = "Development",
         IDictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {
-        Dir = databasePath is null ? TestPaths.NewTempDir() : Path.GetDirectoryName(databasePath)!;
+        // A PostgreSQL target (a connection string) has no folder of its own: the app's files go to a fresh one.
+        Dir = databasePath is null || TestDatabase.IsPostgres(databasePath) ? TestPaths.NewTempDir() : Path.GetDirectoryName(databasePath)!;
         DatabasePath = databasePath ?? Path.Combine(Dir, "laporbot.db");
         _environment = environment;
         Clock = clock;
         _services = services;
         _settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:LaporBot"] = $"Data Source={DatabasePath}",
             ["Outbox:SweepInterval"] = "00:00:00.200",
             ["Attachments:Directory"] = Path.Combine(Dir, "attachments"),
             ["Logging:Console:FormatterName"] = "simple",
             // Tests bring their own directory; the Development demo one is tested on its own.
             ["Demo:Enabled"] = "false",
         };
+        foreach (var (k, v) in TestDatabase.AppSettings(DatabasePath))
+        {
+            _settings[k] = v;
+        }
         if (environment != "Development")
         {
             // Outside Development the app refuses to start without a status page account or a

@@ -8,15 +8,28 @@ namespace LaporBot.Tests.Outbox;
 /// Delivery through a misbehaving provider (a fake Twilio API on loopback): errors, stalls,
 /// throttling and permanent refusals, then recovery. Nothing may be lost or sent twice.
 /// </summary>
-public class DeliveryTests
+public abstract class DeliveryTests
 {
+    /// <summary>The database the outbox lives in: each test runs on SQLite and on PostgreSQL.</summary>
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : DeliveryTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : DeliveryTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private static async Task<int> SentCountAsync(TwilioHarness h) =>
         (int)await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'");
 
-    [Fact]
+    [SkippableFact]
     public async Task Messages_survive_500s_timeouts_and_429s_and_are_all_delivered_once_the_provider_recovers()
     {
-        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Twilio:TimeoutSeconds"] = "1" });
+        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Twilio:TimeoutSeconds"] = "1" }, backend: Backend);
         var calls = 0;
         // The provider fails in every way it can, then recovers.
         h.Api.Handle(r =>
@@ -48,10 +61,10 @@ public class DeliveryTests
         Assert.All(errors, Assert.Null); // cleared once sent
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Retry_After_from_a_429_is_honoured_before_the_next_attempt()
     {
-        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:DispatcherEnabled"] = "false" });
+        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:DispatcherEnabled"] = "false" }, backend: Backend);
         h.Api.Handle(r => r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
             ? new(429, "{\"code\":20429,\"message\":\"Too Many Requests\"}", Headers: new Dictionary<string, string> { ["Retry-After"] = "120" })
             : h.DefaultReply(r));
@@ -67,14 +80,14 @@ public class DeliveryTests
         Assert.Equal(0, await dispatcher.DispatchOnceAsync(CancellationToken.None)); // not due yet
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_permanent_error_fails_fast_and_after_max_attempts_a_message_is_dead_and_retryable()
     {
         await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?>
         {
             ["Outbox:DispatcherEnabled"] = "false",
             ["Outbox:MaxAttempts"] = "3",
-        });
+        }, backend: Backend);
         var dispatcher = h.App.Service<OutboxDispatcher>();
 
         // Invalid number: Twilio 21211 is permanent — one attempt, then dead.
@@ -111,10 +124,10 @@ public class DeliveryTests
         Assert.Equal("sent", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT status FROM outbox"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_chats_messages_go_out_in_order_even_when_the_first_needs_a_retry()
     {
-        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:DispatcherEnabled"] = "false" });
+        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:DispatcherEnabled"] = "false" }, backend: Backend);
         var dispatcher = h.App.Service<OutboxDispatcher>();
         await h.SayAsync("halo");
         await h.SayAsync("Budi Santoso"); // two replies queued for the same chat
@@ -138,14 +151,14 @@ public class DeliveryTests
         Assert.True(sentAt[0] <= sentAt[1]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Outside_the_24_hour_window_the_approved_template_is_sent_instead_of_free_text()
     {
         await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?>
         {
             ["Outbox:DispatcherEnabled"] = "false",
             ["Twilio:TemplateContentSid"] = "HX0123456789abcdef0123456789abcdef",
-        });
+        }, backend: Backend);
         var dispatcher = h.App.Service<OutboxDispatcher>();
         await h.SayAsync("halo");
         // The citizen last wrote 25 hours ago (e.g. an agency's answer arrives the next day).
@@ -160,14 +173,14 @@ public class DeliveryTests
         Assert.Contains("Selamat datang", System.Text.Json.JsonDocument.Parse(form["ContentVariables"]).RootElement.GetProperty("1").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Error_63016_on_free_text_switches_to_the_template()
     {
         await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?>
         {
             ["Outbox:DispatcherEnabled"] = "false",
             ["Twilio:TemplateContentSid"] = "HX0123456789abcdef0123456789abcdef",
-        });
+        }, backend: Backend);
         var dispatcher = h.App.Service<OutboxDispatcher>();
         h.Api.Handle(r => r.Path.EndsWith("/Messages.json", StringComparison.Ordinal) && r.Form.ContainsKey("Body")
             ? new(400, "{\"code\":63016,\"message\":\"Failed to send freeform message because you are outside the allowed window.\"}")
@@ -181,10 +194,10 @@ public class DeliveryTests
         Assert.Equal("sent", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT status FROM outbox"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_template_a_message_outside_the_window_is_dead_with_a_readable_reason()
     {
-        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:DispatcherEnabled"] = "false" });
+        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:DispatcherEnabled"] = "false" }, backend: Backend);
         var dispatcher = h.App.Service<OutboxDispatcher>();
         h.Api.Handle(r => r.Path.EndsWith("/Messages.json", StringComparison.Ordinal)
             ? new(400, "{\"code\":63016,\"message\":\"outside the allowed window\"}")
@@ -197,10 +210,10 @@ public class DeliveryTests
         Assert.Contains("24-hour window", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT last_error FROM outbox"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_lease_left_by_a_crash_makes_the_message_due_again()
     {
-        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:DispatcherEnabled"] = "false" });
+        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:DispatcherEnabled"] = "false" }, backend: Backend);
         var dispatcher = h.App.Service<OutboxDispatcher>();
         await h.SayAsync("halo");
         // A sender claimed it and died: the lease is still running.
@@ -214,7 +227,7 @@ public class DeliveryTests
         Assert.Equal("sent", await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT status FROM outbox"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Backoff_doubles_with_jitter_and_is_capped()
     {
         var o = new OutboxOptions { InitialBackoff = TimeSpan.FromSeconds(5), MaxBackoff = TimeSpan.FromMinutes(1) };

@@ -44,8 +44,24 @@ internal sealed class TestStaffAuth(IOptionsMonitor<AuthenticationSchemeOptions>
 /// A (DPUPR, answered on time, rated 5), B (DPUPR, answered late, rated 2), C (DLH, confidential,
 /// accepted), D (not dispositioned, with an XSS payload in its text).
 /// </summary>
-public sealed class RecapKit : IAsyncLifetime
+public class RecapKit : IAsyncLifetime
 {
+    private readonly Backend _backend;
+    private TestDatabase? _database;
+
+    public RecapKit() : this(Backend.Sqlite)
+    {
+    }
+
+    /// <param name="backend">The database the app runs on (see <see cref="PostgresRecapKit"/>).</param>
+    protected RecapKit(Backend backend) => _backend = backend;
+
+    /// <summary>Why this kit's database could not be had (PostgreSQL not installed); null when it runs.</summary>
+    public string? Unavailable { get; private set; }
+
+    /// <summary>First line of every test on this kit: skips where the kit's database is not available (never under CI=true).</summary>
+    public void SkipIfUnavailable() => Skip.If(Unavailable is not null, Unavailable);
+
     public const string ApiKey = "kunci-uji-7f3a9c";
     public const string AnswerA = "Lubang sudah ditambal oleh tim UPT jalan pada pagi ini.";
     public const string AnswerB = "Perbaikan lampu selesai.";
@@ -73,7 +89,16 @@ public sealed class RecapKit : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var dir = TestPaths.NewTempDir();
-        App = new LaporApp(databasePath: Path.Combine(dir, "laporbot.db"), clock: Clock, services: TestStaffAuth.Register, settings: new Dictionary<string, string?>
+        try
+        {
+            _database = _backend == Backend.Postgres ? await TestDatabase.CreateAsync(_backend) : null;
+        }
+        catch (SkipException e)
+        {
+            Unavailable = e.Message; // each test then skips (see SkipIfUnavailable)
+            return;
+        }
+        App = new LaporApp(databasePath: _database?.Target ?? Path.Combine(dir, "laporbot.db"), clock: Clock, services: TestStaffAuth.Register, settings: new Dictionary<string, string?>
         {
             ["Scheduler:Enabled"] = "false",
             ["Agencies:0:Code"] = "DPUPR",
@@ -149,8 +174,19 @@ public sealed class RecapKit : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Unavailable is not null)
+        {
+            return;
+        }
         Http.Dispose();
         await App.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }
+
+/// <summary><see cref="RecapKit"/> on PostgreSQL (skips the test where the server is not installed, never under CI=true).</summary>
+public sealed class PostgresRecapKit() : RecapKit(Backend.Postgres);

@@ -1,3 +1,4 @@
+using Dapper;
 using LaporBot.Tests.Fakes;
 using Microsoft.Data.Sqlite;
 
@@ -10,8 +11,24 @@ namespace LaporBot.Tests.Reports;
 /// years so that every period kind has something to leave out. Reports are checked against SQL
 /// counts of these rows, never against numbers typed into the test.
 /// </summary>
-public sealed class ReportKit : IAsyncLifetime
+public class ReportKit : IAsyncLifetime
 {
+    private readonly Backend _backend;
+    private TestDatabase? _database;
+
+    public ReportKit() : this(Backend.Sqlite)
+    {
+    }
+
+    /// <param name="backend">The database the app runs on (see <see cref="PostgresReportKit"/>).</param>
+    protected ReportKit(Backend backend) => _backend = backend;
+
+    /// <summary>Why this kit's database could not be had (PostgreSQL not installed); null when it runs.</summary>
+    public string? Unavailable { get; private set; }
+
+    /// <summary>First line of every test on this kit: skips where the kit's database is not available (never under CI=true).</summary>
+    public void SkipIfUnavailable() => Skip.If(Unavailable is not null, Unavailable);
+
     public const string Institution = "Dinas Komunikasi dan Informatika Kabupaten Contoh";
 
     /// <summary>Tuesday 1 December 2026, 09:00 WIB.</summary>
@@ -30,7 +47,16 @@ public sealed class ReportKit : IAsyncLifetime
     {
         var dir = TestPaths.NewTempDir();
         RecapDir = Path.Combine(dir, "recaps");
-        App = new LaporApp(databasePath: Path.Combine(dir, "laporbot.db"), clock: Clock, services: TestStaffAuth.Register, settings: new Dictionary<string, string?>
+        try
+        {
+            _database = _backend == Backend.Postgres ? await TestDatabase.CreateAsync(_backend) : null;
+        }
+        catch (SkipException e)
+        {
+            Unavailable = e.Message; // each test then skips (see SkipIfUnavailable)
+            return;
+        }
+        App = new LaporApp(databasePath: _database?.Target ?? Path.Combine(dir, "laporbot.db"), clock: Clock, services: TestStaffAuth.Register, settings: new Dictionary<string, string?>
         {
             ["Scheduler:Enabled"] = "false",
             ["Agencies:0:Code"] = "DPUPR",
@@ -53,20 +79,18 @@ public sealed class ReportKit : IAsyncLifetime
 
     private async Task SeedAsync()
     {
-        await using var c = new SqliteConnection($"Data Source={App.DatabasePath}");
+        // Plain SQL both databases take (RETURNING, no last_insert_rowid), through the app's own engine.
+        await using var c = TestDatabase.Connect(App.DatabasePath);
         await c.OpenAsync();
-        await using var tx = (SqliteTransaction)await c.BeginTransactionAsync();
+        await using var tx = await c.BeginTransactionAsync();
         var n = 0;
         async Task Add(DateTime receivedLocal, int variant)
         {
             n++;
             var created = new DateTimeOffset(receivedLocal, Wib.GetUtcOffset(receivedLocal)).ToUnixTimeMilliseconds();
-            var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "INSERT INTO reporters (channel, address, created_at) VALUES ('simulator', @a, @t); SELECT last_insert_rowid();";
-            cmd.Parameters.AddWithValue("@a", $"6281200{n:D5}");
-            cmd.Parameters.AddWithValue("@t", created);
-            var reporter = (long)(await cmd.ExecuteScalarAsync())!;
+            var reporter = await c.ExecuteScalarAsync<long>(
+                "INSERT INTO reporters (channel, address, created_at) VALUES ('simulator', @a, @t) RETURNING id",
+                new { a = $"6281200{n:D5}", t = created }, tx);
             var agency = (variant % 5) switch { 0 => null, 1 or 2 => "DPUPR", 3 => "DLH", _ => "INSPEKTORAT" };
             var stage = agency is null ? 0 : variant % 4; // 0 not dispositioned, 1 assigned, 2 accepted, 3 answered
             const long minute = 60_000;
@@ -78,41 +102,36 @@ public sealed class ReportKit : IAsyncLifetime
             int? rating = answered is not null && variant % 3 != 2 ? 1 + variant % 5 : null;
             var status = stage switch { 0 => "triage", 1 => "assigned", 2 => "accepted", _ => closed ? "closed" : "answered" };
             bool overdue = stage == 1 && variant % 3 == 1;
-            cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText =
+            var id = await c.ExecuteScalarAsync<long>(
                 """
                 INSERT INTO complaints (tracking_number, reporter_id, channel, status, agency_code, confidential,
                     created_at, updated_at, oversight, assigned_at, accepted_at, answered_at, closed_at, total_due_at, rating,
                     step, due_at, overdue_at)
                 VALUES (@num, @rep, 'simulator', @status, @agency, @conf, @created, @created, @oversight, @assigned,
-                    @accepted, @answered, @closed, @totalDue, @rating, @step, @due, @overdue);
-                -- The personal part lives apart (migration 0011).
+                    @accepted, @answered, @closed, @totalDue, @rating, @step, @due, @overdue)
+                RETURNING id
+                """,
+                new
+                {
+                    num = $"LPR-{receivedLocal:yyMM}-{n:D5}", rep = reporter, status, agency, conf = variant % 7 == 0 ? 1L : 0L, created,
+                    oversight = agency == "INSPEKTORAT" ? 1L : 0L, assigned, accepted, answered,
+                    closed = closed ? answered! + 10 * 24 * 60 * minute : null, totalDue, rating = (long?)rating,
+                    step = stage == 1 ? "accept" : null, due = stage == 1 ? assigned! + 24 * 60 * minute : null,
+                    overdue = overdue ? assigned! + 24 * 60 * minute : null,
+                }, tx);
+            // The personal part lives apart (migration 0011).
+            await c.ExecuteAsync(
+                """
                 INSERT INTO complaint_personal (complaint_id, name, address, text, location_label, answer)
-                VALUES (last_insert_rowid(), @name, @addr, @text, @loc, @answer);
-                """;
-            cmd.Parameters.AddWithValue("@num", $"LPR-{receivedLocal:yyMM}-{n:D5}");
-            cmd.Parameters.AddWithValue("@rep", reporter);
-            cmd.Parameters.AddWithValue("@name", $"Warga Nomor {n}");
-            cmd.Parameters.AddWithValue("@addr", $"Jl. Contoh {n}, Kelurahan Uji");
-            cmd.Parameters.AddWithValue("@text", $"Aduan ke-{n}: jalan rusak dan lampu penerangan mati di dekat pasar, mohon segera ditindaklanjuti oleh dinas terkait agar warga aman.");
-            cmd.Parameters.AddWithValue("@loc", variant % 2 == 0 ? $"RT {n % 9 + 1} Kelurahan Uji" : DBNull.Value);
-            cmd.Parameters.AddWithValue("@status", status);
-            cmd.Parameters.AddWithValue("@agency", (object?)agency ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@conf", variant % 7 == 0 ? 1 : 0);
-            cmd.Parameters.AddWithValue("@created", created);
-            cmd.Parameters.AddWithValue("@oversight", agency == "INSPEKTORAT" ? 1 : 0);
-            cmd.Parameters.AddWithValue("@assigned", (object?)assigned ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@accepted", (object?)accepted ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@answered", (object?)answered ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@closed", closed ? answered! + 10 * 24 * 60 * minute : DBNull.Value);
-            cmd.Parameters.AddWithValue("@totalDue", (object?)totalDue ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@answer", answered is null ? DBNull.Value : $"Sudah ditindaklanjuti, terima kasih Warga Nomor {n}.");
-            cmd.Parameters.AddWithValue("@rating", (object?)rating ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@step", stage == 1 ? "accept" : DBNull.Value);
-            cmd.Parameters.AddWithValue("@due", stage == 1 ? assigned! + 24 * 60 * minute : DBNull.Value);
-            cmd.Parameters.AddWithValue("@overdue", overdue ? assigned! + 24 * 60 * minute : DBNull.Value);
-            await cmd.ExecuteNonQueryAsync();
+                VALUES (@id, @name, @addr, @text, @loc, @answer)
+                """,
+                new
+                {
+                    id, name = $"Warga Nomor {n}", addr = $"Jl. Contoh {n}, Kelurahan Uji",
+                    text = $"Aduan ke-{n}: jalan rusak dan lampu penerangan mati di dekat pasar, mohon segera ditindaklanjuti oleh dinas terkait agar warga aman.",
+                    loc = variant % 2 == 0 ? $"RT {n % 9 + 1} Kelurahan Uji" : null,
+                    answer = answered is null ? null : $"Sudah ditindaklanjuti, terima kasih Warga Nomor {n}.",
+                }, tx);
         }
         // 50 cases in November 2026: 1..30 November, some days twice, at hours that straddle UTC midnight.
         for (var i = 0; i < 50; i++)
@@ -148,8 +167,19 @@ public sealed class ReportKit : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Unavailable is not null)
+        {
+            return;
+        }
         Http.Dispose();
         await App.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }
+
+/// <summary><see cref="ReportKit"/> on PostgreSQL (skips the test where the server is not installed, never under CI=true).</summary>
+public sealed class PostgresReportKit() : ReportKit(Backend.Postgres);

@@ -6,8 +6,12 @@ using static LaporBot.Tests.Reports.RecapReading;
 namespace LaporBot.Tests.Reports;
 
 /// <summary>The reporting SOP's sign-off on stored reports, the daily report and the scheduled ones, on a manual clock.</summary>
-public sealed class SignOffTests(ReportKit kit) : IClassFixture<ReportKit>
+public abstract class SignOffTests(ReportKit kit)
 {
+    public sealed class OnSqlite(ReportKit kit) : SignOffTests(kit), IClassFixture<ReportKit>;
+
+    public sealed class OnPostgres(PostgresReportKit kit) : SignOffTests(kit), IClassFixture<PostgresReportKit>;
+
     private static string Actor(string who) => $"web:{who}";
 
     private async Task<string> FileAsync(string period, string format)
@@ -16,9 +20,10 @@ public sealed class SignOffTests(ReportKit kit) : IClassFixture<ReportKit>
         return Path.Combine(kit.RecapDir, await Db.ScalarAsync<string>(kit.App.DatabasePath, "SELECT path FROM recaps WHERE id = @id", new { id }));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Three_levels_in_order_returns_from_each_level_reminders_and_a_frozen_signed_file()
     {
+        kit.SkipIfUnavailable();
         var store = kit.App.Service<StoredRecaps>();
         var signOff = kit.App.Service<SignOff>();
         var period = "2026-10";
@@ -38,12 +43,16 @@ public sealed class SignOffTests(ReportKit kit) : IClassFixture<ReportKit>
         Assert.Equal(SignOffOutcome.Done, await signOff.RebuildAsync(period, Actor("admin")));
 
         // The section head's time standard (3 h) passes: one reminder, to the triage desk, however often the job runs.
+        // Counted for this period: the class's other tests leave sign-offs of their own periods pending on the shared kit.
+        Task<List<string>> RemindersAsync() => Db.QueryAsync<string>(kit.App.DatabasePath,
+            "SELECT body FROM outbox WHERE recipient LIKE '%700001%' AND body LIKE 'Pengingat pengesahan%' AND body LIKE @p", new { p = $"%{period}%" });
         kit.Clock.Advance(TimeSpan.FromHours(2));
-        Assert.Equal(0, await signOff.RemindAsync());
+        await signOff.RemindAsync();
+        Assert.Empty(await RemindersAsync());
         kit.Clock.Advance(TimeSpan.FromHours(1.5));
-        Assert.Equal(1, await signOff.RemindAsync());
-        Assert.Equal(0, await signOff.RemindAsync());
-        var reminders = await Db.QueryAsync<string>(kit.App.DatabasePath, "SELECT body FROM outbox WHERE recipient LIKE '%700001%' AND body LIKE 'Pengingat pengesahan%'");
+        Assert.True(await signOff.RemindAsync() >= 1);
+        await signOff.RemindAsync();
+        var reminders = await RemindersAsync();
         Assert.Single(reminders);
         Assert.Contains("2026-10", reminders[0]);
 
@@ -90,9 +99,10 @@ public sealed class SignOffTests(ReportKit kit) : IClassFixture<ReportKit>
         Assert.Equal(bytes, await kit.DownloadAsync($"/status/rekap/{id}"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Only_the_role_of_the_pending_level_may_act_from_the_status_page()
     {
+        kit.SkipIfUnavailable();
         var store = kit.App.Service<StoredRecaps>();
         await store.ProduceAsync(RecapPeriod.Quarter(2025, 4));
         var page = await (await kit.Http.SendAsync(kit.Get("/status/rekap", "kepala_seksi"))).Content.ReadAsStringAsync();
@@ -131,9 +141,10 @@ public sealed class SignOffTests(ReportKit kit) : IClassFixture<ReportKit>
         return http.PostAsync($"/status/rekap?handler={handler}", new FormUrlEncodedContent(form));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Sign_off_posts_refuse_anonymous_users_other_roles_and_forms_without_the_antiforgery_token()
     {
+        kit.SkipIfUnavailable();
         var store = kit.App.Service<StoredRecaps>();
         var signOff = kit.App.Service<SignOff>();
         const string period = "2026-Q3";
@@ -179,9 +190,10 @@ public sealed class SignOffTests(ReportKit kit) : IClassFixture<ReportKit>
         Assert.Contains("Laporan diparaf.", await (await kasi.GetAsync("/status/rekap")).Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_daily_report_goes_to_the_triage_desk_once_per_working_day_and_covers_the_weekend_on_monday()
     {
+        kit.SkipIfUnavailable();
         var daily = kit.App.Service<DailyReport>();
         async Task<int> Sent() => (int)await Db.ScalarAsync<long>(kit.App.DatabasePath,
             "SELECT COUNT(*) FROM outbox WHERE recipient LIKE '%700001%' AND body LIKE 'Laporan harian identifikasi isu%'");
@@ -210,9 +222,10 @@ public sealed class SignOffTests(ReportKit kit) : IClassFixture<ReportKit>
         Assert.Equal(1, await Db.ScalarAsync<long>(kit.App.DatabasePath, "SELECT COUNT(*) FROM reports WHERE period = '2026-11-30'"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_job_in_january_stores_last_month_quarter_semester_and_year_once()
     {
+        kit.SkipIfUnavailable();
         var store = kit.App.Service<StoredRecaps>();
         kit.Clock.Set(new DateTimeOffset(2027, 1, 1, 1, 0, 0, TimeSpan.FromHours(7)));
         Assert.Equal(12, await store.ProducePeriodicAsync());

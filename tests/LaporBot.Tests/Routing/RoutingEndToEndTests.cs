@@ -3,12 +3,25 @@ using LaporBot.Tests.Fakes;
 namespace LaporBot.Tests.Routing;
 
 /// <summary>The life of a complaint across citizen, routing job, triage desk and agency, over a fake Telegram on loopback.</summary>
-public class RoutingEndToEndTests
+public abstract class RoutingEndToEndTests
 {
-    [Fact]
+    /// <summary>The database this run of the suite uses: every test runs on SQLite and on PostgreSQL.</summary>
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : RoutingEndToEndTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : RoutingEndToEndTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
+    [SkippableFact]
     public async Task A_clear_complaint_is_assigned_automatically_and_the_agency_is_notified_with_buttons()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
 
         var number = await kit.FileComplaintAsync("Jalan rusak parah di depan pasar Sidanegara, banyak lubang besar dan motor sering jatuh");
 
@@ -29,10 +42,10 @@ public class RoutingEndToEndTests
         Assert.Contains("DPUPR", timeline[1].Note);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_unclear_complaint_goes_to_triage_which_assigns_it_by_button_and_the_agency_accepts_and_answers()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
 
         var number = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan oleh petugas setempat");
 
@@ -56,10 +69,10 @@ public class RoutingEndToEndTests
         Assert.Equal(["submitted", "to_triage", "assigned", "accepted", "answered"], kinds);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_reply_to_the_notification_answers_the_case_and_the_citizen_rates_it()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Lampu jalan di perempatan Gumilir mati sejak seminggu, jalan gelap dan rawan kejahatan");
         await kit.WaitForStatusAsync(number, "assigned");
         var notification = await kit.NotificationIdAsync(RoutingKit.PuAdmin, number);
@@ -78,10 +91,10 @@ public class RoutingEndToEndTests
         Assert.Equal(["submitted", "assigned", "accepted", "answered", "rated", "satisfied"], kinds);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Not_satisfied_reopens_the_case_to_the_same_agency_with_the_comment()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Sampah menumpuk di pinggir pasar Gumilir sudah dua minggu tidak diangkut dan bau sekali");
         await kit.WaitForStatusAsync(number, "assigned");
         await kit.SayAsync(RoutingKit.DlhAdmin, $"/balas {number} Sudah diangkut.");
@@ -95,10 +108,10 @@ public class RoutingEndToEndTests
         await kit.WaitForMessageAsync(RoutingKit.Citizen, "kami buka kembali");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_citizens_photo_reaches_the_agency_admin_right_after_the_case()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         const long budi = 6987654321;
         // A photo with the complaint as its caption (getFile + download come from the fake Bot API).
         var posted = await kit.Telegram.PostAsync(TestData.Text("telegram/update-photo.json"));

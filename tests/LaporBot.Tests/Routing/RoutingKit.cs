@@ -68,12 +68,12 @@ internal sealed class RoutingKit : IAsyncDisposable
         return s;
     }
 
-    public static async Task<RoutingKit> StartAsync(IDictionary<string, string?>? extra = null, TimeProvider? clock = null) =>
-        new(await TelegramTestKit.StartAsync(AgencySettings(extra), clock: clock));
+    public static async Task<RoutingKit> StartAsync(IDictionary<string, string?>? extra = null, TimeProvider? clock = null, Backend backend = Backend.Sqlite) =>
+        new(await TelegramTestKit.StartAsync(AgencySettings(extra), clock: clock, backend: backend));
 
     /// <summary>The kit with exactly these settings (no agencies or staff but the ones given).</summary>
-    public static async Task<RoutingKit> StartWithAsync(IDictionary<string, string?> settings, TimeProvider? clock = null) =>
-        new(await TelegramTestKit.StartAsync(settings, clock: clock));
+    public static async Task<RoutingKit> StartWithAsync(IDictionary<string, string?> settings, TimeProvider? clock = null, Backend backend = Backend.Sqlite) =>
+        new(await TelegramTestKit.StartAsync(settings, clock: clock, backend: backend));
 
     public async Task SayAsync(long from, string text, long? replyTo = null, string firstName = "Siti")
     {
@@ -89,7 +89,7 @@ internal sealed class RoutingKit : IAsyncDisposable
             };
         }
         var response = await Telegram.PostAsync(update.ToJsonString());
-        Assert.True(response.IsSuccessStatusCode, $"webhook answered {(int)response.StatusCode}");
+        Assert.True(response.IsSuccessStatusCode, $"webhook answered {(int)response.StatusCode}: {string.Join("\n", Telegram.App.Logs.Lines.Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("rror")).TakeLast(3))}");
     }
 
     public async Task PressAsync(long from, string data, long messageId = 1)

@@ -71,7 +71,8 @@ public sealed class SimulatorStaffTests
 
             // The answer arrives in the citizen's chat; each staff member got the desk's replies in theirs.
             await Db.EventuallyAsync(async () => (await citizen.RepliesAsync()).Any(r => r.Contains("Lubang akan ditambal")), "the citizen reads the answer");
-            Assert.Contains(await ChatAsync(http, admin), l => l.Direction == "out" && l.Text.Contains("sudah dikirim ke pelapor"));
+            await Db.EventuallyAsync(async () => (await ChatAsync(http, admin)).Any(l => l.Direction == "out" && l.Text.Contains("sudah dikirim ke pelapor")),
+                "the admin reads the desk's confirmation");
         }
         finally
         {
@@ -92,7 +93,8 @@ public sealed class SimulatorStaffTests
             var http = app.CreateClient();
             Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/dev/chat/api/staff/messages", new { text = "/daftar" })).StatusCode);
             await SendAsync(http, 12345, text: "/daftar");
-            Assert.Contains(await ChatAsync(http, 12345), l => l.Direction == "out" && l.Text.Contains("hanya untuk petugas"));
+            await Db.EventuallyAsync(async () => (await ChatAsync(http, 12345)).Any(l => l.Direction == "out" && l.Text.Contains("hanya untuk petugas")),
+                "the polite refusal is delivered");
         }
         finally
         {

@@ -36,7 +36,7 @@ internal sealed class DeadlineKit : IAsyncDisposable
     public static DateTimeOffset Wib(int year, int month, int day, int hour, int minute, int second = 0) =>
         new(year, month, day, hour, minute, second, TimeSpan.FromHours(7));
 
-    public static async Task<DeadlineKit> StartAsync(DateTimeOffset start, IDictionary<string, string?>? extra = null)
+    public static async Task<DeadlineKit> StartAsync(DateTimeOffset start, IDictionary<string, string?>? extra = null, Backend backend = Backend.Sqlite)
     {
         var settings = new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
@@ -44,14 +44,14 @@ internal sealed class DeadlineKit : IAsyncDisposable
             settings[k] = v;
         }
         var clock = new ManualClock(start);
-        return new DeadlineKit(await RoutingKit.StartAsync(settings, clock), clock);
+        return new DeadlineKit(await RoutingKit.StartAsync(settings, clock, backend), clock);
     }
 
     /// <summary>
     /// A shipped SOP file with one member per role in each agency (no all-roles admins) and the
     /// triage desk deciding every disposition (no automatic assignment), so every step is walked.
     /// </summary>
-    public static async Task<DeadlineKit> StartSopAsync(string file, DateTimeOffset start, IDictionary<string, string?>? extra = null)
+    public static async Task<DeadlineKit> StartSopAsync(string file, DateTimeOffset start, IDictionary<string, string?>? extra = null, Backend backend = Backend.Sqlite)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -84,7 +84,7 @@ internal sealed class DeadlineKit : IAsyncDisposable
             settings[k] = v;
         }
         var clock = new ManualClock(start);
-        return new DeadlineKit(await RoutingKit.StartWithAsync(settings, clock), clock);
+        return new DeadlineKit(await RoutingKit.StartWithAsync(settings, clock, backend), clock);
     }
 
     /// <summary>The Telegram ids of the SOP kit's people: DPUPR's members by role (DLH's are these + 100).</summary>

@@ -14,8 +14,21 @@ namespace LaporBot.Tests.Workflow;
 /// Twilio) API on loopback. Each test checks the status, the agency, the timeline (actor + kind)
 /// and the messages that went out on the wire.
 /// </summary>
-public class LifecycleTests
+public abstract class LifecycleTests
 {
+    /// <summary>The database this run of the suite uses: every test runs on SQLite and on PostgreSQL.</summary>
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : LifecycleTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : LifecycleTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private const string Pu = "Dinas Pekerjaan Umum dan Penataan Ruang";
     private const string Dlh = "Dinas Lingkungan Hidup";
     private const string TriageActor = "staf:9000 (Admin Utama)";
@@ -33,10 +46,10 @@ public class LifecycleTests
                 .Select(b => (b.GetProperty("text").GetString()!, b.GetProperty("callback_data").GetString()!)).ToList()
             : [];
 
-    [Fact]
+    [SkippableFact]
     public async Task A_weak_match_goes_to_triage_with_suggestion_buttons_and_triage_assigns_it_by_command()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
 
         // "sampah" alone is one DLH keyword: a suggestion, not enough to assign automatically.
         var number = await kit.FileComplaintAsync("Ada sampah di dekat balai warga RT 03 yang sudah lama belum dibersihkan, mohon ditindaklanjuti");
@@ -67,10 +80,10 @@ public class LifecycleTests
         Assert.Equal("kecocokan aturan lemah", timeline[1].Note);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_agency_returns_a_case_with_a_reason_and_triage_reassigns_it_to_another_agency()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Jalan rusak di depan pasar Sidanegara, banyak lubang besar dan tumpukan sampah di pinggirnya");
         await kit.WaitForStatusAsync(number, "assigned");
         Assert.Equal("DPUPR", await kit.AgencyAsync(number));
@@ -99,10 +112,10 @@ public class LifecycleTests
         Assert.StartsWith("ke DLH", timeline[3].Note);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_Tolak_button_asks_for_a_reason_and_replying_to_that_prompt_rejects_the_case()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Lampu jalan di perempatan Gumilir mati sejak seminggu, jalan gelap dan rawan kejahatan");
         await kit.WaitForStatusAsync(number, "assigned");
         var before = await kit.SnapshotAsync(number);
@@ -128,10 +141,10 @@ public class LifecycleTests
             await EventsAsync(kit, number));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_Balas_button_asks_for_an_answer_and_replying_to_that_prompt_answers_the_citizen()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Sampah menumpuk di pinggir pasar Gumilir sudah dua minggu tidak diangkut dan bau sekali");
         await kit.WaitForStatusAsync(number, "assigned");
         Assert.Equal("DLH", await kit.AgencyAsync(number));
@@ -158,14 +171,14 @@ public class LifecycleTests
             await EventsAsync(kit, number));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task An_answer_on_Telegram_reaches_a_WhatsApp_citizen_as_text_or_as_a_template_after_24_hours(bool windowClosed)
     {
         const string template = "HX0123456789abcdef0123456789abcdef";
         await using var twilio = await RoutingKit.StartAcceptingTwilioAsync();
-        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl, template));
+        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl, template), backend: Backend);
 
         var number = await kit.FileWhatsAppComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
         await kit.WaitForStatusAsync(number, "assigned");
@@ -211,11 +224,11 @@ public class LifecycleTests
             await EventsAsync(kit, number));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_new_complaint_right_after_an_answer_on_WhatsApp_becomes_a_new_case_and_nothing_reaches_the_old_one()
     {
         await using var twilio = await RoutingKit.StartAcceptingTwilioAsync();
-        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl));
+        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl), backend: Backend);
         var first = await kit.FileWhatsAppComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
         await kit.WaitForStatusAsync(first, "assigned");
         await kit.SayAsync(RoutingKit.PuAdmin, $"/balas {first} Lubang sudah ditambal tim UPT jalan hari ini.");
@@ -260,10 +273,10 @@ public class LifecycleTests
         Assert.DoesNotContain(bodies, b => b.Contains("sudah kami teruskan", StringComparison.Ordinal) || b.Contains("<b>", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Triage_returns_a_case_and_the_citizen_completes_the_same_case_field_by_field_over_Telegram()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja");
         await kit.WaitForStatusAsync(number, "triage");
 
@@ -321,10 +334,10 @@ public class LifecycleTests
             await EventsAsync(kit, number));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_confidential_report_hides_the_reporter_from_the_agency_but_not_from_triage()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         await kit.SayAsync(RoutingKit.Citizen, "Jalan rusak parah di depan pasar Sidanegara, banyak lubang besar dan motor sering jatuh");
         await kit.SayAsync(RoutingKit.Citizen, "Siti Rahayu");
         await kit.SayAsync(RoutingKit.Citizen, "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah");
@@ -365,10 +378,10 @@ public class LifecycleTests
         Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, number));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_oversight_complaint_is_assigned_to_the_inspectorate_automatically()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
 
         var number = await kit.FileComplaintAsync("petugas kelurahan minta uang pungli untuk surat pengantar");
 
@@ -386,10 +399,10 @@ public class LifecycleTests
         Assert.Contains("aturan pengawasan: pungli", timeline[1].Note);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Triage_closes_spam_and_the_citizen_is_told()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var number = await kit.FileComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja");
         await kit.WaitForStatusAsync(number, "triage");
 
@@ -406,10 +419,10 @@ public class LifecycleTests
         Assert.Equal("spam", timeline[2].Note);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Daftar_lists_an_agency_its_own_open_cases_overdue_first_and_triage_all_open_cases()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var road = await kit.FileComplaintAsync("Jalan rusak di Jl. Ketapang dekat masjid, lubang besar sekali dan berbahaya untuk motor", citizen: 6100000001);
         var bridge = await kit.FileComplaintAsync("Jembatan kecil di Desa Karangkandri retak dan jalan berlubang di ujungnya, mohon segera diperbaiki", citizen: 6100000002);
         var rubbish = await kit.FileComplaintAsync("Sampah menumpuk di pinggir pasar Gumilir sudah dua minggu tidak diangkut dan bau sekali", citizen: 6100000003);
@@ -454,10 +467,10 @@ public class LifecycleTests
         Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, road));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_invite_code_links_a_new_agency_admin_once_and_expired_or_unknown_codes_do_not()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         const long newAdmin = 9101, latecomer = 9102, tooLate = 9103, citizen = 6200000001;
         var db = kit.Telegram.App.Service<LaporBot.Data.IDatabase>();
         var now = DateTimeOffset.UtcNow;

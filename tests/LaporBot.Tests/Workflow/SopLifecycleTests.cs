@@ -14,9 +14,22 @@ namespace LaporBot.Tests.Workflow;
 /// reminders come at the file's share, escalations go to whom the file says, and the case's total is
 /// the SOP's total. The expected instants are written out from the SOP texts, not computed by the code
 /// under test.
+/// Each runs on SQLite and on PostgreSQL.
 /// </summary>
-public class SopLifecycleTests
+public abstract class SopLifecycleTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : SopLifecycleTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : SopLifecycleTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private const string Jalan = DeadlineKit.Jalan;
 
     /// <summary>The case is at <paramref name="step"/> since <paramref name="entered"/>, due at <paramref name="due"/>, and its holder was told with that deadline.</summary>
@@ -36,7 +49,7 @@ public class SopLifecycleTests
     /// <summary>Notifications to <paramref name="chat"/> about <paramref name="number"/> containing <paramref name="text"/>.</summary>
     private static Task<long> ToldAsync(DeadlineKit k, long chat, string number, string text) =>
         Db.ScalarAsync<long>(k.Kit.DatabasePath,
-            "SELECT COUNT(*) FROM outbox WHERE recipient = @chat AND purpose = 'notify' AND instr(body, @number) > 0 AND instr(body, @text) > 0",
+            "SELECT COUNT(*) FROM outbox WHERE recipient = @chat AND purpose = 'notify' AND body LIKE '%' || @number || '%' AND body LIKE '%' || @text || '%'",
             new { chat = chat.ToString(), number, text });
 
     private static async Task SayAsync(DeadlineKit k, DateTimeOffset at, long who, string text)
@@ -50,7 +63,7 @@ public class SopLifecycleTests
             "SELECT body FROM outbox WHERE recipient = @chat AND purpose = 'reply' ORDER BY id DESC LIMIT 1", new { chat = chat.ToString() });
 
     private static Task<long> CitizenGotAsync(DeadlineKit k, string text) =>
-        Db.ScalarAsync<long>(k.Kit.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE recipient = @chat AND instr(body, @text) > 0",
+        Db.ScalarAsync<long>(k.Kit.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE recipient = @chat AND body LIKE '%' || @text || '%'",
             new { chat = Routing.RoutingKit.Citizen.ToString(), text });
 
     // ---- Cilacap: 15 + 15 + 15 + 60 + 15 + 15 minutes, 2 h 15 min in total --------------------------
@@ -59,7 +72,7 @@ public class SopLifecycleTests
     public async Task Cilacap_admin_liaison_head_liaison_admin_each_within_the_SOPs_minutes_and_escalation_after_2h15m()
     {
         var t0 = Wib(2026, 11, 24, 9, 0); // a Tuesday
-        await using var k = await StartSopAsync("cilacap.yaml", t0);
+        await using var k = await StartSopAsync("cilacap.yaml", t0, backend: Backend);
         var number = await k.FileAndRouteAsync(Jalan);
         var row = await AtAsync(k, number, "disposisi", t0, t0.AddMinutes(15), Sop.Triage);
         Assert.Equal(t0.AddMinutes(7.5), Time(row.RemindAt));
@@ -127,7 +140,7 @@ public class SopLifecycleTests
     public async Task MuaraEnim_distribution_implementation_and_response_in_days_revision_escalation_to_APIP_and_oversight_60_days()
     {
         var t0 = Wib(2026, 11, 24, 9, 0);
-        await using var k = await StartSopAsync("muara-enim.yaml", t0);
+        await using var k = await StartSopAsync("muara-enim.yaml", t0, backend: Backend);
         var number = await k.FileAndRouteAsync(Jalan);
         var row = await AtAsync(k, number, "verifikasi", t0, t0.AddDays(2), Sop.Triage);
         Assert.Equal(t0.AddDays(16), Time(row.TotalDueAt));
@@ -189,7 +202,7 @@ public class SopLifecycleTests
     public async Task Bontang_eleven_steps_the_heads_approval_gates_the_answer_and_drafting_extends_to_14_days_at_most()
     {
         var t0 = Wib(2026, 11, 24, 9, 0);
-        await using var k = await StartSopAsync("bontang.yaml", t0);
+        await using var k = await StartSopAsync("bontang.yaml", t0, backend: Backend);
         var number = await k.FileAndRouteAsync(Jalan);
         var row = await AtAsync(k, number, "registrasi", t0, t0.AddMinutes(60), Sop.Triage);
         Assert.Equal(t0.AddDays(4).AddHours(8).AddMinutes(30), Time(row.TotalDueAt)); // "4 hari 8 jam 30 menit"
@@ -286,7 +299,7 @@ public class SopLifecycleTests
     public async Task Disporbudpar_working_days_skip_the_weekend_reminders_at_half_the_working_time_and_the_Ombudsman_after_60_days()
     {
         var friday = Wib(2026, 11, 20, 15, 0);
-        await using var k = await StartSopAsync("disporbudpar.yaml", friday, new Dictionary<string, string?> { ["Calendar:Enabled"] = "true" });
+        await using var k = await StartSopAsync("disporbudpar.yaml", friday, new Dictionary<string, string?> { ["Calendar:Enabled"] = "true" }, Backend);
         var number = await k.FileAndRouteAsync(Jalan);
         var waiting = await k.FileAndRouteAsync(DeadlineKit.Unclear, citizen: Routing.RoutingKit.Citizen + 1);
         // "1 hari kerja": Friday 15:00 → Monday 15:00; reminded at half the 8 h 30 min of working time in between.

@@ -183,7 +183,9 @@ internal static class SimulatorApi
             "SELECT provider_message_id, text, received_at FROM staff_updates WHERE channel = @channel AND telegram_user_id = @me ORDER BY received_at",
             new { channel = SimulatorChannel.ChannelName, me });
         var lines = sent.Select((u, i) => new StaffLine("in", i, u.Text ?? "", Markup.Escape(u.Text ?? ""), [], u.At)).ToList();
-        var outbound = await OutboxStore.ForRecipientAsync(c, SimulatorChannel.ChannelName, me, 0);
+        // A staff member's chat shows what has been delivered, as Telegram does: only a delivered
+        // message has the provider id that a reply to it names.
+        var outbound = (await OutboxStore.ForRecipientAsync(c, SimulatorChannel.ChannelName, me, 0)).Where(o => o.Status == OutboxStatus.Sent);
         lines.AddRange(outbound.Select(o => new StaffLine("out", o.Id,
             o.TextFormat == TextFormat.Markup ? Markup.ToPlain(o.Body) : o.Body, Markup.ToHtml(o.Body, o.TextFormat), o.ButtonList, o.CreatedAt)));
         return TypedResults.Ok(lines.OrderBy(l => l.At).ThenBy(l => l.Direction == "in" ? 0 : 1).ThenBy(l => l.Id));

@@ -38,6 +38,12 @@ internal sealed class TelegramOptions
     // getUpdates long-poll timeout in seconds; the polling HttpClient waits longer than this.
     public int PollTimeoutSeconds { get; set; } = 25;
 
+    /// <summary>
+    /// Long polling runs on one instance at a time, holding a lease in the database; it is renewed
+    /// every third of this, and another instance takes over polling this long after the holder died.
+    /// </summary>
+    public TimeSpan PollingLease { get; set; } = TimeSpan.FromSeconds(10);
+
     // Timeout for every other Bot API call and file download.
     public int TimeoutSeconds { get; set; } = 30;
 }

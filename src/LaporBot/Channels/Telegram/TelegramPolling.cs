@@ -43,11 +43,115 @@ internal sealed class TelegramPolling(
         }
         try
         {
-            await PollAsync(stoppingToken);
+            await LeadAndPollAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // shutdown
+        }
+        finally
+        {
+            try
+            {
+                await Leases.ReleaseAsync(db, LeaseName, Leases.Me, CancellationToken.None);
+            }
+            catch (DbException ex)
+            {
+                logger.LogWarning(ex, "Telegram polling lease could not be released; another instance takes over when it expires");
+            }
+        }
+    }
+
+    public const string LeaseName = "telegram:polling";
+
+    /// <summary>
+    /// Several instances may run with polling on: only the one holding the lease polls (Telegram
+    /// allows one getUpdates caller per bot). The others try again every third of the lease, so one
+    /// of them takes over within a lease's length after the holder dies.
+    /// </summary>
+    private async Task LeadAndPollAsync(CancellationToken ct)
+    {
+        var lease = options.Value.PollingLease;
+        var every = lease / 3;
+        var waiting = false;
+        while (!ct.IsCancellationRequested)
+        {
+            if (!await TryLeaseAsync(lease, ct))
+            {
+                if (!waiting)
+                {
+                    logger.LogInformation("Another instance polls Telegram; this one stands by");
+                    waiting = true;
+                }
+                await Task.Delay(every, ct);
+                continue;
+            }
+            waiting = false;
+            using var lead = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var renewing = RenewAsync(lease, lead);
+            try
+            {
+                await PollAsync(lead.Token);
+            }
+            catch (OperationCanceledException) when (lead.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                logger.LogWarning("Telegram polling lease lost; polling stopped on this instance");
+            }
+            finally
+            {
+                await lead.CancelAsync();
+                await renewing;
+            }
+        }
+    }
+
+    private async Task<bool> TryLeaseAsync(TimeSpan lease, CancellationToken ct)
+    {
+        try
+        {
+            return await Leases.TryAcquireAsync(db, LeaseName, Leases.Me, clock.GetUtcNow(), lease, ct);
+        }
+        catch (DbException ex)
+        {
+            logger.LogWarning(ex, "Telegram polling lease could not be taken; retrying");
+            return false;
+        }
+    }
+
+    /// <summary>Renews the lease while polling; cancels <paramref name="lead"/> once it cannot be sure it still holds it.</summary>
+    private async Task RenewAsync(TimeSpan lease, CancellationTokenSource lead)
+    {
+        var renewedAt = clock.GetUtcNow();
+        try
+        {
+            while (!lead.IsCancellationRequested)
+            {
+                await Task.Delay(lease / 3, lead.Token);
+                if (await TryLeaseAsync(lease, lead.Token))
+                {
+                    renewedAt = clock.GetUtcNow();
+                }
+                else if (clock.GetUtcNow() - renewedAt >= lease * 2 / 3 || !await StillMineAsync(lead.Token))
+                {
+                    await lead.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // polling ended
+        }
+    }
+
+    private async Task<bool> StillMineAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await Leases.HolderAsync(db, LeaseName, clock.GetUtcNow(), ct) == Leases.Me;
+        }
+        catch (DbException)
+        {
+            return true; // unknown: judged by the time since the last renewal
         }
     }
 

@@ -13,11 +13,14 @@ internal sealed class TelegramTestKit : IAsyncDisposable
     public const string Secret = "s3cret_Webhook-Token";
     public const long ChatId = 5123456789;
 
+    private TestDatabase? _database;
+
     private TelegramTestKit(FakeTelegramServer fake, string dir) => (Fake, Dir) = (fake, dir);
 
     public FakeTelegramServer Fake { get; }
     public string Dir { get; }
-    public string DatabasePath => Path.Combine(Dir, "laporbot.db");
+    /// <summary>The database target (see <see cref="TestDatabase"/>): the SQLite file, or a PostgreSQL database of the kit's own.</summary>
+    public string DatabasePath => _database?.Target ?? Path.Combine(Dir, "laporbot.db");
     public string AttachmentDir => Path.Combine(Dir, "attachments");
     public LaporApp App { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
@@ -28,9 +31,10 @@ internal sealed class TelegramTestKit : IAsyncDisposable
     /// </summary>
     public static async Task<TelegramTestKit> StartAsync(
         IDictionary<string, string?>? settings = null, string environment = "Development", Action<FakeTelegramServer>? arrange = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null, Backend backend = Backend.Sqlite)
     {
-        var kit = new TelegramTestKit(await FakeTelegramServer.StartAsync(), TestPaths.NewTempDir());
+        var database = backend == Backend.Postgres ? await TestDatabase.CreateAsync(backend) : null;
+        var kit = new TelegramTestKit(await FakeTelegramServer.StartAsync(), TestPaths.NewTempDir()) { _database = database };
         arrange?.Invoke(kit.Fake); // before the app starts, so start-up calls (setWebhook, getUpdates) see it
         await kit.StartAppAsync(settings, environment, clock);
         return kit;
@@ -120,6 +124,10 @@ internal sealed class TelegramTestKit : IAsyncDisposable
     {
         await StopAppAsync();
         await Fake.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
         try
         {
             Directory.Delete(Dir, recursive: true);

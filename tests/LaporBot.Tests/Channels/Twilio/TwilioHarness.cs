@@ -23,14 +23,19 @@ internal sealed class TwilioHarness : IAsyncDisposable
     /// <summary>Created on first use, so a test can observe a start-up failure through <see cref="App"/>.</summary>
     public HttpClient Http => _http ??= App.CreateClient();
 
+    /// <summary>The PostgreSQL database the app runs on (null: a SQLite file of the app's own).</summary>
+    private TestDatabase? _database;
+
     private TwilioHarness(FakeProviderServer api, LaporApp app)
     {
         Api = api;
         App = app;
     }
 
-    public static async Task<TwilioHarness> StartAsync(IDictionary<string, string?>? extra = null, TimeProvider? clock = null, string environment = "Development")
+    public static async Task<TwilioHarness> StartAsync(IDictionary<string, string?>? extra = null, TimeProvider? clock = null, string environment = "Development",
+        Backend backend = Backend.Sqlite)
     {
+        var database = backend == Backend.Postgres ? await TestDatabase.CreateAsync(backend) : null;
         TwilioHarness? h = null;
         var api = await FakeProviderServer.StartAsync(r => h!.DefaultReply(r));
         var settings = new Dictionary<string, string?>
@@ -50,7 +55,7 @@ internal sealed class TwilioHarness : IAsyncDisposable
         {
             settings[k] = v;
         }
-        h = new TwilioHarness(api, new LaporApp(settings: settings, clock: clock, environment: environment));
+        h = new TwilioHarness(api, new LaporApp(databasePath: database?.Target, settings: settings, clock: clock, environment: environment)) { _database = database };
         return h;
     }
 
@@ -125,5 +130,9 @@ internal sealed class TwilioHarness : IAsyncDisposable
         await App.DisposeAsync();
         await Api.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }
