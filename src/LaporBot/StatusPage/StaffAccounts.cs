@@ -81,6 +81,14 @@ internal static class StaffRoles
         workflow is not null && workflow.Roles.TryGetValue(role, out var named) ? named
         : WebTexts.Catalog.Has("role." + role) ? WebTexts.T("role." + role) : WebTexts.T("role.unknown");
 
+    /// <summary>The role of a logged-in account as it reads: an agency member's by its agency's workflow file.</summary>
+    public static string LabelOf(System.Security.Claims.ClaimsPrincipal user, IServiceProvider services)
+    {
+        var role = user.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? "";
+        var agency = user.FindFirst(StatusPageRegistration.AgencyClaim)?.Value;
+        return Label(role, agency is null ? null : services.GetRequiredService<Workflow.WorkflowCatalog>().For(agency));
+    }
+
     /// <summary>The sign-off level a role checks or signs at, if any.</summary>
     public static string? SignOffLevel(string role) => role switch
     {

@@ -816,7 +816,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         foreach (var r in holders)
         {
             var web = StatusPage.WebInboxChannel.IsWeb(r.Channel);
-            await EnqueueStaffAsync(s, r, c.Id, textFor(r.Channel), web ? [] : buttons, "notify", now);
+            await EnqueueStaffAsync(s, r, c.Id, textFor(r.Channel), buttons, "notify", now);
             // The photos the citizen sent, right after the case (the SOP's disposition carries the evidence);
             // the case page shows them to a member on the web.
             for (var i = 0; i < (web ? 0 : photoPaths.Count); i++)
@@ -880,9 +880,11 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         }
     }
 
+    /// <summary>A message to a staff member; chat buttons are left off on the web, where the case page has its own.</summary>
     public static Task<long> EnqueueStaffAsync(DbSession s, StaffAddress to, long? complaintId, string text,
         IReadOnlyList<OutboundButton> buttons, string purpose, DateTimeOffset now) =>
-        OutboxStore.EnqueueAsync(s, to.Channel, to.Address, null, complaintId, text, [], now, buttons, purpose);
+        OutboxStore.EnqueueAsync(s, to.Channel, to.Address, null, complaintId, text, [], now,
+            StatusPage.WebInboxChannel.IsWeb(to.Channel) ? [] : buttons, purpose);
 
     /// <summary>To a Telegram staff member by user id (their private chat id).</summary>
     public static Task<long> EnqueueStaffAsync(DbSession s, string telegramUserId, long? complaintId, string text,

@@ -174,6 +174,8 @@ public sealed partial class NoRawCodesTests
             foreach (var who in new[] { Id("triage"), Id("admin"), Id("kepala") })
             {
                 await Say(who, $"/lihat {number}");
+                // The card is a reply through the outbox: wait for it to be delivered to the chat.
+                await Db.EventuallyAsync(async () => (await Chat(who)).Any(l => l.Direction == "out" && l.Text.Contains("Riwayat:")), $"the card in {who}'s chat");
                 var lines = await Chat(who);
                 var card = lines.Last(l => l.Direction == "out" && l.Text.Contains("Riwayat:")).Text;
                 Assert.Contains("Diteruskan ke tahap berikutnya", card);
