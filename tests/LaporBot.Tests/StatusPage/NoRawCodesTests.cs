@@ -167,7 +167,13 @@ public sealed partial class NoRawCodesTests
             var number = await Db.ScalarAsync<string>(app.DatabasePath, "SELECT tracking_number FROM complaints ORDER BY id DESC LIMIT 1");
             await Db.EventuallyAsync(async () => await Db.ScalarAsync<string?>(app.DatabasePath,
                 "SELECT step FROM complaints WHERE tracking_number = @number", new { number }) == "periksa", "routed to DPUPR's admin");
-            await Say(Id("admin"), $"/terima {number}");
+            // The admin presses the notification's Terima button: the chat shows the button, not its data.
+            await Db.EventuallyAsync(async () => (await Chat(Id("admin"))).Any(l => l.Text.Contains(number) && l.Buttons.Count > 0), "the admin is notified");
+            var data = (await Chat(Id("admin"))).First(l => l.Text.Contains(number) && l.Buttons.Count > 0).Buttons
+                .Select(b => b.GetProperty("data").GetString()!).First(d => d.StartsWith("terima:", StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/dev/chat/api/staff/messages", new { staff = Id("admin"), button = data })).StatusCode);
+            Assert.Contains(await Chat(Id("admin")), l => l.Direction == "in" && l.Text == "✅ Terima");
+            Assert.DoesNotContain(await Chat(Id("admin")), l => l.Text.Contains(data, StringComparison.Ordinal));
             await Say(Id("penghubung"), $"/teruskan {number} mohon arahan");
             Assert.Equal("tindak_lanjut", await Db.ScalarAsync<string>(app.DatabasePath, "SELECT step FROM complaints WHERE tracking_number = @number", new { number }));
 

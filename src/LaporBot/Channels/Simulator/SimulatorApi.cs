@@ -182,10 +182,17 @@ internal static class SimulatorApi
         var sent = await c.QueryAsync<(string Id, string? Text, long At)>(
             "SELECT provider_message_id, text, received_at FROM staff_updates WHERE channel = @channel AND telegram_user_id = @me ORDER BY received_at",
             new { channel = SimulatorChannel.ChannelName, me });
-        var lines = sent.Select((u, i) => new StaffLine("in", i, u.Text ?? "", Markup.Escape(u.Text ?? ""), [], u.At)).ToList();
         // A staff member's chat shows what has been delivered, as Telegram does: only a delivered
         // message has the provider id that a reply to it names.
-        var outbound = (await OutboxStore.ForRecipientAsync(c, SimulatorChannel.ChannelName, me, 0)).Where(o => o.Status == OutboxStatus.Sent);
+        var outbound = (await OutboxStore.ForRecipientAsync(c, SimulatorChannel.ChannelName, me, 0)).Where(o => o.Status == OutboxStatus.Sent).ToList();
+        // A button press is stored as its data ("terima:LPR-…"); the chat shows the button that was pressed, as Telegram does.
+        var pressed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var b in outbound.SelectMany(o => o.ButtonList))
+        {
+            pressed.TryAdd(b.Data, b.Text);
+        }
+        var lines = sent.Select((u, i) => pressed.GetValueOrDefault(u.Text ?? "", u.Text ?? "") is var shown
+            ? new StaffLine("in", i, shown, Markup.Escape(shown), [], u.At) : null!).ToList();
         lines.AddRange(outbound.Select(o => new StaffLine("out", o.Id,
             o.TextFormat == TextFormat.Markup ? Markup.ToPlain(o.Body) : o.Body, Markup.ToHtml(o.Body, o.TextFormat), o.ButtonList, o.CreatedAt)));
         return TypedResults.Ok(lines.OrderBy(l => l.At).ThenBy(l => l.Direction == "in" ? 0 : 1).ThenBy(l => l.Id));
