@@ -79,6 +79,11 @@ public class MemberRoleTests
         Assert.Contains("<option value=\"kepala\">Kepala OPD</option>", form);
         Assert.DoesNotContain("value=\"pelaksana\"", form);
         Assert.DoesNotContain("value=\"triage\"", form);
+        Assert.DoesNotContain("value=\"inspektorat\"", form);
+        // The inspectorate's invite carries the inspectorate's role (or the whole agency's), not an OPD's.
+        var apip = Regex.Match(screen, @"<form[^>]*class=""invite-form"" data-agency=""INSPEKTORAT"".*?</form>", RegexOptions.Singleline).Value;
+        Assert.Contains("<option value=\"inspektorat\">Inspektorat (APIP)</option>", apip);
+        Assert.DoesNotContain("value=\"admin\"", apip);
 
         // A role the agency's file does not have is refused, and no code is made.
         var refused = await operatorPage.PostFormAsync("/status/instansi", "/status/instansi?handler=Invite",

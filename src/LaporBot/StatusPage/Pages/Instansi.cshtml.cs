@@ -111,12 +111,14 @@ public sealed class AgenciesModel : StaffPageModel
 
     /// <summary>
     /// The roles an invite for this agency can carry: the workflow roles of the file the agency follows
-    /// (named as the file names them), then the agency-wide admin who acts in every role.
+    /// (named as the file names them; the inspectorate's for an inspectorate, the others for an OPD),
+    /// then the agency-wide admin who acts in every role.
     /// </summary>
-    internal IReadOnlyList<(string Id, string Name)> InviteRoles(string agencyCode)
+    internal IReadOnlyList<(string Id, string Name)> InviteRoles(AgencyRow agency)
     {
-        var w = Workflows.For(agencyCode);
-        return [.. w.Roles.Keys.Where(r => r != StaffRole.Triage && w.UsedRoles.Contains(r)).Select(r => (r, StaffRoles.Label(r, w))),
+        var w = Workflows.For(agency.Code);
+        return [.. w.Roles.Keys.Where(r => r != StaffRole.Triage && w.UsedRoles.Contains(r) && (r == "inspektorat") == agency.IsInspectorate)
+                .Select(r => (r, StaffRoles.Label(r, w))),
             (StaffRole.Agency, StaffRoles.Label(StaffRole.Agency))];
     }
 
@@ -149,9 +151,9 @@ public sealed class AgenciesModel : StaffPageModel
             agencyCode = agency.Code;
             agencyName = agency.Name;
             role = string.IsNullOrWhiteSpace(role) ? StaffRole.Agency : role.Trim().ToLowerInvariant();
-            if (!InviteRoles(agencyCode).Any(r => r.Id == role))
+            if (!InviteRoles(agency).Any(r => r.Id == role))
             {
-                FlashError = WebTexts.T("invite.invalid_role", ("roles", string.Join(", ", InviteRoles(agencyCode).Select(r => r.Name))));
+                FlashError = WebTexts.T("invite.invalid_role", ("roles", string.Join(", ", InviteRoles(agency).Select(r => r.Name))));
                 return RedirectToPage();
             }
         }
