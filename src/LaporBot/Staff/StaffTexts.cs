@@ -17,7 +17,7 @@ internal static class StaffTexts
         "card.address", "card.problem_location", "card.contact", "card.confidential_note", "card.location", "card.attachments", "card.oversight", "card.text", "card.answer",
         "card.draft", "card.draft_approved", "card.history", "card.event", "card.event_note", "actor.triage",
         "headline.assign", "headline.accept", "headline.forward", "headline.draft", "headline.approve", "headline.revise",
-        "notify.step", "notify.step_note", "notify.to_triage", "notify.to_triage_why", "notify.suggestions", "notify.no_suggestions", "notify.rejected_by_agency",
+        "notify.step", "notify.step_short", "notify.step_note", "notify.to_triage", "notify.to_triage_why", "notify.suggestions", "notify.no_suggestions", "notify.rejected_by_agency",
         "notify.citizen_completed", "notify.reopened", "notify.citizen_comment", "notify.reminder", "notify.overdue", "notify.overdue_where",
         "notify.escalation", "notify.photo", "assign.nobody", "routing.nobody",
         "digest.none", "digest.some", "digest.line", "digest.agency",
@@ -130,9 +130,12 @@ internal static class StaffTexts
         return string.Join("\n", lines);
     }
 
-    /// <summary>A case reaching someone's step: what happened, the step and its deadline, the case, what they can do.</summary>
-    public static string AtStep(ComplaintRow c, string headline, string stepName, string roleName, string? note, string card, string hints) =>
-        T("notify.step", ("headline", headline), ("step", stepName), ("role", roleName), ("due", When(c.DueAt)),
+    /// <summary>
+    /// A case reaching someone's step: what happened, the step and its deadline, the case, what they can
+    /// do. Without a <paramref name="card"/> (the web, where the case page shows it) the short form.
+    /// </summary>
+    public static string AtStep(ComplaintRow c, string headline, string stepName, string roleName, string? note, string? card, string hints) =>
+        T(card is null ? "notify.step_short" : "notify.step", ("headline", headline), ("step", stepName), ("role", roleName), ("due", When(c.DueAt)),
             ("note", string.IsNullOrWhiteSpace(note) ? "" : T("notify.step_note", ("note", note))), ("card", card), ("hints", hints), ("number", c.TrackingNumber));
 
     /// <summary>The commands the step offers, as the staff member types them, then what replying to the message does.</summary>

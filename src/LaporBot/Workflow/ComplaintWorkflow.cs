@@ -804,8 +804,9 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         else
         {
             var card = StaffTexts.Card(c, agency?.Name, c.Confidential && step.Role != StaffRole.Triage, attachments, draft: draft?.Text, approved: c.ApprovedAt is not null);
+            // On the web the case page is one click away: the notice, the step and what to press, without the card.
             textFor = channel => StaffTexts.AtStep(c, headline ?? notice ?? StaffTexts.T("headline.forward", ("number", c.TrackingNumber)), step.Name,
-                w.Roles.GetValueOrDefault(step.Role, step.Role), note, card, HintsFor(channel));
+                w.Roles.GetValueOrDefault(step.Role, step.Role), note, StatusPage.WebInboxChannel.IsWeb(channel) ? null : card, HintsFor(channel));
             buttons = StepButtons(c, w, step);
         }
         var photoPaths = photos

@@ -249,6 +249,8 @@ public sealed class WebAgencyAccountTests
         Assert.DoesNotContain("Membalas (reply)", webNote);
         Assert.Contains($"Buka aduan {number} di halaman status", webNote);
         Assert.Contains("➡️ Teruskan", webNote);
+        Assert.Contains("Tahap Anda: Pejabat Penghubung berkoordinasi dengan Kepala OPD", webNote);
+        Assert.DoesNotContain("Aduan: ", webNote); // the case itself is on the case page, one click away
         Assert.Equal(0, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE channel = 'web' AND buttons IS NOT NULL AND buttons <> '[]'"));
         Assert.Contains($"/terima {number}", await Db.ScalarAsync<string>(kit.DatabasePath,
             "SELECT body FROM outbox WHERE channel = 'telegram' AND recipient = '7102' AND purpose = 'notify' ORDER BY id LIMIT 1"));
