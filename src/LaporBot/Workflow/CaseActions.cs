@@ -201,7 +201,8 @@ internal sealed class CaseActions(IDatabase db, ComplaintWorkflow workflow, Outb
                 if (await workflow.NobodyCanActAsync(s, agency) is { } role)
                 {
                     logger.LogInformation("Refused assign of complaint {ComplaintId} to {Agency}: nobody holds {Role}", c.Id, agency.Code, role);
-                    return Refused("nobody", StaffTexts.T("assign.nobody", ("number", number), ("agency", agency.Name), ("role", role), ("code", agency.Code)));
+                    return Refused("nobody", StaffTexts.T("assign.nobody", ("number", number), ("agency", agency.Name), ("role", role),
+                        ("role_name", workflow.Workflows.For(agency.Code).Roles.GetValueOrDefault(role, role)), ("code", agency.Code)));
                 }
                 done = await workflow.AssignAsync(s, c, agency.Code, Label(actor), string.IsNullOrWhiteSpace(text) ? null : text, now);
                 ok = StaffTexts.T("assign.done", ("number", number), ("agency", agency.Name));
