@@ -9,15 +9,28 @@ namespace LaporBot.Tests.Channels;
 /// The conversation after the report, end to end over the channel that LifecycleTests does not cover
 /// for each path: a new complaint right after an answer on Telegram (parse mode, escaped citizen text),
 /// and a returned case completed over WhatsApp through Twilio (the fake Twilio API checks every send).
+/// On SQLite and on PostgreSQL.
 /// </summary>
-public sealed class AfterTheReportEndToEndTests
+public abstract class AfterTheReportEndToEndTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : AfterTheReportEndToEndTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : AfterTheReportEndToEndTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private static string Text(JsonElement message) => message.GetProperty("text").GetString()!;
 
     [Fact]
     public async Task A_new_complaint_right_after_an_answer_on_Telegram_becomes_a_new_case_with_escaped_text_and_nothing_reaches_the_old_one()
     {
-        await using var kit = await RoutingKit.StartAsync();
+        await using var kit = await RoutingKit.StartAsync(backend: Backend);
         var first = await kit.FileComplaintAsync("Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, sudah tiga motor jatuh minggu ini");
         await kit.WaitForStatusAsync(first, "assigned");
         await kit.SayAsync(RoutingKit.PuAdmin, $"/balas {first} Lubang sudah ditambal tim UPT jalan hari ini.");
@@ -67,7 +80,7 @@ public sealed class AfterTheReportEndToEndTests
     {
         var api = new FakeTwilioApi();
         await using var twilio = await RoutingKit.StartAcceptingTwilioAsync(api);
-        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl));
+        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl), backend: Backend);
         var number = await kit.FileWhatsAppComplaintAsync("Tolong diperhatikan, di dekat sekolah ada masalah yang sudah lama dibiarkan begitu saja");
         await kit.WaitForStatusAsync(number, "triage");
 

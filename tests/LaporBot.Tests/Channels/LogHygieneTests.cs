@@ -6,13 +6,25 @@ using LaporBot.Tests.StatusPage;
 
 namespace LaporBot.Tests.Channels;
 
-/// <summary>Secrets and citizens' phone numbers never reach the logs (docs/STYLE.md, habit 5).</summary>
-public class LogHygieneTests
+/// <summary>Secrets and citizens' phone numbers never reach the logs (docs/STYLE.md, habit 5). On SQLite and on PostgreSQL.</summary>
+public abstract class LogHygieneTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : LogHygieneTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : LogHygieneTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     [Fact]
     public async Task A_full_twilio_conversation_with_failures_logs_no_auth_token_and_no_phone_number()
     {
-        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "2" });
+        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "2" }, backend: Backend);
         // The provider quotes the number back in its error, as Twilio does for 21211.
         h.Api.Handle(r => r.Path.EndsWith("/Messages.json", StringComparison.Ordinal) && r.Form.GetValueOrDefault("Body", "").Contains("Kirim sekarang")
             ? new(400, "{\"code\":21211,\"message\":\"The 'To' number whatsapp:+6281234567890 is not a valid phone number.\"}")
@@ -45,7 +57,7 @@ public class LogHygieneTests
     public async Task Routing_workflow_and_status_page_paths_log_no_phone_number_in_any_form()
     {
         await using var twilio = await RoutingKit.StartAcceptingTwilioAsync();
-        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl));
+        await using var kit = await RoutingKit.StartAsync(RoutingKit.TwilioSettings(twilio.BaseUrl), backend: Backend);
 
         var number = await kit.FileWhatsAppComplaintAsync(
             "Jalan berlubang di Jl. Gatot Subroto dekat SD Negeri 2, hubungi saya di 0812-3456-7890 atau +62 813 9876 5432");

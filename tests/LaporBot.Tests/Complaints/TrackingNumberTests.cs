@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace LaporBot.Tests.Complaints;
 
+/// <summary>SQLite only: the formatting and the local month; the sequence itself runs on both in StoreSuite.</summary>
 public class TrackingNumberTests
 {
     private static TrackingNumbers Numbers(string prefix = "LPR") =>

@@ -189,13 +189,7 @@ public abstract class TurnPipelineTests : IAsyncLifetime
         await c.SayAsync("sama");
         await c.SayAsync("Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap dan rawan");
         // Make the reply to the confirmation impossible to store: the whole turn must roll back.
-        await Db.ExecuteAsync(_app.DatabasePath, Backend == Backend.Sqlite
-            ? "CREATE TRIGGER fail_submit BEFORE INSERT ON outbox WHEN NEW.body LIKE '%LPR-%' BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"
-            : """
-              CREATE FUNCTION fail_submit() RETURNS trigger LANGUAGE plpgsql AS $$
-              BEGIN RAISE EXCEPTION 'disk full (simulated)' USING ERRCODE = 'disk_full'; END $$;
-              CREATE TRIGGER fail_submit BEFORE INSERT ON outbox FOR EACH ROW WHEN (NEW.body LIKE '%LPR-%') EXECUTE FUNCTION fail_submit();
-              """);
+        await Db.FailInsertsAsync(_app.DatabasePath, "outbox", when: "NEW.body LIKE '%LPR-%'");
         var before = await Db.ScalarAsync<string>(_app.DatabasePath, "SELECT state FROM conversations");
 
         var response = await c.SendRawAsync(new { citizen = c.Citizen, text = "ya", messageId = "confirm-1" });
@@ -208,7 +202,7 @@ public abstract class TurnPipelineTests : IAsyncLifetime
         Assert.Equal(before, await Db.ScalarAsync<string>(_app.DatabasePath, "SELECT state FROM conversations"));
 
         // The provider retries once storage works again: the same message now goes through once.
-        await Db.ExecuteAsync(_app.DatabasePath, Backend == Backend.Sqlite ? "DROP TRIGGER fail_submit" : "DROP TRIGGER fail_submit ON outbox");
+        await Db.StopFailingInsertsAsync(_app.DatabasePath, "outbox");
         var retry = await c.SendRawAsync(new { citizen = c.Citizen, text = "ya", messageId = "confirm-1" });
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         Assert.Equal(1, await Db.ScalarAsync<long>(_app.DatabasePath, "SELECT COUNT(*) FROM complaints"));

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace LaporBot.Tests.Data;
 
+/// <summary>SQLite only: the SQLite migrator and its files; PostgresMigrationTests does the same for PostgreSQL.</summary>
 public class MigratorTests : IDisposable
 {
     private readonly string _dir = TestPaths.NewTempDir();

@@ -29,7 +29,22 @@ internal static class Db
         await c.ExecuteAsync(sql, args);
     }
 
-    /// <summary>Waits (bounded) until the condition holds; for work done after commit by the dispatcher.</summary>
+    /// <summary>
+    /// Makes inserts into <paramref name="table"/> fail like a full disk (where <paramref name="when"/>, a
+    /// condition on <c>NEW</c>, holds), in the target's own dialect; <see cref="StopFailingInsertsAsync"/> undoes it.
+    /// </summary>
+    public static Task FailInsertsAsync(string path, string table, string? when = null) =>
+        ExecuteAsync(path, TestDatabase.IsPostgres(path)
+            ? $"""
+              CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN RAISE EXCEPTION 'disk full (simulated)' USING ERRCODE = 'disk_full'; END $$;
+              CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} FOR EACH ROW {(when is null ? "" : $"WHEN ({when}) ")}EXECUTE FUNCTION fail_{table}();
+              """
+            : $"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} {(when is null ? "" : $"WHEN {when} ")}BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END");
+
+    public static Task StopFailingInsertsAsync(string path, string table) =>
+        ExecuteAsync(path, TestDatabase.IsPostgres(path) ? $"DROP TRIGGER fail_{table} ON {table}" : $"DROP TRIGGER fail_{table}");
+
     /// <summary>The dialog step the citizen with this chat address is at (e.g. "ask_identity" for a returning reporter).</summary>
     public static async Task<string?> DialogStepAsync(string path, string chatAddress)
     {

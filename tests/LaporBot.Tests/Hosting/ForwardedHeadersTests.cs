@@ -17,6 +17,7 @@ namespace LaporBot.Tests.Hosting;
 /// Behind a TLS reverse proxy: X-Forwarded-* are believed from the configured proxy only, giving a
 /// Secure staff cookie, a /lacak rate limit per citizen, and the Twilio signature over the public URL.
 /// The TCP peer address is set per request by the test (X-Test-Peer) since the in-memory test server has none.
+/// SQLite only: the HTTP edge (proxy headers, cookie, rate limit, signature URL) does not touch the store.
 /// </summary>
 public class ForwardedHeadersTests
 {

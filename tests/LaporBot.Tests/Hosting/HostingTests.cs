@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace LaporBot.Tests.Hosting;
 
+/// <summary>SQLite only: the simulator page and start-up refusals of bad settings, decided before the store matters; PostgreSQL start-up is covered by PostgresMigrationTests and TwoInstanceTests.</summary>
 public class HostingTests
 {
     [Fact]

@@ -5,7 +5,8 @@ using LaporBot.Tests.Reports;
 
 namespace LaporBot.Tests.Privacy;
 
-/// <summary>Phone numbers citizens and staff write into texts are masked in recap summaries and the staff API.</summary>
+/// <summary>Phone numbers citizens and staff write into texts are masked in recap summaries and the staff API.
+/// SQLite only: masking is applied to texts after they are read; the recap and staff API queries run on both in RecapTests and CasesApiTests.</summary>
 public sealed class MaskingTests : IAsyncLifetime
 {
     private readonly RecapKit _kit = new();

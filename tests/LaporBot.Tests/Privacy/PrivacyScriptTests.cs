@@ -16,9 +16,22 @@ namespace LaporBot.Tests.Privacy;
 /// round, and at the end the strings that must be gone from every table and the attachment folder.
 /// These need the database (DATA SAYA reads it, HAPUS DATA SAYA erases it), so they are not pure
 /// dialog scripts like dialogs/tests/*.test.yaml.
+/// On SQLite and on PostgreSQL.
 /// </summary>
-public sealed class PrivacyScriptTests
+public abstract class PrivacyScriptTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : PrivacyScriptTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : PrivacyScriptTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     public const string DpoContact = "ppid@cilacapkab.go.id, (0282) 533-123";
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 2, 0, 0, TimeSpan.Zero);
 
@@ -50,7 +63,8 @@ public sealed class PrivacyScriptTests
             .Deserialize<Script>(File.ReadAllText(Path.Combine(TestPaths.DialogTests, "privacy", file)));
         Assert.False(string.IsNullOrWhiteSpace(script.Description), $"{file}: say in a description: line what this conversation proves");
         var clock = new ManualClock(Start);
-        await using var app = new LaporApp(clock: clock, settings: new Dictionary<string, string?>
+        await using var db = await TestDatabase.CreateAsync(Backend);
+        await using var app = new LaporApp(db.Target, clock: clock, settings: new Dictionary<string, string?>
         {
             ["Scheduler:Enabled"] = "false",
             ["Routing:AutoAssign"] = "false",
@@ -137,10 +151,13 @@ public sealed class PrivacyScriptTests
     private static async Task<List<(string Where, string Value)>> EverythingAsync(LaporApp app)
     {
         var found = new List<(string, string)>();
-        await using (var c = new SqliteConnection($"Data Source={app.DatabasePath}"))
+        await using (var c = TestDatabase.Connect(app.DatabasePath))
         {
             await c.OpenAsync();
-            foreach (var table in await c.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))
+            var tables = TestDatabase.IsPostgres(app.DatabasePath)
+                ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+                : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'";
+            foreach (var table in await c.QueryAsync<string>(tables))
             {
                 foreach (IDictionary<string, object?> row in await c.QueryAsync($"SELECT * FROM \"{table}\""))
                 {

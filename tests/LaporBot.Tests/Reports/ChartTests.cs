@@ -4,7 +4,8 @@ using C = DocumentFormat.OpenXml.Drawing.Charts;
 
 namespace LaporBot.Tests.Reports;
 
-/// <summary>The workbook's statistics sheet carries real charts (DrawingML chart parts) drawn from its own tables.</summary>
+/// <summary>The workbook's statistics sheet carries real charts (DrawingML chart parts) drawn from its own tables.
+/// SQLite only: the chart parts are drawn from the workbook's own tables; the figures behind them run on both in ReportFigureTests.</summary>
 public sealed class ChartTests(ReportKit kit) : IClassFixture<ReportKit>
 {
     private sealed record ChartRead(string Title, string CategoryFormula, string ValueFormula, IReadOnlyList<string> Labels, IReadOnlyList<double> Values);

@@ -7,6 +7,7 @@ namespace LaporBot.Tests.Reports;
 /// <summary>
 /// The daily report's "working day" is the deployment's, not the server's or Jakarta's: a regency in
 /// Papua (WIT, UTC+9) gets Monday's report when it is Monday there, once, while it is still Sunday in Jakarta.
+/// SQLite only: the deployment's working day is computed before any query; the report queries run on both in RecapTests.
 /// </summary>
 public sealed class DailyReportZoneTests
 {

@@ -8,6 +8,7 @@ namespace LaporBot.Tests.Reports;
 /// <summary>
 /// The reporting SOP's standards (3 h, 3 h, 2 days) counted in office time with the working calendar on,
 /// and each level's reminder going to that level's approvers, on a manual clock.
+/// SQLite only: office-time arithmetic on a manual clock; the sign-off store runs on both in SignOffTests.
 /// </summary>
 public sealed class SignOffReminderTests : IAsyncLifetime
 {

@@ -4,7 +4,8 @@ using Microsoft.Data.Sqlite;
 
 namespace LaporBot.Tests.Workflow;
 
-/// <summary>Nobody is forgotten: start-up says which agency, inspectorate or role would leave cases with nobody to act.</summary>
+/// <summary>Nobody is forgotten: start-up says which agency, inspectorate or role would leave cases with nobody to act.
+/// SQLite only: warnings come from the settings and the workflow file, read before any case exists.</summary>
 public class StartupWarningTests
 {
     [Fact]

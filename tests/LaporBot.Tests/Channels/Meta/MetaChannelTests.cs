@@ -6,16 +6,28 @@ using Microsoft.Extensions.Options;
 
 namespace LaporBot.Tests.Channels.Meta;
 
-/// <summary>WhatsApp's 24-hour customer service window and the shapes MetaChannel chooses.</summary>
-public class MetaChannelTests
+/// <summary>WhatsApp's 24-hour customer service window and the shapes MetaChannel chooses; on SQLite and on PostgreSQL.</summary>
+public abstract class MetaChannelTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : MetaChannelTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : MetaChannelTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private static readonly DateTimeOffset Start = new(2026, 11, 15, 10, 0, 0, TimeSpan.FromHours(7));
 
     /// <summary>The citizen says "halo" at <see cref="Start"/>; the reply waits in the outbox (delivery is driven by hand).</summary>
-    private static async Task<(MetaHarness H, ManualClock Clock)> CitizenWroteAsync(IDictionary<string, string?>? settings = null)
+    private async Task<(MetaHarness H, ManualClock Clock)> CitizenWroteAsync(IDictionary<string, string?>? settings = null)
     {
         var clock = new ManualClock(Start);
-        var h = await MetaHarness.StartAsync(settings, clock);
+        var h = await MetaHarness.StartAsync(settings, clock, backend: Backend);
         await h.SayAsync("wamid.w1", "halo");
         return (h, clock);
     }

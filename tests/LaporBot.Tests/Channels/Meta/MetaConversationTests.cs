@@ -4,9 +4,21 @@ using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Meta;
 
-/// <summary>The whole service end to end over Meta's Cloud API: signed webhooks in, Graph API calls out (to a fake on loopback).</summary>
-public class MetaConversationTests
+/// <summary>The whole service end to end over Meta's Cloud API: signed webhooks in, Graph API calls out (to a fake on loopback). On SQLite and on PostgreSQL.</summary>
+public abstract class MetaConversationTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : MetaConversationTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : MetaConversationTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     // 15 November 2026, 10:00 in Cilacap: tracking numbers are LPR-2611-…
     private static readonly DateTimeOffset Now = new(2026, 11, 15, 10, 0, 0, TimeSpan.FromHours(7));
 
@@ -35,7 +47,7 @@ public class MetaConversationTests
     [Fact]
     public async Task A_citizen_reports_over_WhatsApp_and_gets_a_tracking_number()
     {
-        await using var h = await MetaHarness.StartAsync(clock: new FixedTime(Now), dispatcher: true);
+        await using var h = await MetaHarness.StartAsync(clock: new FixedTime(Now), dispatcher: true, backend: Backend);
 
         var sends = await ReportAsync(h);
 
@@ -100,7 +112,7 @@ public class MetaConversationTests
     [Fact]
     public async Task Secrets_and_the_citizens_number_never_reach_the_logs()
     {
-        await using var h = await MetaHarness.StartAsync(clock: new FixedTime(Now), dispatcher: true);
+        await using var h = await MetaHarness.StartAsync(clock: new FixedTime(Now), dispatcher: true, backend: Backend);
 
         var handshake = await h.Http.GetAsync($"/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token={MetaHarness.VerifyToken}&hub.challenge=77");
         Assert.Equal(HttpStatusCode.OK, handshake.StatusCode);

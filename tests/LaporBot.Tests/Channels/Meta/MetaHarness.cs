@@ -31,13 +31,18 @@ internal sealed class MetaHarness : IAsyncDisposable
 
     public FakeGraphApi Graph { get; }
     public LaporApp App { get; }
+
+    /// <summary>The PostgreSQL database the app runs on (null: a SQLite file of the app's own).</summary>
+    private TestDatabase? _database;
     public HttpClient Http { get; }
     public string DatabasePath => App.DatabasePath;
 
     /// <summary>Starts the fake Graph API and the app; <paramref name="settings"/> override the defaults below.</summary>
     public static async Task<MetaHarness> StartAsync(
-        IDictionary<string, string?>? settings = null, TimeProvider? clock = null, bool dispatcher = false, string environment = "Development")
+        IDictionary<string, string?>? settings = null, TimeProvider? clock = null, bool dispatcher = false, string environment = "Development",
+        Backend backend = Backend.Sqlite)
     {
+        var database = backend == Backend.Postgres ? await TestDatabase.CreateAsync(backend) : null;
         var graph = await FakeGraphApi.StartAsync();
         var all = new Dictionary<string, string?>
         {
@@ -55,10 +60,11 @@ internal sealed class MetaHarness : IAsyncDisposable
         {
             all[k] = v;
         }
-        // Database and attachments live in one temporary folder, removed on dispose.
+        // The SQLite database (or, on PostgreSQL, only the app's files) and attachments live in one
+        // temporary folder, removed on dispose.
         var dir = TestPaths.NewTempDir();
         all["Attachments:Directory"] = Path.Combine(dir, "attachments");
-        return new MetaHarness(graph, new LaporApp(Path.Combine(dir, "laporbot.db"), environment, all, clock));
+        return new MetaHarness(graph, new LaporApp(database?.Target ?? Path.Combine(dir, "laporbot.db"), environment, all, clock)) { _database = database };
     }
 
     public string AttachmentsDir => Path.Combine(App.Dir, "attachments");
@@ -101,6 +107,10 @@ internal sealed class MetaHarness : IAsyncDisposable
         Http.Dispose();
         await App.DisposeAsync();
         await Graph.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
         SqliteConnection.ClearAllPools();
         try
         {

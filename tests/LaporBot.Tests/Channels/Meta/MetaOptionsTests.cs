@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace LaporBot.Tests.Channels.Meta;
 
+/// <summary>SQLite only: start-up validation of settings, decided before any store is opened.</summary>
 public class MetaOptionsTests
 {
     private static MetaOptions Valid() => new()

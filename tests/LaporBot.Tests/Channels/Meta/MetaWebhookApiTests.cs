@@ -8,6 +8,7 @@ namespace LaporBot.Tests.Channels.Meta;
 /// <summary>
 /// POST /webhooks/whatsapp and the GET handshake against the running service, one row per recorded
 /// payload (testdata/meta/). Delivery stays off so only what the webhook stored is checked.
+/// SQLite only: the wire format at the endpoint; the store path behind it runs on both in MetaChannelTests and MetaConversationTests.
 /// </summary>
 public class MetaWebhookApiTests
 {

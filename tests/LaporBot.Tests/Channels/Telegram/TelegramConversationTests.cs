@@ -3,12 +3,24 @@ using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Telegram;
 
-/// <summary>The real service, a citizen on Telegram, and a fake Bot API on loopback: what goes over the wire both ways.</summary>
-public class TelegramConversationTests : IAsyncLifetime
+/// <summary>The real service, a citizen on Telegram, and a fake Bot API on loopback: what goes over the wire both ways. On SQLite and on PostgreSQL.</summary>
+public abstract class TelegramConversationTests : IAsyncLifetime
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : TelegramConversationTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : TelegramConversationTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private TelegramTestKit _kit = null!;
 
-    public async Task InitializeAsync() => _kit = await TelegramTestKit.StartAsync();
+    public async Task InitializeAsync() => _kit = await TelegramTestKit.StartAsync(backend: Backend);
 
     public async Task DisposeAsync() => await _kit.DisposeAsync();
 

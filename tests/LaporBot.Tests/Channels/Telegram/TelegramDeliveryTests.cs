@@ -2,13 +2,25 @@ using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Telegram;
 
-/// <summary>Outbox → sendMessage against the fake Bot API: flood control and blocked users.</summary>
-public class TelegramDeliveryTests
+/// <summary>Outbox → sendMessage against the fake Bot API: flood control and blocked users. On SQLite and on PostgreSQL.</summary>
+public abstract class TelegramDeliveryTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : TelegramDeliveryTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : TelegramDeliveryTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     [Fact]
     public async Task A_429_is_retried_after_retry_after_and_the_reply_is_delivered_once()
     {
-        await using var kit = await TelegramTestKit.StartAsync();
+        await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
         kit.Fake.Script("sendMessage", 429, """{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}""");
 
         await kit.PostAsync(TelegramTestKit.TextUpdate(734120400, "halo"));
@@ -25,7 +37,7 @@ public class TelegramDeliveryTests
     [Fact]
     public async Task A_user_who_blocked_the_bot_gets_a_dead_message_and_is_marked_unreachable()
     {
-        await using var kit = await TelegramTestKit.StartAsync();
+        await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
         kit.Fake.Script("sendMessage", 403, TestData.Text("telegram/error-403-blocked.json"));
 
         await kit.PostAsync(TelegramTestKit.TextUpdate(734120500, "halo"));
@@ -41,7 +53,7 @@ public class TelegramDeliveryTests
     [Fact]
     public async Task Replies_to_one_chat_are_spaced_by_the_per_chat_interval()
     {
-        await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?> { ["Telegram:PerChatInterval"] = "00:00:00.500" });
+        await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?> { ["Telegram:PerChatInterval"] = "00:00:00.500" }, backend: Backend);
 
         await kit.PostAsync(TelegramTestKit.TextUpdate(734120600, "halo"));
         await kit.PostAsync(TelegramTestKit.TextUpdate(734120601, "Siti Rahayu"));

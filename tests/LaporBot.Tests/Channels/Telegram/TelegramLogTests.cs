@@ -3,7 +3,8 @@ using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Telegram;
 
-/// <summary>The bot token is in every Bot API path; nothing of it may reach the logs (docs/STYLE.md habit 5).</summary>
+/// <summary>The bot token is in every Bot API path; nothing of it may reach the logs (docs/STYLE.md habit 5).
+/// SQLite only: what reaches the logs does not depend on the store; LogHygieneTests runs on both.</summary>
 public class TelegramLogTests
 {
     [Fact]

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace LaporBot.Tests.Channels.Telegram;
 
-/// <summary>Start-up checks of the Telegram section: each message names the key and says how to fix it.</summary>
+/// <summary>Start-up checks of the Telegram section: each message names the key and says how to fix it.
+/// SQLite only: start-up validation of settings, decided before any store is opened.</summary>
 public class TelegramOptionsTests
 {
     private sealed class Env(string name) : IHostEnvironment

@@ -3,9 +3,21 @@ using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Telegram;
 
-/// <summary>getUpdates against the fake Bot API: every update handled once, across restarts.</summary>
-public class TelegramPollingTests
+/// <summary>getUpdates against the fake Bot API: every update handled once, across restarts. On SQLite and on PostgreSQL.</summary>
+public abstract class TelegramPollingTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : TelegramPollingTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : TelegramPollingTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private static readonly Dictionary<string, string?> Polling = new()
     {
         ["Telegram:UsePolling"] = "true",
@@ -23,7 +35,7 @@ public class TelegramPollingTests
             fake.AddUpdate(TelegramTestKit.TextUpdate(734120001, "halo"));
             fake.AddUpdate(TestData.Text("telegram/update-callback.json")); // 734120013: a button press from a non-staff user: refused; the offset still moves past it
             fake.AddUpdate(TelegramTestKit.TextUpdate(734120020, "Siti Rahayu"));
-        });
+        }, backend: Backend);
 
         await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120021", "offset stored after the last update");
         Assert.Equal(2, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
@@ -63,7 +75,7 @@ public class TelegramPollingTests
             fake.AddUpdate("""{"update_id":734120071,"message":{"message_id":71,"date":"kemarin","chat":{"id":5123456789,"type":"private"},"text":"x"}}""");
             fake.AddUpdate("""{"update_id":734120072,"message":{"message_id":72,"date":1752545647,"text":"pesan tanpa chat"}}""");
             fake.AddUpdate(TelegramTestKit.TextUpdate(734120073, "Siti Rahayu"));
-        });
+        }, backend: Backend);
 
         await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120074", "offset past the whole batch");
         Assert.Equal(["734120070", "734120073"],
@@ -83,7 +95,7 @@ public class TelegramPollingTests
         {
             fake.Script("getUpdates", 429, """{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}""");
             fake.AddUpdate(TelegramTestKit.TextUpdate(734120050, "halo"));
-        });
+        }, backend: Backend);
 
         await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120051", "the update handled after the wait");
         var polls = kit.Fake.CallsTo("getUpdates");
@@ -94,15 +106,15 @@ public class TelegramPollingTests
     [Fact]
     public async Task When_the_database_refuses_an_update_the_offset_does_not_move_and_the_update_is_fetched_again()
     {
-        await using var kit = await TelegramTestKit.StartAsync(Polling);
+        await using var kit = await TelegramTestKit.StartAsync(Polling, backend: Backend);
         await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("getUpdates").Count > 0), "polling started");
-        await Db.ExecuteAsync(kit.DatabasePath, "CREATE TRIGGER no_inbound BEFORE INSERT ON inbound_messages BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+        await Db.FailInsertsAsync(kit.DatabasePath, "inbound_messages");
 
         kit.Fake.AddUpdate(TelegramTestKit.TextUpdate(734120060, "halo"));
         await Db.EventuallyAsync(() => Task.FromResult(kit.App.Logs.Lines.Any(l => l.Contains("734120060 could not be stored"))), "the failure logged");
         Assert.Null(await OffsetAsync(kit));
 
-        await Db.ExecuteAsync(kit.DatabasePath, "DROP TRIGGER no_inbound");
+        await Db.StopFailingInsertsAsync(kit.DatabasePath, "inbound_messages");
         await Db.EventuallyAsync(async () => await OffsetAsync(kit) == "734120061", "stored on a later poll");
         Assert.Equal(1, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
         Assert.Equal(1, await kit.CountAsync("SELECT COUNT(*) FROM outbox"));
@@ -111,7 +123,7 @@ public class TelegramPollingTests
     [Fact]
     public async Task Shutdown_stops_a_long_poll_promptly()
     {
-        await using var kit = await TelegramTestKit.StartAsync(Polling, arrange: fake => fake.MaxLongPoll = TimeSpan.FromSeconds(25)); // hold the request as Telegram would
+        await using var kit = await TelegramTestKit.StartAsync(Polling, arrange: fake => fake.MaxLongPoll = TimeSpan.FromSeconds(25), backend: Backend); // hold the request as Telegram would
         await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("getUpdates").Count > 0), "a poll in flight");
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -126,7 +138,7 @@ public class TelegramPollingTests
         await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?>
         {
             ["Telegram:PublicWebhookUrl"] = "https://lapor.example.go.id/webhooks/telegram",
-        });
+        }, backend: Backend);
 
         await Db.EventuallyAsync(() => Task.FromResult(kit.Fake.CallsTo("setWebhook").Count == 1), "setWebhook called");
         var body = kit.Fake.CallsTo("setWebhook")[0].Json;
@@ -145,7 +157,7 @@ public class TelegramPollingTests
         {
             ["Telegram:PublicWebhookUrl"] = "https://lapor.example.go.id/webhooks/telegram",
         }, arrange: fake => fake.Script("setWebhook", 400,
-            """{"ok":false,"error_code":400,"description":"Bad Request: bad webhook: HTTPS url must be provided for webhook"}"""));
+            """{"ok":false,"error_code":400,"description":"Bad Request: bad webhook: HTTPS url must be provided for webhook"}"""), backend: Backend);
 
         await Db.EventuallyAsync(() => Task.FromResult(kit.App.Logs.Lines.Any(l => l.Contains("setWebhook for lapor.example.go.id failed"))), "failure logged");
         Assert.Single(kit.Fake.CallsTo("setWebhook")); // a 400 is not retried

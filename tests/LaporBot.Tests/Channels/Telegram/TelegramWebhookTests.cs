@@ -5,9 +5,21 @@ using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Telegram;
 
-/// <summary>POST /webhooks/telegram against the real app, one row per recorded request (docs/STYLE.md habit 3).</summary>
-public class TelegramWebhookTests
+/// <summary>POST /webhooks/telegram against the real app, one row per recorded request (docs/STYLE.md habit 3); on SQLite and on PostgreSQL.</summary>
+public abstract class TelegramWebhookTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : TelegramWebhookTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : TelegramWebhookTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     public enum Secret { Right, Wrong, Missing }
 
     /// <param name="Label">What the row shows.</param>
@@ -54,7 +66,7 @@ public class TelegramWebhookTests
     [MemberData(nameof(Cases))]
     public async Task Webhook(Case c)
     {
-        await using var kit = await TelegramTestKit.StartAsync();
+        await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
         var secret = c.Secret switch { Secret.Right => TelegramTestKit.Secret, Secret.Wrong => "not-the-secret", _ => null };
 
         for (var i = 0; i < c.Times; i++)
@@ -93,7 +105,7 @@ public class TelegramWebhookTests
     [Fact]
     public async Task A_photo_is_fetched_with_getFile_and_kept_under_the_attachment_folder()
     {
-        await using var kit = await TelegramTestKit.StartAsync();
+        await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
 
         var response = await kit.PostAsync(TestData.Text("telegram/update-photo.json"));
 
@@ -114,7 +126,7 @@ public class TelegramWebhookTests
     [Fact]
     public async Task A_photo_that_cannot_be_downloaded_keeps_its_file_reference_and_the_message_is_still_answered()
     {
-        await using var kit = await TelegramTestKit.StartAsync();
+        await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
         kit.Fake.FileStatus = HttpStatusCode.NotFound;
 
         var response = await kit.PostAsync(TestData.Text("telegram/update-photo.json"));
@@ -131,7 +143,7 @@ public class TelegramWebhookTests
     [Fact]
     public async Task A_shared_location_is_stored_with_its_coordinates()
     {
-        await using var kit = await TelegramTestKit.StartAsync();
+        await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
 
         await kit.PostAsync(TestData.Text("telegram/update-location.json"));
 
@@ -142,7 +154,7 @@ public class TelegramWebhookTests
     [Fact]
     public async Task Ignored_updates_are_logged_with_the_reason()
     {
-        await using var kit = await TelegramTestKit.StartAsync();
+        await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
 
         await kit.PostAsync(TestData.Text("telegram/update-edited.json"));
         await kit.PostAsync(TestData.Text("telegram/update-group.json"));
@@ -154,7 +166,7 @@ public class TelegramWebhookTests
     [Fact]
     public async Task The_webhook_is_not_there_when_Telegram_is_disabled()
     {
-        await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?> { ["Telegram:Enabled"] = "false" });
+        await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?> { ["Telegram:Enabled"] = "false" }, backend: Backend);
 
         var response = await kit.PostAsync(TestData.Text("telegram/update-text.json"));
 
@@ -165,7 +177,7 @@ public class TelegramWebhookTests
     [Fact]
     public async Task In_development_without_a_secret_the_webhook_accepts_with_a_warning()
     {
-        await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?> { ["Telegram:WebhookSecret"] = "" });
+        await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?> { ["Telegram:WebhookSecret"] = "" }, backend: Backend);
 
         var response = await kit.PostAsync(TestData.Text("telegram/update-text.json"), secret: null);
 
@@ -178,7 +190,7 @@ public class TelegramWebhookTests
     public async Task Outside_development_a_polling_bot_without_a_secret_refuses_every_webhook()
     {
         await using var kit = await TelegramTestKit.StartAsync(
-            new Dictionary<string, string?> { ["Telegram:WebhookSecret"] = "", ["Telegram:UsePolling"] = "true" }, environment: "Production");
+            new Dictionary<string, string?> { ["Telegram:WebhookSecret"] = "", ["Telegram:UsePolling"] = "true" }, environment: "Production", backend: Backend);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await kit.PostAsync(TestData.Text("telegram/update-text.json"), secret: null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await kit.PostAsync(TestData.Text("telegram/update-text.json"), secret: "guess")).StatusCode);
@@ -188,14 +200,14 @@ public class TelegramWebhookTests
     [Fact]
     public async Task When_the_database_cannot_store_the_update_the_webhook_answers_503_so_Telegram_retries()
     {
-        await using var kit = await TelegramTestKit.StartAsync();
+        await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
         await kit.PostAsync(TelegramTestKit.TextUpdate(734120300, "halo"));
-        await Db.ExecuteAsync(kit.DatabasePath, "CREATE TRIGGER no_inbound BEFORE INSERT ON inbound_messages BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+        await Db.FailInsertsAsync(kit.DatabasePath, "inbound_messages");
 
         var response = await kit.PostAsync(TelegramTestKit.TextUpdate(734120301, "Siti Rahayu"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        await Db.ExecuteAsync(kit.DatabasePath, "DROP TRIGGER no_inbound");
+        await Db.StopFailingInsertsAsync(kit.DatabasePath, "inbound_messages");
         Assert.Equal(HttpStatusCode.OK, (await kit.PostAsync(TelegramTestKit.TextUpdate(734120301, "Siti Rahayu"))).StatusCode);
         Assert.Equal(2, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
     }

@@ -4,13 +4,25 @@ using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Twilio;
 
-/// <summary>A citizen reports over WhatsApp through Twilio: the real service, a fake Twilio API on loopback.</summary>
-public class TwilioEndToEndTests
+/// <summary>A citizen reports over WhatsApp through Twilio: the real service, a fake Twilio API on loopback; on SQLite and on PostgreSQL.</summary>
+public abstract class TwilioEndToEndTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : TwilioEndToEndTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : TwilioEndToEndTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     [Fact]
     public async Task A_citizen_completes_the_report_over_twilio_and_every_reply_has_the_exact_wire_fields()
     {
-        await using var h = await TwilioHarness.StartAsync();
+        await using var h = await TwilioHarness.StartAsync(backend: Backend);
 
         foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "sama", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap", "ya" })
         {
@@ -56,7 +68,7 @@ public class TwilioEndToEndTests
     [Fact]
     public async Task A_retried_webhook_produces_no_second_reply_or_complaint()
     {
-        await using var h = await TwilioHarness.StartAsync();
+        await using var h = await TwilioHarness.StartAsync(backend: Backend);
         await h.SayAsync("halo", messageSid: "SMretry000000000000000000000000001");
         var again = await h.SayAsync("halo", messageSid: "SMretry000000000000000000000000001");
 
@@ -70,7 +82,7 @@ public class TwilioEndToEndTests
     [Fact]
     public async Task Media_is_downloaded_with_basic_auth_into_attachment_storage()
     {
-        await using var h = await TwilioHarness.StartAsync();
+        await using var h = await TwilioHarness.StartAsync(backend: Backend);
         var mediaUrl = $"{h.Api.BaseUrl}/2010-04-01/Accounts/{TwilioHarness.AccountSid}/Messages/MM1/Media/ME1";
         var form = new List<KeyValuePair<string, string>>
         {
@@ -93,7 +105,7 @@ public class TwilioEndToEndTests
     [Fact]
     public async Task Status_callbacks_record_each_messages_delivery_state_with_the_error_code()
     {
-        await using var h = await TwilioHarness.StartAsync();
+        await using var h = await TwilioHarness.StartAsync(backend: Backend);
         await h.SayAsync("halo");
         await Db.EventuallyAsync(async () => await Db.ScalarAsync<string?>(h.App.DatabasePath, "SELECT provider_message_id FROM outbox") is not null, "reply sent");
         var sid = await Db.ScalarAsync<string>(h.App.DatabasePath, "SELECT provider_message_id FROM outbox");
@@ -121,9 +133,21 @@ public class TwilioEndToEndTests
     }
 }
 
-/// <summary>Quick replies as Content API twilio/quick-reply templates where configured, words to reply otherwise.</summary>
-public class TwilioQuickReplyTests
+/// <summary>Quick replies as Content API twilio/quick-reply templates where configured, words to reply otherwise; on SQLite and on PostgreSQL.</summary>
+public abstract class TwilioQuickReplyTests
 {
+    private protected abstract Backend Backend { get; }
+
+    public sealed class OnSqlite : TwilioQuickReplyTests
+    {
+        private protected override Backend Backend => Backend.Sqlite;
+    }
+
+    public sealed class OnPostgres : TwilioQuickReplyTests
+    {
+        private protected override Backend Backend => Backend.Postgres;
+    }
+
     private static Dictionary<string, string?> QuickReplySettings() => new()
     {
         ["Twilio:QuickReplyContentSids:2"] = FakeTwilioApi.QuickReply2,
@@ -133,7 +157,7 @@ public class TwilioQuickReplyTests
     [Fact]
     public async Task Choices_go_out_as_quick_reply_buttons_through_the_configured_template_and_a_tap_answers_the_question()
     {
-        await using var h = await TwilioHarness.StartAsync(QuickReplySettings());
+        await using var h = await TwilioHarness.StartAsync(QuickReplySettings(), backend: Backend);
         foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "sama", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap" })
         {
             Assert.Equal(HttpStatusCode.OK, (await h.SayAsync(text)).StatusCode);
@@ -172,7 +196,7 @@ public class TwilioQuickReplyTests
     public async Task Without_a_template_for_that_many_choices_they_are_listed_as_words_to_reply()
     {
         // Only a two-button template: the three-choice summary falls back to text.
-        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Twilio:QuickReplyContentSids:2"] = FakeTwilioApi.QuickReply2 });
+        await using var h = await TwilioHarness.StartAsync(new Dictionary<string, string?> { ["Twilio:QuickReplyContentSids:2"] = FakeTwilioApi.QuickReply2 }, backend: Backend);
         foreach (var text in new[] { "halo", "ya", "Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", "sama", "Lampu penerangan jalan mati sudah dua minggu, jalan jadi gelap" })
         {
             await h.SayAsync(text);

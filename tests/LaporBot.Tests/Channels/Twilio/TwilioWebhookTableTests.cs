@@ -5,7 +5,8 @@ using LaporBot.Tests.Fakes;
 
 namespace LaporBot.Tests.Channels.Twilio;
 
-/// <summary>Recorded Twilio webhooks (testdata/twilio) against the real endpoint: accept, ignore or reject.</summary>
+/// <summary>Recorded Twilio webhooks (testdata/twilio) against the real endpoint: accept, ignore or reject.
+/// SQLite only: the wire format at the endpoint; the store path behind it runs on both in TwilioEndToEndTests.</summary>
 public class TwilioWebhookTableTests
 {
     public static TheoryData<string, string, string, string, int, int> Cases() => new()
@@ -71,14 +72,13 @@ public class TwilioWebhookTableTests
     {
         await using var h = await TwilioHarness.StartAsync();
         await h.SayAsync("halo"); // creates the schema's first rows
-        await Db.ExecuteAsync(h.App.DatabasePath,
-            "CREATE TRIGGER no_space BEFORE INSERT ON inbound_messages BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+        await Db.FailInsertsAsync(h.App.DatabasePath, "inbound_messages");
 
         var r = await h.SayAsync("Budi Santoso", messageSid: "SMretry503000000000000000000000001");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
         Assert.True(r.Headers.RetryAfter is not null);
-        await Db.ExecuteAsync(h.App.DatabasePath, "DROP TRIGGER no_space");
+        await Db.StopFailingInsertsAsync(h.App.DatabasePath, "inbound_messages");
         var retry = await h.SayAsync("Budi Santoso", messageSid: "SMretry503000000000000000000000001");
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Equal(2, await Db.ScalarAsync<long>(h.App.DatabasePath, "SELECT COUNT(*) FROM inbound_messages"));
