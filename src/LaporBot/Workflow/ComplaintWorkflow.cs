@@ -93,7 +93,8 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
             if (await NobodyCanActAsync(s, target) is { } role)
             {
                 // Nobody is forgotten: an agency nobody can act for would sit on the case unseen; the desk decides instead.
-                return await ToTriageAsync(s, c, "sistem:routing", StaffTexts.T("routing.nobody", ("agency", target.Code), ("role", workflows.For(target.Code).Roles.GetValueOrDefault(role, role))), now, restartClock: false);
+                var roleName = workflows.For(target.Code).Roles.GetValueOrDefault(role, role);
+                return await ToTriageAsync(s, c, "sistem:routing", StaffTexts.T("routing.nobody", ("agency", target.Code), ("role", roleName)), now, restartClock: false);
             }
             // For an oversight case the reason is the misconduct words; the inspectorate's own keywords rarely match.
             var matched = decision.Oversight

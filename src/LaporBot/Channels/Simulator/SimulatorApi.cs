@@ -191,8 +191,11 @@ internal static class SimulatorApi
         {
             pressed.TryAdd(b.Data, b.Text);
         }
-        var lines = sent.Select((u, i) => pressed.GetValueOrDefault(u.Text ?? "", u.Text ?? "") is var shown
-            ? new StaffLine("in", i, shown, Markup.Escape(shown), [], u.At) : null!).ToList();
+        var lines = sent.Select((u, i) =>
+        {
+            var shown = pressed.GetValueOrDefault(u.Text ?? "", u.Text ?? "");
+            return new StaffLine("in", i, shown, Markup.Escape(shown), [], u.At);
+        }).ToList();
         lines.AddRange(outbound.Select(o => new StaffLine("out", o.Id,
             o.TextFormat == TextFormat.Markup ? Markup.ToPlain(o.Body) : o.Body, Markup.ToHtml(o.Body, o.TextFormat), o.ButtonList, o.CreatedAt)));
         return TypedResults.Ok(lines.OrderBy(l => l.At).ThenBy(l => l.Direction == "in" ? 0 : 1).ThenBy(l => l.Id));
