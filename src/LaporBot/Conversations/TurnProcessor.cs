@@ -198,7 +198,7 @@ internal sealed class TurnProcessor(
             var number = await numbers.NextAsync(s, now);
             var row = await ComplaintStore.InsertAsync(s, number, reporter.Id, channel, draft, now);
             await ComplaintStore.AppendEventAsync(s, row.Id, now, "citizen", "submitted",
-                draft.Confidential ? $"via {channel}; identity confidential" : $"via {channel}");
+                Staff.StaffTexts.T(draft.Confidential ? "note.submitted_confidential" : "note.submitted", ("channel", StatusPage.WebTexts.Channel(channel))));
             created.Add(row.Id);
             return number;
         }

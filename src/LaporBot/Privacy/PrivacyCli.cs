@@ -139,7 +139,7 @@ internal static class PrivacyCli
                 : r.StoppedAt is not null ? "said berhenti (the breach notice is still owed)" : "";
             await stdout.WriteLineAsync($"{r.Id}\t{r.Channel}\t{(r.ErasedAt is null ? r.Address : "-")}\t{byReporter[r.Id]}\t{note}");
             // Listing contact addresses is itself a use of personal data: on record like any other.
-            await AccessLog.RecordAsync(c, null, clock, "cli", "cli", null, r.Id, "daftar pelapor terdampak insiden",
+            await AccessLog.RecordAsync(c, null, clock, "cli", "cli", null, r.Id, StatusPage.WebTexts.T("reason.incident_list"),
                 $"{data} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}");
         }
         await stdout.WriteLineAsync($"{reporters.Count} reporter(s); {reporters.Count(r => r.ErasedAt is null && r.UnreachableAt is null)} reachable by chat.");

@@ -123,12 +123,17 @@ internal sealed class StaffDesk(
         return outcome;
     }
 
-    /// <summary>The person as the case actions see them: every role they hold, named as the timeline shows Telegram staff.</summary>
+    /// <summary>
+    /// The person as the case actions see them: every role they hold. Telegram staff are named in the
+    /// timeline by their id and desk ("staf:ID (DPUPR)"); the simulator's demo staff by their name, so a
+    /// walk through the roles reads as who did what.
+    /// </summary>
     private static CaseActor ActorOf(StaffInput input, IReadOnlyList<StaffRow> rows)
     {
         var grants = rows.Select(r => new StaffGrant(r.Role, r.AgencyCode)).ToList();
         var triage = grants.Any(g => g.Role == StaffRole.Triage);
-        var name = triage ? "Admin Utama" : string.Join(",", grants.Where(g => g.AgencyCode is not null).Select(g => g.AgencyCode).Distinct());
+        var desk = triage ? StaffTexts.T("actor.triage") : string.Join(",", grants.Where(g => g.AgencyCode is not null).Select(g => g.AgencyCode).Distinct());
+        var name = input.Channel != "telegram" && rows.Select(r => r.DisplayName).FirstOrDefault(n => !string.IsNullOrWhiteSpace(n)) is { } shown ? shown : desk;
         return new CaseActor(input.Channel, input.UserId.ToString(), name, grants);
     }
 
@@ -157,7 +162,8 @@ internal sealed class StaffDesk(
             {
                 case InviteResult.Linked:
                     logger.LogInformation("Telegram user linked as {Role} {Agency} by invite", role, agency);
-                    var who = role == StaffRole.Triage ? StaffTexts.T("invite.who_triage") : StaffTexts.T("invite.who_agency", ("role", role == StaffRole.Agency ? "admin" : role), ("agency", agency));
+                    var who = role == StaffRole.Triage ? StaffTexts.T("invite.who_triage")
+                        : StaffTexts.T("invite.who_agency", ("role", StatusPage.StaffRoles.Label(role!, workflow.Workflows.For(agency))), ("agency", agency));
                     return new(true, true, StaffTexts.T("invite.linked", ("who", who), ("help", StaffTexts.Help)));
                 case InviteResult.Expired:
                     return new(true, false, StaffTexts.T("invite.expired"));

@@ -15,15 +15,15 @@ internal static class StaffTexts
     [
         "card.number", "card.status", "card.status_agency", "card.step", "card.received", "card.due", "card.due_late", "card.extended", "card.reporter_hidden", "card.reporter",
         "card.address", "card.problem_location", "card.contact", "card.confidential_note", "card.location", "card.attachments", "card.oversight", "card.text", "card.answer",
-        "card.draft", "card.draft_approved", "card.history", "card.event", "card.event_note",
+        "card.draft", "card.draft_approved", "card.history", "card.event", "card.event_note", "actor.triage",
         "headline.assign", "headline.accept", "headline.forward", "headline.draft", "headline.approve", "headline.revise",
-        "notify.step", "notify.step_note", "notify.to_triage", "notify.to_triage_why", "notify.suggestions", "notify.no_suggestions", "notify.rejected_by_agency",
+        "notify.step", "notify.step_short", "notify.step_note", "notify.to_triage", "notify.to_triage_why", "notify.suggestions", "notify.no_suggestions", "notify.rejected_by_agency",
         "notify.citizen_completed", "notify.reopened", "notify.citizen_comment", "notify.reminder", "notify.overdue", "notify.overdue_where",
         "notify.escalation", "notify.photo", "assign.nobody", "routing.nobody",
         "digest.none", "digest.some", "digest.line", "digest.agency",
         "hint.assign", "hint.return", "hint.accept", "hint.reject", "hint.forward", "hint.draft", "hint.approve", "hint.revise", "hint.answer", "hint.answer_approved",
-        "hint.extend", "hint.reply_draft", "hint.reply_answer", "hint.reply_forward", "hint.separator",
-        "button.accept", "button.reject", "button.answer", "button.assign", "button.forward", "button.draft", "button.approve", "button.revise", "button.extend", "button.return",
+        "hint.extend", "hint.reply_draft", "hint.reply_answer", "hint.reply_forward", "hint.separator", "hint.web",
+        "button.accept", "button.reject", "button.answer", "button.assign", "button.assign_page", "button.refused", "button.forward", "button.draft", "button.approve", "button.revise", "button.extend", "button.return",
         "help", "not_staff", "not_your_agency", "not_your_step", "not_at_step", "triage_only", "invite.linked", "invite.who_triage", "invite.who_agency", "invite.expired", "invite.used",
         "unknown_button", "plain_text", "need_number", "not_found", "wrong_status", "accept.done", "reject.need_reason", "reject.done",
         "forward.done", "draft.need_text", "draft.done", "approve.no_draft", "approve.done", "revise.need_note", "revise.done",
@@ -31,6 +31,9 @@ internal static class StaffTexts
         "assign.unknown_agency", "assign.done", "return.need_reason", "return.done", "close.done",
         "ask.reason", "ask.answer", "ask.draft", "ask.revise", "ask.extend", "ask.return", "list.empty", "list.header", "list.line",
         "duration.days", "duration.hours", "duration.minutes", "duration.separator",
+        "note.submitted", "note.submitted_confidential", "note.rule_oversight", "note.rule_keywords", "note.no_rule", "note.auto_assign_off", "note.weak_match", "note.several_agencies",
+        "note.assigned", "note.assigned_with", "note.accepted", "note.accepted_answered", "note.returned_reminder", "note.returned_expired", "note.satisfied",
+        "note.auto_closed_after_reply", "note.auto_closed", "note.digest", "access.case_action", "access.view_command",
         "note.moved", "note.moved_with", "note.extended", "note.reminder", "note.overdue", "note.escalated_submitted", "note.escalated_overdue",
     ];
 
@@ -73,7 +76,7 @@ internal static class StaffTexts
         {
             lines.Add(T("card.step", ("step", stepName)));
         }
-        lines.Add(T("card.received", ("date", When(c.CreatedAt)), ("channel", c.Channel)));
+        lines.Add(T("card.received", ("date", When(c.CreatedAt)), ("channel", StatusPage.WebTexts.Channel(c.Channel))));
         if (c.DueAt is { } due)
         {
             lines.Add(T(c.OverdueAt is not null ? "card.due_late" : "card.due", ("date", When(due))));
@@ -127,9 +130,12 @@ internal static class StaffTexts
         return string.Join("\n", lines);
     }
 
-    /// <summary>A case reaching someone's step: what happened, the step and its deadline, the case, what they can do.</summary>
-    public static string AtStep(ComplaintRow c, string headline, string stepName, string roleName, string? note, string card, string hints) =>
-        T("notify.step", ("headline", headline), ("step", stepName), ("role", roleName), ("due", When(c.DueAt)),
+    /// <summary>
+    /// A case reaching someone's step: what happened, the step and its deadline, the case, what they can
+    /// do. Without a <paramref name="card"/> (the web, where the case page shows it) the short form.
+    /// </summary>
+    public static string AtStep(ComplaintRow c, string headline, string stepName, string roleName, string? note, string? card, string hints) =>
+        T(card is null ? "notify.step_short" : "notify.step", ("headline", headline), ("step", stepName), ("role", roleName), ("due", When(c.DueAt)),
             ("note", string.IsNullOrWhiteSpace(note) ? "" : T("notify.step_note", ("note", note))), ("card", card), ("hints", hints), ("number", c.TrackingNumber));
 
     /// <summary>The commands the step offers, as the staff member types them, then what replying to the message does.</summary>
@@ -152,6 +158,10 @@ internal static class StaffTexts
             : null;
         return string.Join(T("hint.separator"), hints) + (reply is null ? "" : "\n" + T(reply));
     }
+
+    /// <summary>What the step offers to a member on the web: the case page's buttons for it, no commands to type.</summary>
+    public static string WebHints(ComplaintRow c, Workflow.WorkflowStep step, bool requiresApproval) =>
+        T("hint.web", ("number", c.TrackingNumber), ("actions", string.Join(T("hint.separator"), step.Actions.Select(a => T(a.Kind == "assign" ? "button.assign_page" : "button." + a.Kind)))));
 
     public static string ToTriage(ComplaintRow c, string? why, IReadOnlyList<(string Code, string Name)> suggestions, int attachments, string hints) =>
         T("notify.to_triage",

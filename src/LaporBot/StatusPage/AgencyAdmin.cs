@@ -21,10 +21,10 @@ internal static class AgencyAdmin
             FROM agencies ORDER BY active DESC, code
             """)).AsList();
 
-    /// <summary>How many admins each agency has linked (by configuration or invite).</summary>
+    /// <summary>How many members each agency has on Telegram, in any role (by configuration or invite).</summary>
     public static async Task<IReadOnlyDictionary<string, long>> AdminCountsAsync(DbConnection c) =>
         (await c.QueryAsync<(string Code, long Admins)>(
-            "SELECT agency_code, COUNT(*) FROM staff_members WHERE role = 'agency' AND agency_code IS NOT NULL GROUP BY agency_code"))
+            "SELECT agency_code, COUNT(*) FROM staff_members WHERE channel = 'telegram' AND role <> 'triage' AND agency_code IS NOT NULL GROUP BY agency_code"))
         .ToDictionary(r => r.Code, r => r.Admins);
 
     /// <summary>Adds an agency; false when the code exists already.</summary>

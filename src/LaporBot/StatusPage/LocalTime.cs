@@ -45,9 +45,11 @@ internal sealed class LocalTime(LocalZone zone)
         }
         if (d.TotalDays >= 1)
         {
-            return $"{(int)d.TotalDays} hari {d.Hours} jam";
+            return WebTexts.T("duration.days", ("days", (int)d.TotalDays), ("hours", d.Hours));
         }
-        return d.TotalHours >= 1 ? $"{(int)d.TotalHours} jam {d.Minutes} mnt" : $"{Math.Max(0, (int)Math.Round(d.TotalMinutes))} mnt";
+        return d.TotalHours >= 1
+            ? WebTexts.T("duration.hours", ("hours", (int)d.TotalHours), ("minutes", d.Minutes))
+            : WebTexts.T("duration.minutes", ("minutes", Math.Max(0, (int)Math.Round(d.TotalMinutes))));
     }
 }
 

@@ -54,15 +54,8 @@ internal static class StaffRoles
     public const string DivisionHead = "kepala_bidang";
     public const string PersonInCharge = "penanggung_jawab";
 
-    /// <summary>Role → what the status page calls it.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
-    {
-        [Viewer] = "pemantau",
-        [Operator] = "operator",
-        [SectionHead] = "Kepala Seksi",
-        [DivisionHead] = "Kepala Bidang",
-        [PersonInCharge] = "Penanggung jawab",
-    };
+    /// <summary>Diskominfo's roles (named in workflows/texts/web.yaml, role.*).</summary>
+    public static readonly IReadOnlyList<string> DiskominfoRoles = [Viewer, Operator, SectionHead, DivisionHead, PersonInCharge];
 
     /// <summary>
     /// The workflow roles an agency member can hold on the web (as in workflows/*.yaml): such an account
@@ -70,16 +63,31 @@ internal static class StaffRoles
     /// </summary>
     public static readonly IReadOnlyList<string> AgencyRoles = ["admin", "penghubung", "kepala", "pelaksana", "inspektorat"];
 
-    public static IReadOnlyCollection<string> All => [.. Labels.Keys, .. AgencyRoles];
+    public static IReadOnlyCollection<string> All => [.. DiskominfoRoles, .. AgencyRoles];
 
     /// <summary>Diskominfo's roles, which see every agency's cases and the reports (agency members see their agency's cases only).</summary>
-    public static IReadOnlyCollection<string> Diskominfo => (IReadOnlyCollection<string>)Labels.Keys;
+    public static IReadOnlyCollection<string> Diskominfo => (IReadOnlyCollection<string>)DiskominfoRoles;
 
-    public static bool IsValid(string? role) => role is not null && (Labels.ContainsKey(role) || IsAgencyRole(role));
+    public static bool IsValid(string? role) => role is not null && (DiskominfoRoles.Contains(role) || IsAgencyRole(role));
 
     public static bool IsAgencyRole(string? role) => role is not null && AgencyRoles.Contains(role);
 
-    public static string Label(string role) => IsAgencyRole(role) ? WebTexts.T("role." + role) : Labels.GetValueOrDefault(role, role);
+    /// <summary>
+    /// What staff read for a role: a workflow role by the name its workflow file gives it (the agency's
+    /// file where known, so the invite, the desk and the notifications say the same), else the status
+    /// page's name for it (workflows/texts/web.yaml, role.*).
+    /// </summary>
+    public static string Label(string role, Workflow.WorkflowDefinition? workflow = null) =>
+        workflow is not null && workflow.Roles.TryGetValue(role, out var named) ? named
+        : WebTexts.Catalog.Has("role." + role) ? WebTexts.T("role." + role) : WebTexts.T("role.unknown");
+
+    /// <summary>The role of a logged-in account as it reads: an agency member's by its agency's workflow file.</summary>
+    public static string LabelOf(System.Security.Claims.ClaimsPrincipal user, IServiceProvider services)
+    {
+        var role = user.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? "";
+        var agency = user.FindFirst(StatusPageRegistration.AgencyClaim)?.Value;
+        return Label(role, agency is null ? null : services.GetRequiredService<Workflow.WorkflowCatalog>().For(agency));
+    }
 
     /// <summary>The sign-off level a role checks or signs at, if any.</summary>
     public static string? SignOffLevel(string role) => role switch

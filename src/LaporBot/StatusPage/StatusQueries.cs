@@ -117,12 +117,12 @@ internal static class StatusQueries
         var daily = Enumerable.Range(0, 30).Select(i => today.AddDays(i - 29)).Select(d =>
         {
             var v = perDay.GetValueOrDefault(d);
-            return new ChartBar(d.Day.ToString(System.Globalization.CultureInfo.InvariantCulture), v, $"{time.FormatDate(d)}: {v} aduan");
+            return new ChartBar(d.Day.ToString(System.Globalization.CultureInfo.InvariantCulture), v, WebTexts.T("chart.bar", ("label", time.FormatDate(d)), ("count", v)));
         }).ToList();
         var monthly = Enumerable.Range(1, 12).Select(m =>
         {
             var v = perDay.Where(p => p.Key.Year == today.Year && p.Key.Month == m).Sum(p => p.Value);
-            return new ChartBar(LocalTime.MonthName(m), v, $"{LocalTime.MonthName(m)} {today.Year}: {v} aduan");
+            return new ChartBar(LocalTime.MonthName(m), v, WebTexts.T("chart.bar", ("label", $"{LocalTime.MonthName(m)} {today.Year}"), ("count", v)));
         }).ToList();
 
         return new Dashboard(counts, counts.Sum(x => x.Today), counts.Sum(x => x.Month), open, overdueCount, overdue, agencies,

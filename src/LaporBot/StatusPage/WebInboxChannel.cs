@@ -11,6 +11,9 @@ internal sealed class WebInboxChannel : IChannel
 {
     public const string ChannelName = "web";
 
+    /// <summary>Whether a staff address is on the web: its messages are read on a page, with the page's buttons, not typed commands.</summary>
+    public static bool IsWeb(string channel) => channel == ChannelName;
+
     public string Name => ChannelName;
 
     public Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken) =>

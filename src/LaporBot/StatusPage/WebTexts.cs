@@ -28,13 +28,15 @@ internal static class WebTexts
         .. EventKinds.Select(k => "event." + k), "event.unknown",
         "actor.citizen", "actor.system", "actor.system_sla", "actor.system_routing", "actor.system_reports",
         "actor.telegram", "actor.telegram_id", "actor.web", "actor.simulator", "actor.staff",
-        "access.status_page", "access.telegram", "access.export", "access.cli", "access.unknown",
+        "access.status_page", "access.telegram", "access.export", "access.cli", "access.unknown", "reason.case_page", "reason.incident_list",
+        "duration.days", "duration.hours", "duration.minutes", "chart.bar",
         "outbox.pending", "outbox.sent", "outbox.delivered", "outbox.read", "outbox.failed", "outbox.dead", "outbox.unknown",
         "case.suggestions_none", "case.suggestion",
-        "role.admin", "role.penghubung", "role.kepala", "role.pelaksana", "role.inspektorat",
+        "role.admin", "role.penghubung", "role.kepala", "role.pelaksana", "role.inspektorat", "role.agency", "role.triage", "role.unknown",
+        "role.viewer", "role.operator", "role.kepala_seksi", "role.kepala_bidang", "role.penanggung_jawab",
         "member.added", "member.taken", "member.invalid", "member.invalid_role",
         "action.need_text", "action.need_days",
-        "case.assign_need_agency", "outbox.retry_done", "outbox.retry_refused", "agency.code_taken", "agency.added", "agency.not_found", "agency.updated", "agency.inactive", "invite.for_triage", "invite.for_agency", "agency.invalid_code", "agency.invalid_name", "agency.invalid_standard", "login.locked", "login.wrong", "login.too_many_title", "login.too_many_text", 
+        "case.assign_need_agency", "outbox.retry_done", "outbox.retry_refused", "agency.code_taken", "agency.added", "agency.not_found", "agency.updated", "agency.inactive", "invite.for_triage", "invite.for_agency", "invite.invalid_role", "agency.invalid_code", "agency.invalid_name", "agency.invalid_standard", "login.locked", "login.wrong", "login.too_many_title", "login.too_many_text", 
     ];
 
     private static StaffTextCatalog? _catalog;

@@ -120,7 +120,7 @@ internal sealed class CaseActions(IDatabase db, ComplaintWorkflow workflow, Outb
                 // Opening a case shows the citizen's personal data: on record, in the same transaction.
                 await Privacy.AccessLog.RecordAsync(s.Connection, s.Transaction, now, $"{actor.Kind}:{actor.Id}",
                     actor.Kind switch { "telegram" => Privacy.AccessLog.Telegram, "web" => Privacy.AccessLog.StatusPage, var k => k },
-                    c.Id, c.ReporterId, actor.Kind == "web" ? "membuka aduan" : "/lihat");
+                    c.Id, c.ReporterId, StaffTexts.T(actor.Kind == "web" ? "access.case_action" : "access.view_command"));
                 return new CaseActionResult(true, await StaffCards.ViewAsync(s, c, actor.IsTriage, workflow)) { Case = c };
             case StaffAction.Accept:
                 done = await workflow.AcceptAsync(s, c, Label(actor), now);
@@ -201,7 +201,8 @@ internal sealed class CaseActions(IDatabase db, ComplaintWorkflow workflow, Outb
                 if (await workflow.NobodyCanActAsync(s, agency) is { } role)
                 {
                     logger.LogInformation("Refused assign of complaint {ComplaintId} to {Agency}: nobody holds {Role}", c.Id, agency.Code, role);
-                    return Refused("nobody", StaffTexts.T("assign.nobody", ("number", number), ("agency", agency.Name), ("role", role), ("code", agency.Code)));
+                    return Refused("nobody", StaffTexts.T("assign.nobody", ("number", number), ("agency", agency.Name), ("role", role),
+                        ("role_name", workflow.Workflows.For(agency.Code).Roles.GetValueOrDefault(role, role)), ("code", agency.Code)));
                 }
                 done = await workflow.AssignAsync(s, c, agency.Code, Label(actor), string.IsNullOrWhiteSpace(text) ? null : text, now);
                 ok = StaffTexts.T("assign.done", ("number", number), ("agency", agency.Name));

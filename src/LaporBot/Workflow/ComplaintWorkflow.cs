@@ -93,20 +93,21 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
             if (await NobodyCanActAsync(s, target) is { } role)
             {
                 // Nobody is forgotten: an agency nobody can act for would sit on the case unseen; the desk decides instead.
-                return await ToTriageAsync(s, c, "sistem:routing", StaffTexts.T("routing.nobody", ("agency", target.Code), ("role", role)), now, restartClock: false);
+                var roleName = workflows.For(target.Code).Roles.GetValueOrDefault(role, role);
+                return await ToTriageAsync(s, c, "sistem:routing", StaffTexts.T("routing.nobody", ("agency", target.Code), ("role", roleName)), now, restartClock: false);
             }
             // For an oversight case the reason is the misconduct words; the inspectorate's own keywords rarely match.
             var matched = decision.Oversight
                 ? decision.OversightMatched
                 : decision.Suggestions.FirstOrDefault(x => x.Code == code)?.Matched ?? [];
-            var why = decision.Oversight ? "aturan pengawasan" : "aturan kata kunci";
+            var why = StaffTexts.T(decision.Oversight ? "note.rule_oversight" : "note.rule_keywords");
             return await AssignAsync(s, c, code, "sistem:routing",
                 $"{why}: {string.Join(", ", matched)}".TrimEnd(' ', ':'), now);
         }
-        var reason = decision.Suggestions.Count == 0 ? "tidak ada aturan yang cocok"
-            : decision.Confident ? "penugasan otomatis dimatikan"
-            : decision.Suggestions.Count == 1 ? "kecocokan aturan lemah"
-            : "lebih dari satu instansi mungkin";
+        var reason = StaffTexts.T(decision.Suggestions.Count == 0 ? "note.no_rule"
+            : decision.Confident ? "note.auto_assign_off"
+            : decision.Suggestions.Count == 1 ? "note.weak_match"
+            : "note.several_agencies");
         return await ToTriageAsync(s, c, "sistem:routing", reason, now, restartClock: false);
     }
 
@@ -152,7 +153,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         {
             return false;
         }
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "assigned", $"ke {agency.Code} ({agency.Name})" + (string.IsNullOrEmpty(note) ? "" : $"; {note}"));
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "assigned", StaffTexts.T(string.IsNullOrEmpty(note) ? "note.assigned" : "note.assigned_with", ("code", agency.Code), ("name", agency.Name), ("note", note)));
         var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
         await NotifyStepAsync(s, fresh, w, step, now, headline: StaffTexts.T("headline.assign", ("agency", agency.Name), ("number", c.TrackingNumber)), photos: true);
         return true;
@@ -201,7 +202,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         {
             return false;
         }
-        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", $"diterima {agency.Code}");
+        await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", StaffTexts.T("note.accepted", ("code", agency.Code)));
         await NotifyCitizenAsync(s, c, "accepted_notice", new() { ["agency_name"] = agency.Name }, now);
         var fresh = (await ComplaintStore.FindByIdAsync(s.Connection, c.Id, s.Transaction))!;
         await NotifyStepAsync(s, fresh, w, next, now, headline: StaffTexts.T("headline.accept", ("number", c.TrackingNumber), ("agency", agency.Name)));
@@ -350,7 +351,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         await ComplaintDrafts.DeleteAsync(s, c.Id);
         if (c.Status == ComplaintStatus.Assigned)
         {
-            await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", $"diterima {agency.Code} (langsung dijawab)");
+            await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "accepted", StaffTexts.T("note.accepted_answered", ("code", agency.Code)));
         }
         await ComplaintStore.AppendEventAsync(s, c.Id, now, actor, "answered", answer);
         // The rating question: its buttons are the answers the dialog takes (dialogs/lapor.yaml).
@@ -457,7 +458,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
             return false;
         }
         await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "returned_reminder",
-            $"pelapor diingatkan untuk melengkapi, batas {StaffTexts.When(c.DueAt)}");
+            StaffTexts.T("note.returned_reminder", ("due", StaffTexts.When(c.DueAt))));
         await NotifyCitizenAsync(s, c, "returned_reminder",
             new() { ["reason"] = c.ReturnReason ?? "", ["date"] = StaffTexts.When(c.DueAt) }, now,
             [new Choice("quick_case", new Dictionary<string, string> { ["tracking_number"] = c.TrackingNumber })]);
@@ -469,7 +470,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         c.Status != ComplaintStatus.Returned
             ? Task.FromResult(false)
             : CloseAsync(s, c, "sistem:sla", "returned_expired",
-                $"tidak dilengkapi pelapor sampai batas {StaffTexts.When(c.DueAt)}", now, "returned_expired");
+                StaffTexts.T("note.returned_expired", ("due", StaffTexts.When(c.DueAt))), now, "returned_expired");
 
     public async Task<bool> CloseAsync(DbSession s, ComplaintRow c, string actor, string kind, string? note, DateTimeOffset now, string? citizenMessage)
     {
@@ -512,7 +513,7 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
             return false;
         }
         await s.Connection.ExecuteAsync("UPDATE complaints SET satisfied = 1 WHERE id = @id", new { id = c.Id }, s.Transaction);
-        return await CloseAsync(s, c, "pelapor", "satisfied", "pelapor puas dengan jawaban", now, citizenMessage: null);
+        return await CloseAsync(s, c, "pelapor", "satisfied", StaffTexts.T("note.satisfied"), now, citizenMessage: null);
     }
 
     /// <summary>Not satisfied: reopened to the same agency at the file's reopen step, with the citizen's comment.</summary>
@@ -788,20 +789,25 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         var attachments = await AttachmentCountAsync(s, c.Id);
         var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
         var draft = await ComplaintDrafts.FindAsync(s, c.Id);
-        var hints = StaffTexts.Hints(c, step, w.RequiresApproval);
-        string text;
+        // What the step offers, as the staff channel offers it: commands to type in a chat (Telegram, the
+        // simulator), the page's buttons on the web, where nobody types commands.
+        string HintsFor(string channel) => StatusPage.WebInboxChannel.IsWeb(channel)
+            ? StaffTexts.WebHints(c, step, w.RequiresApproval)
+            : StaffTexts.Hints(c, step, w.RequiresApproval);
+        Func<string, string> textFor;
         List<OutboundButton> buttons;
         if (step.Role == StaffRole.Triage && step.Action("assign") is not null && c.AgencyCode is null)
         {
             var suggestions = await SuggestionsAsync(s, c);
-            text = notice ?? StaffTexts.ToTriage(c, why, suggestions, attachments, hints);
+            textFor = channel => notice ?? StaffTexts.ToTriage(c, why, suggestions, attachments, HintsFor(channel));
             buttons = suggestions.Select(x => new OutboundButton(StaffTexts.T("button.assign", ("code", x.Code)), $"disposisi:{c.TrackingNumber}:{x.Code}")).ToList();
         }
         else
         {
             var card = StaffTexts.Card(c, agency?.Name, c.Confidential && step.Role != StaffRole.Triage, attachments, draft: draft?.Text, approved: c.ApprovedAt is not null);
-            text = StaffTexts.AtStep(c, headline ?? notice ?? StaffTexts.T("headline.forward", ("number", c.TrackingNumber)), step.Name,
-                w.Roles.GetValueOrDefault(step.Role, step.Role), note, card, hints);
+            // On the web the case page is one click away: the notice, the step and what to press, without the card.
+            textFor = channel => StaffTexts.AtStep(c, headline ?? notice ?? StaffTexts.T("headline.forward", ("number", c.TrackingNumber)), step.Name,
+                w.Roles.GetValueOrDefault(step.Role, step.Role), note, StatusPage.WebInboxChannel.IsWeb(channel) ? null : card, HintsFor(channel));
             buttons = StepButtons(c, w, step);
         }
         var photoPaths = photos
@@ -811,9 +817,11 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
             : [];
         foreach (var r in holders)
         {
-            await EnqueueStaffAsync(s, r, c.Id, text, buttons, "notify", now);
-            // The photos the citizen sent, right after the case (the SOP's disposition carries the evidence).
-            for (var i = 0; i < photoPaths.Count; i++)
+            var web = StatusPage.WebInboxChannel.IsWeb(r.Channel);
+            await EnqueueStaffAsync(s, r, c.Id, textFor(r.Channel), buttons, "notify", now);
+            // The photos the citizen sent, right after the case (the SOP's disposition carries the evidence);
+            // the case page shows them to a member on the web.
+            for (var i = 0; i < (web ? 0 : photoPaths.Count); i++)
             {
                 await OutboxStore.EnqueueAsync(s, r.Channel, r.Address, null, c.Id,
                     StaffTexts.T("notify.photo", ("index", i + 1), ("count", photoPaths.Count), ("number", c.TrackingNumber)), [], now, null, "photo", photoPaths[i]);
@@ -874,9 +882,11 @@ internal sealed class ComplaintWorkflow(DialogCatalog dialogs, IOptions<SlaOptio
         }
     }
 
+    /// <summary>A message to a staff member; chat buttons are left off on the web, where the case page has its own.</summary>
     public static Task<long> EnqueueStaffAsync(DbSession s, StaffAddress to, long? complaintId, string text,
         IReadOnlyList<OutboundButton> buttons, string purpose, DateTimeOffset now) =>
-        OutboxStore.EnqueueAsync(s, to.Channel, to.Address, null, complaintId, text, [], now, buttons, purpose);
+        OutboxStore.EnqueueAsync(s, to.Channel, to.Address, null, complaintId, text, [], now,
+            StatusPage.WebInboxChannel.IsWeb(to.Channel) ? [] : buttons, purpose);
 
     /// <summary>To a Telegram staff member by user id (their private chat id).</summary>
     public static Task<long> EnqueueStaffAsync(DbSession s, string telegramUserId, long? complaintId, string text,

@@ -43,7 +43,7 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, Working
                 // "tidak puas"), so the case still closes — but telling that citizen nobody replied would be false.
                 var replied = await CitizenRepliedAsync(s, c);
                 return await workflow.CloseAsync(s, c, "sistem:sla", "auto_closed",
-                    replied ? "batas waktu tanggapan pelapor setelah jawaban habis" : "tidak ada tanggapan pelapor setelah jawaban",
+                    StaffTexts.T(replied ? "note.auto_closed_after_reply" : "note.auto_closed"),
                     now, replied ? "auto_closed_after_reply" : "auto_closed");
             }, ct);
         // The file's escalations (Cilacap: past the total 2 h 15 min from submission; Muara Enim: the
@@ -132,7 +132,7 @@ internal sealed class SlaWatch(IDatabase db, ComplaintWorkflow workflow, Working
             {
                 var agency = c.AgencyCode is null ? null : await AgencyStore.FindAsync(s.Connection, c.AgencyCode, s.Transaction);
                 list.Add((c, agency?.Name));
-                await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "digest", $"masuk rekap harian aduan terlambat {day}");
+                await ComplaintStore.AppendEventAsync(s, c.Id, now, "sistem:sla", "digest", StaffTexts.T("note.digest", ("day", day)));
             }
             var text = StaffTexts.Digest(list, now);
             foreach (var admin in await AgencyStore.TriageAdminsAsync(s.Connection, s.Transaction))

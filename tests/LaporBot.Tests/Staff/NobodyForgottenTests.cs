@@ -24,12 +24,12 @@ public class NobodyForgottenTests
         var number = await kit.FileComplaintAsync("Atap kios pasar Sidanegara bocor parah setiap hujan, barang dagangan pedagang rusak semua");
         await kit.WaitForStatusAsync(number, "triage");
         var toTriage = (await kit.WaitForMessageAsync(RoutingKit.Triage, "Aduan perlu disposisi")).GetProperty("text").GetString()!;
-        Assert.Contains("DISDAG belum punya petugas (admin) yang dapat menerima aduan", toTriage);
+        Assert.Contains("DISDAG belum punya petugas (Admin OPD) yang dapat menerima aduan", toTriage);
 
         await kit.SayAsync(RoutingKit.Triage, $"/disposisi {number} DISDAG");
         await kit.WaitForExactMessageAsync(RoutingKit.Triage,
-            $"⛔ Aduan {number} tidak didisposisikan: Dinas Perdagangan belum punya petugas yang dapat menerimanya (peran admin). " +
-            "Pilih instansi lain, atau hubungkan petugasnya dulu (kode undangan: invite DISDAG admin).");
+            $"⛔ Aduan {number} tidak didisposisikan: Dinas Perdagangan belum punya petugas yang dapat menerimanya (peran Admin OPD). " +
+            "Pilih instansi lain, atau hubungkan petugasnya dulu (kode undangan untuk peran itu di halaman Instansi, atau: invite DISDAG admin).");
         Assert.Equal("triage", await kit.StatusAsync(number));
         Assert.Null(await kit.AgencyAsync(number));
 
@@ -54,7 +54,7 @@ public class NobodyForgottenTests
         var r = await staff.PostFormAsync($"/status/aduan/{number}", $"/status/aduan/{number}?handler=Assign", new Dictionary<string, string> { ["agency"] = "DISDIK" });
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
         var page = WebUtility.HtmlDecode(await staff.HtmlAsync($"/status/aduan/{number}"));
-        Assert.Contains($"⛔ Aduan {number} tidak didisposisikan: Dinas Pendidikan belum punya petugas yang dapat menerimanya (peran admin)", page);
+        Assert.Contains($"⛔ Aduan {number} tidak didisposisikan: Dinas Pendidikan belum punya petugas yang dapat menerimanya (peran Admin OPD)", page);
         Assert.Equal("triage", await kit.StatusAsync(number));
     }
 }

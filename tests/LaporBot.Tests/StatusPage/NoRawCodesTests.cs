@@ -1,7 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using LaporBot.StatusPage;
 using LaporBot.Tests.Fakes;
+using LaporBot.Tests.Routing;
+using Microsoft.Data.Sqlite;
 
 namespace LaporBot.Tests.StatusPage;
 
@@ -92,5 +96,112 @@ public sealed partial class NoRawCodesTests
             AssertNoLeaks(page, await anyone.GetStringAsync(page));
         }
         AssertNoLeaks("/lacak (not found)", await (await anyone.GetAsync("/lacak/LPR-2001-99999")).Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// A case card on Telegram (/lihat) and the notifications around it, after a disposition, a
+    /// refusal by the agency, a second disposition and an acceptance: the history names each event
+    /// and actor as the status page does, in the one date format, no stored code.
+    /// </summary>
+    [Fact]
+    public async Task Telegram_case_cards_and_notifications_show_no_raw_code()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        var number = await kit.FileComplaintAsync("Sampah menumpuk di TPS Jl. Kenanga sudah seminggu tidak diangkut");
+        await kit.WaitForStatusAsync(number, "assigned");
+        await kit.SayAsync(RoutingKit.DlhAdmin, $"/tolak {number} bukan wilayah kami, mohon dicek ulang");
+        await kit.WaitForStatusAsync(number, "triage");
+        await kit.SayAsync(RoutingKit.Triage, $"/disposisi {number} DLH mohon ditangani");
+        await kit.WaitForStatusAsync(number, "assigned");
+        await kit.SayAsync(RoutingKit.DlhAdmin, $"/terima {number}");
+        await kit.WaitForStatusAsync(number, "accepted");
+
+        foreach (var who in new[] { RoutingKit.Triage, RoutingKit.DlhAdmin })
+        {
+            await kit.SayAsync(who, $"/lihat {number}");
+            var card = (await kit.WaitForMessageAsync(who, "Riwayat:")).GetProperty("text").GetString()!;
+            AssertNoLeaks($"/lihat to {who}", card);
+            // The same words as the status page's timeline, and the deployment's date format.
+            Assert.Contains("Aduan masuk", card);
+            Assert.Contains("Ditolak instansi (bukan kewenangannya)", card);
+            Assert.Contains("Diterima instansi", card);
+            Assert.Contains("Sistem (pembagian otomatis)", card);
+            Assert.Matches(@"• \d{2}-\d{2}-\d{4} \d{2}:\d{2} WIB — Didisposisikan ke instansi — ", card);
+            foreach (var text in kit.TextsTo(who))
+            {
+                AssertNoLeaks($"a message to {who}", text);
+            }
+        }
+    }
+
+    private sealed record StaffLine(string Direction, long Id, string Text, List<JsonElement> Buttons, long At);
+
+    /// <summary>
+    /// The simulator in Development with the demo directory (Cilacap's file, whose step ids have
+    /// underscores): the staff chat's cards and notifications, and the side panel's case list, show
+    /// the statuses and steps by name.
+    /// </summary>
+    [Fact]
+    public async Task The_simulators_staff_chat_and_case_panel_show_no_raw_code()
+    {
+        var app = new LaporApp(settings: new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Scheduler:WatchInterval"] = "00:00:01" });
+        try
+        {
+            var http = app.CreateClient();
+            var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+            var staff = (await http.GetFromJsonAsync<List<JsonElement>>("/dev/chat/api/staff", web))!;
+            long Id(string role) => staff.First(x => x.GetProperty("role").GetString() == role
+                && x.GetProperty("agency").ValueKind is JsonValueKind.Null or JsonValueKind.String
+                && (role == "triage" || x.GetProperty("agency").GetString() == "DPUPR")).GetProperty("id").GetInt64();
+            Assert.All(staff, x => Assert.False(string.IsNullOrEmpty(x.GetProperty("roleName").GetString())));
+            async Task Say(long who, string text) =>
+                Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/dev/chat/api/staff/messages", new { staff = who, text })).StatusCode);
+            async Task<List<StaffLine>> Chat(long who) => (await http.GetFromJsonAsync<List<StaffLine>>($"/dev/chat/api/staff/messages?staff={who}", web))!;
+
+            var citizen = new SimulatorCitizen(http, "warga-kode");
+            await citizen.SayAsync("lapor");
+            await Db.AnswerIdentityAsync(app.DatabasePath, "warga-kode", t => citizen.SayAsync(t), "Budi Santoso", "Jl. Merdeka No. 5, Cilacap");
+            await citizen.SayAsync("sama");
+            await citizen.SayAsync("Jalan berlubang besar di depan pasar Sidanegara, sudah dua motor jatuh minggu ini");
+            await citizen.SayAsync("ya");
+            var number = await Db.ScalarAsync<string>(app.DatabasePath, "SELECT tracking_number FROM complaints ORDER BY id DESC LIMIT 1");
+            await Db.EventuallyAsync(async () => await Db.ScalarAsync<string?>(app.DatabasePath,
+                "SELECT step FROM complaints WHERE tracking_number = @number", new { number }) == "periksa", "routed to DPUPR's admin");
+            // The admin presses the notification's Terima button: the chat shows the button, not its data.
+            await Db.EventuallyAsync(async () => (await Chat(Id("admin"))).Any(l => l.Text.Contains(number) && l.Buttons.Count > 0), "the admin is notified");
+            var data = (await Chat(Id("admin"))).First(l => l.Text.Contains(number) && l.Buttons.Count > 0).Buttons
+                .Select(b => b.GetProperty("data").GetString()!).First(d => d.StartsWith("terima:", StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/dev/chat/api/staff/messages", new { staff = Id("admin"), button = data })).StatusCode);
+            Assert.Contains(await Chat(Id("admin")), l => l.Direction == "in" && l.Text == "✅ Terima");
+            Assert.DoesNotContain(await Chat(Id("admin")), l => l.Text.Contains(data, StringComparison.Ordinal));
+            await Say(Id("penghubung"), $"/teruskan {number} mohon arahan");
+            Assert.Equal("tindak_lanjut", await Db.ScalarAsync<string>(app.DatabasePath, "SELECT step FROM complaints WHERE tracking_number = @number", new { number }));
+
+            foreach (var who in new[] { Id("triage"), Id("admin"), Id("kepala") })
+            {
+                await Say(who, $"/lihat {number}");
+                // The card is a reply through the outbox: wait for it to be delivered to the chat.
+                await Db.EventuallyAsync(async () => (await Chat(who)).Any(l => l.Direction == "out" && l.Text.Contains("Riwayat:")), $"the card in {who}'s chat");
+                var lines = await Chat(who);
+                var card = lines.Last(l => l.Direction == "out" && l.Text.Contains("Riwayat:")).Text;
+                Assert.Contains("Diteruskan ke tahap berikutnya", card);
+                Assert.Contains("lewat simulator", card);
+                foreach (var l in lines.Where(l => l.Direction == "out"))
+                {
+                    AssertNoLeaks($"the simulator chat of {who}", l.Text);
+                }
+            }
+
+            var panel = (await http.GetFromJsonAsync<List<JsonElement>>("/dev/chat/api/complaints", web))!.Single(c => c.GetProperty("trackingNumber").GetString() == number);
+            Assert.Equal("Kepala OPD memberikan hasil tindak lanjut", panel.GetProperty("stepName").GetString());
+            AssertNoLeaks("the simulator's case panel", $"{panel.GetProperty("statusName").GetString()} {panel.GetProperty("stepName").GetString()}");
+            var transcript = await citizen.TranscriptAsync();
+            Assert.Contains(transcript, l => l.Direction == "out");
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+        }
     }
 }

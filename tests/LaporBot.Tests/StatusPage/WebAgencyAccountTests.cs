@@ -242,6 +242,18 @@ public sealed class WebAgencyAccountTests
         Assert.Equal("koordinasi", await StepAsync(kit, number));
         Assert.True(await Db.ScalarAsync<long>(kit.DatabasePath,
             "SELECT COUNT(*) FROM outbox WHERE channel = 'web' AND recipient = 'dlh-sekretaris'") > 0, "the web liaison is told on its task list");
+        // Told as the web works: the page's buttons, no command to type or message to reply to (those are Telegram's).
+        var webNote = await Db.ScalarAsync<string>(kit.DatabasePath,
+            "SELECT body FROM outbox WHERE channel = 'web' AND recipient = 'dlh-sekretaris' AND purpose = 'notify' ORDER BY id DESC LIMIT 1");
+        Assert.DoesNotContain("/teruskan", webNote);
+        Assert.DoesNotContain("Membalas (reply)", webNote);
+        Assert.Contains($"Buka aduan {number} di halaman status", webNote);
+        Assert.Contains("➡️ Teruskan", webNote);
+        Assert.Contains("Tahap Anda: Pejabat Penghubung berkoordinasi dengan Kepala OPD", webNote);
+        Assert.DoesNotContain("Aduan: ", webNote); // the case itself is on the case page, one click away
+        Assert.Equal(0, await Db.ScalarAsync<long>(kit.DatabasePath, "SELECT COUNT(*) FROM outbox WHERE channel = 'web' AND buttons IS NOT NULL AND buttons <> '[]'"));
+        Assert.Contains($"/terima {number}", await Db.ScalarAsync<string>(kit.DatabasePath,
+            "SELECT body FROM outbox WHERE channel = 'telegram' AND recipient = '7102' AND purpose = 'notify' ORDER BY id LIMIT 1"));
 
         var sekretaris = kit.Staff();
         await sekretaris.LoginOkAsync("dlh-sekretaris", "sandi-sekr-1");

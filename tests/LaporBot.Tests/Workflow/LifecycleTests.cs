@@ -372,7 +372,7 @@ public abstract class LifecycleTests
         Assert.Contains($"Nomor: {number}", agencyView);
         Assert.Contains("Pelapor: Siti Rahayu", triageView);
         Assert.Contains("Alamat pemohon: Jl. Merdeka No. 5, Sidanegara, Cilacap Tengah", triageView);
-        Assert.Contains($"Kontak: telegram {RoutingKit.Citizen}", triageView);
+        Assert.Contains($"Kontak: Telegram {RoutingKit.Citizen}", triageView); // the channel by its name, as the status page writes it
         Assert.Contains("Peta: https://maps.google.com/?q=-7.726952,109.015432", triageView);
         Assert.Contains("Identitas dirahasiakan untuk instansi", triageView);
         Assert.Equal([("citizen", "submitted"), ("sistem:routing", "assigned")], await EventsAsync(kit, number));
@@ -480,7 +480,7 @@ public abstract class LifecycleTests
         await kit.SayAsync(newAdmin, $"/start {code}", firstName: "Rudi");
 
         var linked = Text(await kit.WaitForMessageAsync(newAdmin, "terhubung"));
-        Assert.Equal($"✅ Akun Telegram Anda terhubung sebagai admin DPUPR.\n\n{StaffTexts.Help}", linked);
+        Assert.Equal($"✅ Akun Telegram Anda terhubung sebagai Admin instansi (semua peran) DPUPR.\n\n{StaffTexts.Help}", linked);
         Assert.Equal("DPUPR", await Db.ScalarAsync<string>(kit.DatabasePath,
             "SELECT agency_code FROM staff_members WHERE telegram_user_id = '9101' AND role = 'agency' AND source = 'invite'"));
 

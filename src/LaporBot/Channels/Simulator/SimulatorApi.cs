@@ -17,8 +17,12 @@ internal static class SimulatorApi
         string? Citizen, string? ProfileName, string? Text, double? Latitude, double? Longitude, string? LocationLabel,
         string? AttachmentUrl, bool Sticker = false, string? MessageId = null);
 
-    /// <summary>One chat line: <see cref="Text"/> as the citizen reads it, <see cref="Html"/> as the page shows it (bold, escaped).</summary>
-    public sealed record ChatLine(string Direction, long Id, string? Text, IReadOnlyList<string> QuickReplies, long At, string? Status, string Html = "");
+    /// <summary>One chat line: <see cref="Text"/> as the citizen reads it, <see cref="Html"/> as the page shows it (bold, escaped);
+    /// <see cref="StatusName"/> is the delivery status as the page shows it ("terkirim"); <see cref="Status"/> the stored code, for scripts.</summary>
+    public sealed record ChatLine(string Direction, long Id, string? Text, IReadOnlyList<string> QuickReplies, long At, string? Status, string Html = "")
+    {
+        public string? StatusName => Status is null ? null : StatusPage.WebTexts.Outbox(Status);
+    }
 
     public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder app)
     {
@@ -109,11 +113,18 @@ internal static class SimulatorApi
         return string.Join(" ", parts);
     }
 
-    private static async Task<IResult> ComplaintsAsync(IDatabase db, CancellationToken ct)
+    /// <summary>The side panel: the latest cases with their status and step in the words staff read (status codes stay for scripts).</summary>
+    private static async Task<IResult> ComplaintsAsync(IDatabase db, StatusPage.StepNames steps, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await ComplaintStore.LatestAsync(c, 20);
-        return TypedResults.Ok(rows.Select(r => new { r.TrackingNumber, r.Name, r.Address, r.Text, r.Status, r.Channel, createdAt = r.Created }));
+        return TypedResults.Ok(rows.Select(r => new
+        {
+            r.TrackingNumber, r.Name, r.Address, r.Text, r.Status, r.Channel, createdAt = r.Created,
+            statusName = StatusVocabulary.Name(r.Status),
+            stepName = r.Step is null ? null : steps.Name(r.AgencyCode, r.Step),
+            agency = r.AgencyCode,
+        }));
     }
 
     /// <summary>What a staff member does in the simulator: a text (a command, or a reply to one of the bot's messages) or a button press.</summary>
@@ -123,13 +134,17 @@ internal static class SimulatorApi
     public sealed record StaffLine(string Direction, long Id, string Text, string Html, IReadOnlyList<OutboundButton> Buttons, long At);
 
     /// <summary>The staff members reachable in the simulator (the demo directory's, or any added on this channel), with their roles.</summary>
-    private static async Task<IResult> StaffListAsync(IDatabase db, CancellationToken ct)
+    private static async Task<IResult> StaffListAsync(IDatabase db, Workflow.WorkflowCatalog workflows, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<(string Id, string Role, string? Agency, string? Name)>(
             "SELECT telegram_user_id, role, agency_code, display_name FROM staff_members WHERE channel = @channel ORDER BY agency_code, role",
             new { channel = SimulatorChannel.ChannelName });
-        return TypedResults.Ok(rows.Select(r => new { id = long.Parse(r.Id, System.Globalization.CultureInfo.InvariantCulture), r.Role, r.Agency, r.Name }));
+        return TypedResults.Ok(rows.Select(r => new
+        {
+            id = long.Parse(r.Id, System.Globalization.CultureInfo.InvariantCulture), r.Role, r.Agency, r.Name,
+            roleName = StatusPage.StaffRoles.Label(r.Role, workflows.For(r.Agency)),
+        }));
     }
 
     private static async Task<IResult> StaffSendAsync(StaffSendRequest req, Staff.StaffDesk desk, IDatabase db, CancellationToken ct)
@@ -167,10 +182,20 @@ internal static class SimulatorApi
         var sent = await c.QueryAsync<(string Id, string? Text, long At)>(
             "SELECT provider_message_id, text, received_at FROM staff_updates WHERE channel = @channel AND telegram_user_id = @me ORDER BY received_at",
             new { channel = SimulatorChannel.ChannelName, me });
-        var lines = sent.Select((u, i) => new StaffLine("in", i, u.Text ?? "", Markup.Escape(u.Text ?? ""), [], u.At)).ToList();
         // A staff member's chat shows what has been delivered, as Telegram does: only a delivered
         // message has the provider id that a reply to it names.
-        var outbound = (await OutboxStore.ForRecipientAsync(c, SimulatorChannel.ChannelName, me, 0)).Where(o => o.Status == OutboxStatus.Sent);
+        var outbound = (await OutboxStore.ForRecipientAsync(c, SimulatorChannel.ChannelName, me, 0)).Where(o => o.Status == OutboxStatus.Sent).ToList();
+        // A button press is stored as its data ("terima:LPR-…"); the chat shows the button that was pressed, as Telegram does.
+        var pressed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var b in outbound.SelectMany(o => o.ButtonList))
+        {
+            pressed.TryAdd(b.Data, b.Text);
+        }
+        var lines = sent.Select((u, i) =>
+        {
+            var shown = pressed.GetValueOrDefault(u.Text ?? "", u.Text ?? "");
+            return new StaffLine("in", i, shown, Markup.Escape(shown), [], u.At);
+        }).ToList();
         lines.AddRange(outbound.Select(o => new StaffLine("out", o.Id,
             o.TextFormat == TextFormat.Markup ? Markup.ToPlain(o.Body) : o.Body, Markup.ToHtml(o.Body, o.TextFormat), o.ButtonList, o.CreatedAt)));
         return TypedResults.Ok(lines.OrderBy(l => l.At).ThenBy(l => l.Direction == "in" ? 0 : 1).ThenBy(l => l.Id));

@@ -70,7 +70,7 @@ internal sealed class TelegramInbound(
     {
         try
         {
-            var result = await clients.Create().AnswerCallbackQueryAsync(callbackQueryId, outcome.Allowed ? null : "Tidak diizinkan", !outcome.Allowed, ct);
+            var result = await clients.Create().AnswerCallbackQueryAsync(callbackQueryId, outcome.Allowed ? null : StaffTexts.T("button.refused"), !outcome.Allowed, ct);
             if (!result.Ok)
             {
                 logger.LogInformation("answerCallbackQuery failed: {Error}", result.Error?.Description);

@@ -41,7 +41,7 @@ public sealed class AgenciesModel : StaffPageModel
                 if (await HttpContext.RequestServices.GetRequiredService<StaffAccounts>()
                         .CreateAsync(username, role, input.Password!, input.Agency, input.DisplayName, HttpContext.RequestAborted))
                 {
-                    Flash = WebTexts.T("member.added", ("username", username), ("role", StaffRoles.Label(role)), ("agency", input.Agency!.Trim().ToUpperInvariant()));
+                    Flash = WebTexts.T("member.added", ("username", username), ("role", StaffRoles.Label(role, Workflows.For(input.Agency))), ("agency", input.Agency!.Trim().ToUpperInvariant()));
                     return RedirectToPage();
                 }
                 Errors.Add(WebTexts.T("member.taken", ("username", username)));
@@ -105,8 +105,32 @@ public sealed class AgenciesModel : StaffPageModel
         return RedirectToPage();
     }
 
-    /// <summary>A one-time code an agency admin (or a triage desk member) sends to the bot as /start CODE.</summary>
-    public async Task<IActionResult> OnPostInviteAsync(string? code)
+    internal WorkflowDefinition WorkflowOf(string? agencyCode) => Workflows.For(agencyCode);
+
+    private WorkflowCatalog Workflows => HttpContext.RequestServices.GetRequiredService<WorkflowCatalog>();
+
+    /// <summary>
+    /// The roles an invite for this agency can carry: the workflow roles of the file the agency follows
+    /// (named as the file names them; the inspectorate's for an inspectorate, the others for an OPD),
+    /// then the agency-wide admin who acts in every role.
+    /// </summary>
+    internal IReadOnlyList<(string Id, string Name)> InviteRoles(AgencyRow agency)
+    {
+        var w = Workflows.For(agency.Code);
+        return [.. w.Roles.Keys.Where(r => r != StaffRole.Triage && w.UsedRoles.Contains(r) && (r == "inspektorat") == agency.IsInspectorate)
+                .Select(r => (r, StaffRoles.Label(r, w))),
+            (StaffRole.Agency, StaffRoles.Label(StaffRole.Agency))];
+    }
+
+    /// <summary>The roles a web account can hold, from the deployment's workflow file.</summary>
+    internal IReadOnlyList<(string Id, string Name)> MemberRoles =>
+        [.. StaffRoles.AgencyRoles.Where(r => Workflows.Default.UsedRoles.Contains(r)).Select(r => (r, StaffRoles.Label(r, Workflows.Default)))];
+
+    /// <summary>
+    /// A one-time code an agency member (or a triage desk member) sends to the bot as /start CODE. An
+    /// agency's code carries the role picked on the page, one of its workflow's roles.
+    /// </summary>
+    public async Task<IActionResult> OnPostInviteAsync(string? code, string? role)
     {
         if (RequireOperator() is { } denied)
         {
@@ -126,13 +150,20 @@ public sealed class AgenciesModel : StaffPageModel
             }
             agencyCode = agency.Code;
             agencyName = agency.Name;
+            role = string.IsNullOrWhiteSpace(role) ? StaffRole.Agency : role.Trim().ToLowerInvariant();
+            if (!InviteRoles(agency).Any(r => r.Id == role))
+            {
+                FlashError = WebTexts.T("invite.invalid_role", ("roles", string.Join(", ", InviteRoles(agency).Select(r => r.Name))));
+                return RedirectToPage();
+            }
         }
         var validFor = services.GetRequiredService<IOptions<RoutingOptions>>().Value.InviteValidFor;
         var now = Now;
-        var invite = await AgencyStore.CreateInviteAsync(Db, triage ? StaffRole.Triage : StaffRole.Agency, agencyCode, Actor, validFor, now);
+        var invite = await AgencyStore.CreateInviteAsync(Db, triage ? StaffRole.Triage : role!, agencyCode, Actor, validFor, now);
         var bot = services.GetRequiredService<IOptions<TelegramOptions>>().Value.BotUsername.TrimStart('@');
         InviteCode = invite;
-        InviteFor = triage ? WebTexts.T("invite.for_triage") : WebTexts.T("invite.for_agency", ("code", agencyCode), ("name", agencyName));
+        InviteFor = triage ? WebTexts.T("invite.for_triage")
+            : WebTexts.T("invite.for_agency", ("role", StaffRoles.Label(role!, Workflows.For(agencyCode))), ("code", agencyCode), ("name", agencyName));
         InviteUntil = Time.Format((now + validFor).ToUnixTimeMilliseconds());
         InviteLink = bot.Length > 0 ? $"https://t.me/{bot}?start={invite}" : null;
         return RedirectToPage();

@@ -18,6 +18,9 @@ public abstract class StaffPageModel : PageModel
     /// <summary>The member's workflow role (admin, penghubung, kepala, …).</summary>
     public string Role => User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? "";
 
+    /// <summary>The role as it reads (an agency member's by its agency's workflow file).</summary>
+    public string RoleName => StaffRoles.LabelOf(User, HttpContext.RequestServices);
+
     /// <summary>The name the timeline shows for this account.</summary>
     public string ShownName => User.FindFirst(StatusPageRegistration.DisplayNameClaim)?.Value ?? User.Identity?.Name ?? "?";
 

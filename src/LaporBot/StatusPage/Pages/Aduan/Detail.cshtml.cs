@@ -57,7 +57,7 @@ public sealed class CaseDetailModel : StaffPageModel
         if (!HideIdentity)
         {
             await Privacy.AccessLog.RecordAsync(c, null, Now, User.Identity?.Name ?? "?", Privacy.AccessLog.StatusPage, Case.Id, Case.ReporterId,
-            "membuka halaman aduan");
+            WebTexts.T("reason.case_page"));
         }
         if (IsOperator)
         {
