@@ -21,8 +21,11 @@ internal static class StaffCards
             : StaffTexts.T("card.event_note", ("date", StaffTexts.When(e.At)), ("kind", WebTexts.Event(e.Kind)), ("actor", WebTexts.Actor(e.Actor)), ("note", e.Note))));
         // Agencies never see a confidential reporter's identity. The triage desk does (it may have to
         // ask the citizen to complete the case), with a reminder that the identity is confidential.
+        // The chat address (on WhatsApp a phone number) is for the triage desk only: an agency talks to
+        // the citizen through the bot (answer, return with a reason), so it has no need of it (UU PDP:
+        // data minimisation).
         var hide = c.Confidential && !isTriage;
-        var reporter = hide ? default : await s.Connection.QuerySingleOrDefaultAsync<(string? Channel, string? Address)>(
+        var reporter = !isTriage ? default : await s.Connection.QuerySingleOrDefaultAsync<(string? Channel, string? Address)>(
             "SELECT channel, address FROM reporters WHERE id = @id", new { id = c.ReporterId }, s.Transaction);
         var contact = reporter.Channel is null ? null : $"{WebTexts.Channel(reporter.Channel)} {reporter.Address}";
         var draft = await ComplaintDrafts.FindAsync(s, c.Id);

@@ -149,4 +149,23 @@ public sealed class TelegramViewAccessTests
             new { number });
         Assert.Equal([($"telegram:{RoutingKit.DlhAdmin}", AccessLog.Telegram, "/lihat")], entries);
     }
+
+    [Fact]
+    public async Task An_agency_card_has_no_chat_address_of_the_citizen_the_triage_desks_card_does()
+    {
+        await using var kit = await RoutingKit.StartAsync();
+        var number = await kit.FileComplaintAsync("Sampah menumpuk di TPS Jl. Kenanga sudah seminggu tidak diangkut");
+        await kit.WaitForStatusAsync(number, "assigned");
+        var address = RoutingKit.Citizen.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await kit.SayAsync(RoutingKit.DlhAdmin, $"/lihat {number}");
+        var agencyCard = (await kit.WaitForMessageAsync(RoutingKit.DlhAdmin, "Riwayat:")).GetProperty("text").GetString()!;
+        Assert.Contains(number, agencyCard);
+        Assert.DoesNotContain(address, agencyCard);
+        Assert.DoesNotContain("Kontak:", agencyCard);
+
+        await kit.SayAsync(RoutingKit.Triage, $"/lihat {number}");
+        var triageCard = (await kit.WaitForMessageAsync(RoutingKit.Triage, "Riwayat:")).GetProperty("text").GetString()!;
+        Assert.Contains($"Kontak: Telegram {address}", triageCard);
+    }
 }
