@@ -31,5 +31,22 @@ internal sealed class SimulatorCitizen(HttpClient http, string citizen, string? 
 
     public async Task<string> LastReplyAsync() => (await RepliesAsync()).LastOrDefault() ?? "";
 
+    /// <summary>
+    /// In the Development demo: reports a pothole, which the demo keywords route to DPUPR at once;
+    /// returns its tracking number once the case waits at DPUPR's admin (step "periksa").
+    /// </summary>
+    public async Task<string> ReportDemoPotholeAsync(string databasePath)
+    {
+        await SayAsync("lapor");
+        await Db.AnswerIdentityAsync(databasePath, Citizen, t => SayAsync(t), "Budi Santoso", "Jl. Merdeka No. 5, Cilacap");
+        await SayAsync("sama");
+        await SayAsync("Jalan berlubang besar di depan pasar Sidanegara, sudah dua motor jatuh minggu ini");
+        await SayAsync("ya");
+        var number = await Db.ScalarAsync<string>(databasePath, "SELECT tracking_number FROM complaints ORDER BY id DESC LIMIT 1");
+        await Db.EventuallyAsync(async () => await Db.ScalarAsync<string?>(databasePath,
+            "SELECT step FROM complaints WHERE tracking_number = @number", new { number }) == "periksa", "routed to DPUPR's admin");
+        return number;
+    }
+
     public sealed record Line(string Direction, long Id, string? Text, List<string> QuickReplies, long At, string? Status);
 }

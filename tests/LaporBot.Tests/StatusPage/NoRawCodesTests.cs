@@ -159,14 +159,7 @@ public sealed partial class NoRawCodesTests
             async Task<List<StaffLine>> Chat(long who) => (await http.GetFromJsonAsync<List<StaffLine>>($"/dev/chat/api/staff/messages?staff={who}", web))!;
 
             var citizen = new SimulatorCitizen(http, "warga-kode");
-            await citizen.SayAsync("lapor");
-            await Db.AnswerIdentityAsync(app.DatabasePath, "warga-kode", t => citizen.SayAsync(t), "Budi Santoso", "Jl. Merdeka No. 5, Cilacap");
-            await citizen.SayAsync("sama");
-            await citizen.SayAsync("Jalan berlubang besar di depan pasar Sidanegara, sudah dua motor jatuh minggu ini");
-            await citizen.SayAsync("ya");
-            var number = await Db.ScalarAsync<string>(app.DatabasePath, "SELECT tracking_number FROM complaints ORDER BY id DESC LIMIT 1");
-            await Db.EventuallyAsync(async () => await Db.ScalarAsync<string?>(app.DatabasePath,
-                "SELECT step FROM complaints WHERE tracking_number = @number", new { number }) == "periksa", "routed to DPUPR's admin");
+            var number = await citizen.ReportDemoPotholeAsync(app.DatabasePath);
             // The admin presses the notification's Terima button: the chat shows the button, not its data.
             await Db.EventuallyAsync(async () => (await Chat(Id("admin"))).Any(l => l.Text.Contains(number) && l.Buttons.Count > 0), "the admin is notified");
             var data = (await Chat(Id("admin"))).First(l => l.Text.Contains(number) && l.Buttons.Count > 0).Buttons

@@ -43,14 +43,7 @@ public sealed class SimulatorStaffTests
 
             // A citizen reports a pothole; the demo keywords route it to DPUPR at once.
             var citizen = new SimulatorCitizen(http, "warga-demo");
-            await citizen.SayAsync("lapor");
-            await Db.AnswerIdentityAsync(app.DatabasePath, "warga-demo", t => citizen.SayAsync(t), "Budi Santoso", "Jl. Merdeka No. 5, Cilacap");
-            await citizen.SayAsync("sama");
-            await citizen.SayAsync("Jalan berlubang besar di depan pasar Sidanegara, sudah dua motor jatuh minggu ini");
-            await citizen.SayAsync("ya");
-            var number = await Db.ScalarAsync<string>(app.DatabasePath, "SELECT tracking_number FROM complaints ORDER BY id DESC LIMIT 1");
-            await Db.EventuallyAsync(async () => await Db.ScalarAsync<string?>(app.DatabasePath,
-                "SELECT step FROM complaints WHERE tracking_number = @number", new { number }) == "periksa", "routed to DPUPR's admin");
+            var number = await citizen.ReportDemoPotholeAsync(app.DatabasePath);
 
             // The admin's chat has the notification with its buttons; pressing Terima accepts.
             await Db.EventuallyAsync(async () => (await ChatAsync(http, admin)).Any(l => l.Text.Contains(number) && l.Buttons.Count > 0), "the admin is notified");
