@@ -68,7 +68,7 @@ public abstract class SopLifecycleTests
 
     // ---- Cilacap: 15 + 15 + 15 + 60 + 15 + 15 minutes, 2 h 15 min in total --------------------------
 
-    [Fact]
+    [SkippableFact]
     public async Task Cilacap_admin_liaison_head_liaison_admin_each_within_the_SOPs_minutes_and_escalation_after_2h15m()
     {
         var t0 = Wib(2026, 11, 24, 9, 0); // a Tuesday
@@ -136,7 +136,7 @@ public abstract class SopLifecycleTests
 
     // ---- Muara Enim: 2 + 1 + 12 + 1 days, 16 days; late steps go to the inspectorate --------------
 
-    [Fact]
+    [SkippableFact]
     public async Task MuaraEnim_distribution_implementation_and_response_in_days_revision_escalation_to_APIP_and_oversight_60_days()
     {
         var t0 = Wib(2026, 11, 24, 9, 0);
@@ -198,7 +198,7 @@ public abstract class SopLifecycleTests
 
     // ---- Bontang: eleven steps, 4 days 8 h 30 min; the head approves; drafting extendable to 14 days --
 
-    [Fact]
+    [SkippableFact]
     public async Task Bontang_eleven_steps_the_heads_approval_gates_the_answer_and_drafting_extends_to_14_days_at_most()
     {
         var t0 = Wib(2026, 11, 24, 9, 0);
@@ -295,7 +295,7 @@ public abstract class SopLifecycleTests
 
     // ---- Disporbudpar: 1 working day at the regency, minutes at the office, 5 working days to follow up --
 
-    [Fact]
+    [SkippableFact]
     public async Task Disporbudpar_working_days_skip_the_weekend_reminders_at_half_the_working_time_and_the_Ombudsman_after_60_days()
     {
         var friday = Wib(2026, 11, 20, 15, 0);

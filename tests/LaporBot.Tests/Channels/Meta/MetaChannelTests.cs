@@ -32,7 +32,7 @@ public abstract class MetaChannelTests
         return (h, clock);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reply_to_a_citizen_silent_for_25_hours_goes_out_as_the_template()
     {
         var (h, clock) = await CitizenWroteAsync();
@@ -52,7 +52,7 @@ public abstract class MetaChannelTests
         Assert.Equal("sent", await Db.ScalarAsync<string>(h.DatabasePath, "SELECT status FROM outbox"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reply_inside_the_window_is_free_form()
     {
         var (h, clock) = await CitizenWroteAsync();
@@ -64,7 +64,7 @@ public abstract class MetaChannelTests
         Assert.Equal("interactive", Assert.Single(h.Graph.Sends).Json().GetProperty("type").GetString()); // the profile-name offer
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Error_131047_on_a_free_form_send_is_retried_as_the_template()
     {
         var (h, _) = await CitizenWroteAsync();
@@ -78,7 +78,7 @@ public abstract class MetaChannelTests
         Assert.Equal(("sent", "wamid.fake0001"), (status, providerId));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_template_the_message_is_dead_with_a_readable_error()
     {
         var (h, clock) = await CitizenWroteAsync(new Dictionary<string, string?> { ["Meta:TemplateName"] = "" });
@@ -94,7 +94,7 @@ public abstract class MetaChannelTests
                      "set Meta:TemplateName to an approved template to reach them", error);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_template_131047_makes_the_message_dead_with_Metas_reason()
     {
         var (h, _) = await CitizenWroteAsync(new Dictionary<string, string?> { ["Meta:TemplateName"] = "" });
@@ -124,7 +124,7 @@ public abstract class MetaChannelTests
     private static OutboundMessage Message(string text, params string[] quickReplies) =>
         new(1, "meta", MetaHarness.Citizen, text, quickReplies, Start.AddMinutes(-1), 1);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("text", "none")]
     [InlineData("interactive", "three", "Ya", "Tidak", "Ubah")]
     [InlineData("interactive", "one", "Ya")]
@@ -142,7 +142,7 @@ public abstract class MetaChannelTests
         Assert.NotNull(label);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_body_over_1024_characters_is_sent_as_text_even_with_quick_replies()
     {
         _handler.Respond(HttpStatusCode.OK, TestData.Text("meta/send-ok.json"));
@@ -150,7 +150,7 @@ public abstract class MetaChannelTests
         Assert.Equal("text", _handler.Single().Json().GetProperty("type").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_last_inbound_time_the_template_is_used()
     {
         _handler.Respond(HttpStatusCode.OK, TestData.Text("meta/send-ok.json"));
@@ -158,7 +158,7 @@ public abstract class MetaChannelTests
         Assert.Equal("template", _handler.Single().Json().GetProperty("type").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_window_closes_five_minutes_early()
     {
         _handler.Respond(HttpStatusCode.OK, TestData.Text("meta/send-ok.json"));
@@ -166,13 +166,13 @@ public abstract class MetaChannelTests
         Assert.Equal("template", _handler.Single().Json().GetProperty("type").GetString());
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Aduan Anda sudah kami terima.\nSimpan nomor ini.", "Aduan Anda sudah kami terima. Simpan nomor ini.")]
     [InlineData("a\t\tb      c\r\n\r\nd ", "a b c d")]
     public void Template_parameters_have_no_new_lines_tabs_or_runs_of_spaces(string text, string expected) =>
         Assert.Equal(expected, MetaChannel.TemplateParameter(text));
 
-    [Fact]
+    [SkippableFact]
     public void Template_parameters_are_capped_at_1000_characters_with_an_ellipsis()
     {
         var p = MetaChannel.TemplateParameter(new string('a', 998) + "😀" + new string('b', 10));

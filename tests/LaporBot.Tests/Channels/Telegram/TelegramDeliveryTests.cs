@@ -17,7 +17,7 @@ public abstract class TelegramDeliveryTests
         private protected override Backend Backend => Backend.Postgres;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_429_is_retried_after_retry_after_and_the_reply_is_delivered_once()
     {
         await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
@@ -34,7 +34,7 @@ public abstract class TelegramDeliveryTests
         Assert.Equal(0, await kit.CountAsync("SELECT COUNT(*) FROM reporters WHERE unreachable_at IS NOT NULL"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_user_who_blocked_the_bot_gets_a_dead_message_and_is_marked_unreachable()
     {
         await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
@@ -50,7 +50,7 @@ public abstract class TelegramDeliveryTests
             "reporter unreachable");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Replies_to_one_chat_are_spaced_by_the_per_chat_interval()
     {
         await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?> { ["Telegram:PerChatInterval"] = "00:00:00.500" }, backend: Backend);

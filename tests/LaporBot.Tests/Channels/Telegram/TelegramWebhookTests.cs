@@ -62,7 +62,7 @@ public abstract class TelegramWebhookTests
         new("oversized body", "(oversized)", Secret.Right, HttpStatusCode.RequestEntityTooLarge, 0, null),
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public async Task Webhook(Case c)
     {
@@ -102,7 +102,7 @@ public abstract class TelegramWebhookTests
         _ => TestData.Bytes("telegram/" + payload),
     };
 
-    [Fact]
+    [SkippableFact]
     public async Task A_photo_is_fetched_with_getFile_and_kept_under_the_attachment_folder()
     {
         await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
@@ -123,7 +123,7 @@ public abstract class TelegramWebhookTests
         Assert.Equal(FakeTelegramServer.FileBytes, await File.ReadAllBytesAsync(file));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_photo_that_cannot_be_downloaded_keeps_its_file_reference_and_the_message_is_still_answered()
     {
         await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
@@ -140,7 +140,7 @@ public abstract class TelegramWebhookTests
         Assert.Equal(1, await kit.CountAsync("SELECT COUNT(*) FROM outbox"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_shared_location_is_stored_with_its_coordinates()
     {
         await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
@@ -151,7 +151,7 @@ public abstract class TelegramWebhookTests
         Assert.Equal((-7.726952, 109.015432), (lat, lon));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Ignored_updates_are_logged_with_the_reason()
     {
         await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
@@ -163,7 +163,7 @@ public abstract class TelegramWebhookTests
         Assert.Contains(kit.App.Logs.Lines, l => l.Contains("734120007 ignored: supergroup chat"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_webhook_is_not_there_when_Telegram_is_disabled()
     {
         await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?> { ["Telegram:Enabled"] = "false" }, backend: Backend);
@@ -174,7 +174,7 @@ public abstract class TelegramWebhookTests
         Assert.Equal(0, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task In_development_without_a_secret_the_webhook_accepts_with_a_warning()
     {
         await using var kit = await TelegramTestKit.StartAsync(new Dictionary<string, string?> { ["Telegram:WebhookSecret"] = "" }, backend: Backend);
@@ -186,7 +186,7 @@ public abstract class TelegramWebhookTests
         Assert.Contains(kit.App.Logs.Lines, l => l.StartsWith("Warning") && l.Contains("Telegram:WebhookSecret is not set"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Outside_development_a_polling_bot_without_a_secret_refuses_every_webhook()
     {
         await using var kit = await TelegramTestKit.StartAsync(
@@ -197,7 +197,7 @@ public abstract class TelegramWebhookTests
         Assert.Equal(0, await kit.CountAsync("SELECT COUNT(*) FROM inbound_messages WHERE provider_message_id = '734120001'"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task When_the_database_cannot_store_the_update_the_webhook_answers_503_so_Telegram_retries()
     {
         await using var kit = await TelegramTestKit.StartAsync(backend: Backend);
